@@ -1,0 +1,6 @@
+import type { Command } from '../command.js';
+import { modelsCommand } from './models.js';
+import { trainCommand } from './train.js';
+
+/** Every command, in the order `residual --help` lists them. */
+export const COMMANDS: readonly Command[] = [trainCommand, modelsCommand];

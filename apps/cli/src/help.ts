@@ -1,0 +1,47 @@
+import type { Command } from './command.js';
+
+/** `residual --help`: the commands, one line each. */
+export function programHelp(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'residual: build, train and understand residual networks on TensorFlow.js',
+    '',
+    'Usage: residual <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'residual <command> --help' for a command's options.",
+    '',
+  ].join('\n');
+}
+
+/** `residual <command> --help`: description, options with defaults, examples. */
+export function commandHelp(command: Command): string {
+  const flags = command.options.map(
+    (o) => `--${o.name}${o.type === 'boolean' ? '' : ` <${o.placeholder ?? o.type}>`}`,
+  );
+  const width = Math.max(...flags.map((f) => f.length), '-h, --help'.length);
+  const lines = command.options.map((option, i) => {
+    const extras = [
+      option.choices ? `one of: ${option.choices.join(', ')}` : undefined,
+      option.default !== undefined && option.default !== false
+        ? `default: ${option.default}`
+        : undefined,
+    ].filter(Boolean);
+    return `  ${flags[i].padEnd(width)}  ${option.description}${extras.length ? ` (${extras.join('; ')})` : ''}`;
+  });
+  return [
+    `Usage: residual ${command.name} [options]`,
+    '',
+    command.description,
+    '',
+    'Options:',
+    ...lines,
+    `  ${'-h, --help'.padEnd(width)}  Show this help.`,
+    '',
+    'Examples:',
+    ...command.examples.map((e) => `  ${e}`),
+    '',
+  ].join('\n');
+}

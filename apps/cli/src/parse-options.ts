@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import type { OptionSpec, OptionValues } from './command.js';
+import { UsageError } from './usage-error.js';
+
+/**
+ * Parses `args` against `specs`: converts numbers, checks choices, fills defaults.
+ * `--help` is always accepted. @throws UsageError naming the option and the bad value.
+ */
+export function parseOptions(
+  commandName: string,
+  specs: readonly OptionSpec[],
+  args: string[],
+): OptionValues & { help: boolean } {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(
+          specs.map((spec) => [
+            spec.name,
+            { type: spec.type === 'boolean' ? 'boolean' : 'string' },
+          ]),
+        ),
+      },
+    });
+  } catch (error) {
+    const reason = (error as Error).message
+      .replace(/\. To specify a positional.*$/s, '')
+      .replace(/\.$/, '');
+    throw new UsageError(`${commandName}: ${reason}. See 'residual ${commandName} --help'.`);
+  }
+  const values: OptionValues & { help: boolean } = { help: parsed.values.help === true };
+  for (const spec of specs) {
+    const raw = parsed.values[spec.name];
+    values[spec.name] =
+      raw === undefined ? spec.default : convert(commandName, spec, raw as string | boolean);
+  }
+  return values;
+}
+
+function convert(
+  commandName: string,
+  spec: OptionSpec,
+  raw: string | boolean,
+): string | number | boolean {
+  if (spec.type === 'boolean') return raw as boolean;
+  const text = raw as string;
+  const where = `${commandName} --${spec.name}`;
+  if (spec.type === 'integer') {
+    const value = Number(text);
+    if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) {
+      throw new UsageError(`${where}: expected an integer, got '${text}'.`);
+    }
+    return value;
+  }
+  if (spec.type === 'number') {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) {
+      throw new UsageError(`${where}: expected a number, got '${text}'.`);
+    }
+    return value;
+  }
+  if (spec.choices !== undefined && !spec.choices.includes(text)) {
+    throw new UsageError(`${where}: '${text}' is not one of ${spec.choices.join(', ')}.`);
+  }
+  return text;
+}

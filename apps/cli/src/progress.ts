@@ -1,0 +1,57 @@
+import type { BatchEndInfo, EpochRecord } from '@residual/train';
+import type { Terminal } from './terminal.js';
+
+/**
+ * Reports training on stderr: on a terminal, one bar per epoch redrawn in place; otherwise
+ * (logs, CI) one line per finished epoch.
+ */
+export class EpochProgress {
+  private epochStarted = performance.now();
+  private lastDraw = 0;
+
+  constructor(
+    private readonly terminal: Terminal,
+    private readonly epochs: number,
+  ) {}
+
+  epochStart(): void {
+    this.epochStarted = performance.now();
+  }
+
+  batchEnd(info: BatchEndInfo): void {
+    if (!this.terminal.interactive) return;
+    const now = performance.now();
+    if (now - this.lastDraw < 100 && info.batch + 1 < info.batches) return;
+    this.lastDraw = now;
+    const prefix = `epoch ${info.epoch + 1}/${this.epochs} `;
+    const suffix = ` ${info.batch + 1}/${info.batches} loss ${info.loss.toFixed(4)} ${seconds(now - this.epochStarted)}`;
+    const width = Math.max(
+      10,
+      Math.min(40, this.terminal.columns - prefix.length - suffix.length - 3),
+    );
+    const filled = Math.round(((info.batch + 1) / info.batches) * width);
+    this.terminal.err(
+      `\r${prefix}[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${suffix}\x1b[K`,
+    );
+  }
+
+  epochEnd(record: EpochRecord): void {
+    const parts = [
+      `epoch ${record.epoch + 1}/${this.epochs}`,
+      `loss ${record.loss.toFixed(4)}`,
+      `acc ${percent(record.accuracy)}`,
+      record.testAccuracy === undefined ? undefined : `test acc ${percent(record.testAccuracy)}`,
+      `lr ${record.learningRate}`,
+      `${record.seconds.toFixed(1)}s`,
+    ].filter(Boolean);
+    this.terminal.err(`${this.terminal.interactive ? '\r\x1b[K' : ''}${parts.join('  ')}\n`);
+  }
+}
+
+export function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)}%`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}

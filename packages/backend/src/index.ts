@@ -1,0 +1,14 @@
+export {
+  type BackendName,
+  BROWSER_BACKENDS,
+  isBackendName,
+  isNode,
+  KNOWN_BACKENDS,
+  NODE_BACKENDS,
+  preferredBackends,
+} from './backend-names.js';
+export { availableBackends, type InitBackendOptions, initBackend } from './init-backend.js';
+export { registerTrainingKernels } from './kernels/register-training-kernels.js';
+export { type MemoryReport, memoryReport } from './memory.js';
+export { BackendError, isResidualError, ResidualError } from './residual-error.js';
+export { Rng, seededPermutation } from './rng.js';

@@ -1,0 +1,2 @@
+export { expectNoLeakedTensors } from './expect-no-leaked-tensors.js';
+export { type CloseOptions, expectTensorsClose, type Numeric } from './expect-tensors-close.js';

@@ -1,0 +1,5 @@
+import { residualTsupConfig } from '@residual/tsup-config';
+
+export default residualTsupConfig({
+  entry: ['src/index.ts', 'src/testing/index.ts'],
+});

@@ -1,0 +1,16 @@
+export {
+  type Batch,
+  type BatchOptions,
+  batchCount,
+  batches,
+  epochOrder,
+} from './batches.js';
+export { DatasetError } from './dataset-error.js';
+export { loadDigits, MNIST_NORMALIZATION, stratifiedCounts } from './digits.js';
+export { type IdxArray, type IdxType, parseIdx, readIdxFile, readIdxSplit } from './idx.js';
+export {
+  type ImageDataset,
+  type ImageSplit,
+  imageSize,
+  type Normalization,
+} from './image-dataset.js';

@@ -1,0 +1,31 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Gives each layer its kernel initializer. Blocks ask for one by layer name, so a model's
+ * initial weights depend only on its seed and its layer names, not on construction order.
+ */
+export type KernelInitializerFactory = (layerName: string) => Initializer;
+
+/** tfjs's initializer class, which tfjs does not export by name. */
+export type Initializer = ReturnType<typeof tf.initializers.heNormal>;
+
+/**
+ * He-normal initialisation (He et al. 2015, the ResNet paper's choice), seeded per layer from
+ * `seed` and the layer's name. Without a seed, every call draws fresh random weights.
+ */
+export function heNormalInitializers(seed?: number): KernelInitializerFactory {
+  return (layerName) =>
+    tf.initializers.heNormal(seed === undefined ? {} : { seed: layerSeed(seed, layerName) });
+}
+
+/** A 31-bit seed derived from a model seed and a layer name (FNV-1a, then mixed). */
+export function layerSeed(seed: number, layerName: string): number {
+  let hash = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
+  for (let i = 0; i < layerName.length; i++) {
+    hash ^= layerName.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  hash ^= hash >>> 15;
+  hash = Math.imul(hash, 0x2c1b3c6d) >>> 0;
+  return (hash ^ (hash >>> 12)) & 0x7fffffff;
+}

@@ -1,0 +1,72 @@
+import type * as tf from '@tensorflow/tfjs';
+import { ModelError } from './model-error.js';
+import type { CommonModelOptions } from './model-options.js';
+
+/** Where a registered architecture comes from. */
+export interface ModelReference {
+  /** Paper or library, e.g. "He et al. 2015, Deep Residual Learning for Image Recognition". */
+  title: string;
+  url: string;
+  /** What exactly the entry reproduces, e.g. "Table 6, option A". */
+  detail?: string;
+}
+
+/** One registered architecture: how to build it and what it is held to. */
+export interface ModelEntry<Options extends CommonModelOptions = CommonModelOptions> {
+  name: string;
+  /** Family name, e.g. `cifar_resnet` or `cifar_plain`. */
+  family: string;
+  description: string;
+  defaultInputShape: readonly [number, number, number];
+  defaultNumClasses: number;
+  /** Trainable parameters at the default input shape and classes, as PyTorch counts them. */
+  trainableParams: number;
+  reference: ModelReference;
+  /** Options this entry understands, beyond the common ones. */
+  options: readonly string[];
+  build(options: Options): tf.LayersModel;
+}
+
+const registry = new Map<string, ModelEntry>();
+
+/** Adds an architecture to the registry; a name can be registered once. */
+export function registerModel<Options extends CommonModelOptions>(
+  entry: ModelEntry<Options>,
+): void {
+  if (registry.has(entry.name)) {
+    throw new ModelError(`A model named "${entry.name}" is already registered.`);
+  }
+  registry.set(entry.name, entry as unknown as ModelEntry);
+}
+
+/** Every registered architecture, in registration order. */
+export function listModels(): ModelEntry[] {
+  return [...registry.values()];
+}
+
+/** The registry entry for `name`. @throws ModelError naming the known models. */
+export function getModelEntry(name: string): ModelEntry {
+  const entry = registry.get(name);
+  if (entry === undefined) {
+    throw new ModelError(`Unknown model "${name}". Known: ${[...registry.keys()].join(', ')}.`);
+  }
+  return entry;
+}
+
+/**
+ * Builds the registered architecture `name` with fresh (seeded, when `options.seed` is set)
+ * weights. @throws ModelError for an unknown name, option or option value.
+ */
+export function createModel<Options extends CommonModelOptions>(
+  name: string,
+  options: Options = {} as Options,
+): tf.LayersModel {
+  const entry = getModelEntry(name);
+  const accepted = ['inputShape', 'numClasses', 'seed', ...entry.options];
+  for (const key of Object.keys(options)) {
+    if (!accepted.includes(key)) {
+      throw new ModelError(`${name}: unknown option "${key}". Accepted: ${accepted.join(', ')}.`);
+    }
+  }
+  return entry.build(options);
+}

@@ -1,0 +1,146 @@
+// Each package must work for a user who installs only it (and what it depends on) from the
+// registry. The tarballs `pnpm pack` makes are what the registry would serve.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..', '..', '..');
+const packagesDir = join(root, 'packages');
+const tarballs = new Map<string, string>();
+
+interface Manifest {
+  name: string;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+function manifest(dir: string): Manifest {
+  return JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as Manifest;
+}
+
+const published = readdirSync(packagesDir).filter((dir) =>
+  manifest(dir).name.startsWith('@residual/'),
+);
+
+/** The package and every @residual package it depends on, transitively. */
+function closure(name: string, seen = new Set<string>()): Set<string> {
+  seen.add(name);
+  const dir = published.find((d) => manifest(d).name === name)!;
+  for (const dep of Object.keys(manifest(dir).dependencies ?? {})) {
+    if (dep.startsWith('@residual/') && !seen.has(dep)) closure(dep, seen);
+  }
+  return seen;
+}
+
+/** What a user's script does with each package, and what it must print. */
+const smokeTests: Record<string, { code: string; prints: RegExp }> = {
+  '@residual/backend': {
+    code: `import { initBackend, Rng } from '@residual/backend';
+import { expectTensorsClose } from '@residual/backend/testing';
+console.log(await initBackend(), new Rng(1).nextUint32());
+expectTensorsClose([1], [1]);`,
+    prints: /^wasm 2442144158$/m,
+  },
+  '@residual/layers': {
+    code: `import * as tf from '@tensorflow/tfjs';
+import { basicBlock, heNormalInitializers } from '@residual/layers';
+const input = tf.input({ shape: [8, 8, 16] });
+const output = basicBlock(input, { filters: 32, strides: 2, shortcut: 'zero-pad', name: 'b', kernelInitializer: heNormalInitializers(1) });
+console.log(tf.model({ inputs: input, outputs: output }).outputs[0].shape.join(','));`,
+    prints: /^,4,4,32$/m,
+  },
+  '@residual/models': {
+    code: `import { initBackend } from '@residual/backend';
+import { createModel, countParameters } from '@residual/models';
+await initBackend();
+console.log(countParameters(createModel('cifar_resnet20')).trainable);`,
+    prints: /^269722$/m,
+  },
+  '@residual/datasets': {
+    code: `import { loadDigits } from '@residual/datasets';
+const digits = await loadDigits();
+console.log(digits.train.count, digits.test.count);`,
+    prints: /^8000 2000$/m,
+  },
+  '@residual/metrics': {
+    code: `import { ConfusionMatrix } from '@residual/metrics';
+const m = new ConfusionMatrix(2); m.update([0, 1, 1], [0, 1, 0]);
+console.log(JSON.stringify(m.counts()));`,
+    prints: /^\[\[1,0\],\[1,1\]\]$/m,
+  },
+  '@residual/train': {
+    code: `import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@residual/backend';
+import { train } from '@residual/train';
+await initBackend();
+const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2, 1] }), tf.layers.dense({ units: 2 })] });
+const split = { images: new Uint8Array([0, 0, 255, 255, 255, 255, 0, 0]), labels: new Uint8Array([0, 1]), count: 2, imageShape: [2, 2, 1] };
+const result = await train({ model, data: { train: split, numClasses: 2 }, epochs: 2, batchSize: 2, learningRate: 0.1 });
+console.log('steps', result.steps);`,
+    prints: /^steps 2$/m,
+  },
+};
+
+beforeAll(() => {
+  const out = mkdtempSync(join(tmpdir(), 'residual-pack-'));
+  for (const dir of published) {
+    const name = manifest(dir).name;
+    execFileSync('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', out], {
+      cwd: join(packagesDir, dir),
+      stdio: 'pipe',
+    });
+    const file = readdirSync(out).find((f) =>
+      f.startsWith(name.replace('@', '').replace('/', '-')),
+    );
+    tarballs.set(name, join(out, file!));
+  }
+});
+
+describe.each(published.map((dir) => manifest(dir).name))('%s', (name) => {
+  it('passes publint', async () => {
+    const tarball = readFileSync(tarballs.get(name)!);
+    const { messages, pkg } = await publint({
+      pack: {
+        tarball: tarball.buffer.slice(
+          tarball.byteOffset,
+          tarball.byteOffset + tarball.byteLength,
+        ) as ArrayBuffer,
+      },
+      strict: true,
+    });
+    expect(messages.map((m) => `${m.type}: ${formatMessage(m, pkg)}`)).toEqual([]);
+  });
+
+  it('installs on its own from its tarball and works', () => {
+    const project = mkdtempSync(join(tmpdir(), 'residual-user-'));
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'user-project', private: true, type: 'module' }),
+    );
+    const needed = [...closure(name)].map((n) => tarballs.get(n)!);
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '@tensorflow/tfjs@4.22.0',
+        ...needed,
+      ],
+      { cwd: project, stdio: 'pipe' },
+    );
+    writeFileSync(join(project, 'smoke.mjs'), smokeTests[name].code);
+    const output = execFileSync(process.execPath, ['smoke.mjs'], {
+      cwd: project,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(output).toMatch(smokeTests[name].prints);
+  });
+});
