@@ -1,5 +1,6 @@
 import { Rng } from '@residual/backend';
 import * as tf from '@tensorflow/tfjs';
+import type { Augmentation } from './augmentation.js';
 import { type ImageSplit, imageSize, type Normalization } from './image-dataset.js';
 
 export interface BatchOptions {
@@ -16,6 +17,11 @@ export interface BatchOptions {
   dropRemainder?: boolean;
   /** Start at this batch of the epoch (to resume mid-epoch). Default 0. */
   startBatch?: number;
+  /**
+   * Changes each batch's raw bytes before conversion (random crops, flips). Its random choices
+   * are seeded by (seed, epoch, batch), so a resumed run augments exactly as before.
+   */
+  augmentation?: Augmentation;
 }
 
 export interface Batch {
@@ -36,9 +42,17 @@ export function epochOrder(count: number, seed: number, epoch: number): Int32Arr
   for (let i = 0; i < count; i++) order[i] = i;
   // Mixing the epoch into the seed keeps each epoch's order independent of the others, so a
   // resumed run needs only (seed, epoch, batch) to continue.
-  return new Rng(
-    (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca77)) >>> 0,
-  ).shuffle(order);
+  return new Rng(mixSeed(seed, epoch, -1)).shuffle(order);
+}
+
+/** One 32-bit seed from a run seed, an epoch and a batch index (-1: the epoch's order). */
+function mixSeed(seed: number, epoch: number, batch: number): number {
+  return (
+    (Math.imul(seed >>> 0, 0x9e3779b1) ^
+      Math.imul(epoch + 1, 0x85ebca77) ^
+      Math.imul(batch + 1, 0xc2b2ae3d)) >>>
+    0
+  );
 }
 
 /** Number of batches one epoch of `split` gives. */
@@ -67,8 +81,15 @@ export function* batches(split: ImageSplit, options: BatchOptions): Generator<Ba
   const lookup = normalizationTable(split.imageShape[2], options.normalization);
   for (let b = options.startBatch ?? 0; b < total; b++) {
     const indices = order.slice(b * batchSize, Math.min((b + 1) * batchSize, split.count));
+    const bytes = gatherImages(split, indices);
+    const shape = [indices.length, ...split.imageShape] as [number, number, number, number];
+    options.augmentation?.(
+      bytes,
+      shape,
+      new Rng(mixSeed(options.seed ?? 0, options.epoch ?? 0, b)),
+    );
     yield {
-      images: tf.tensor4d(toFloat(split, indices, lookup), [indices.length, ...split.imageShape]),
+      images: tf.tensor4d(toFloat(bytes, split.imageShape[2], lookup), shape),
       labels: tf.tensor1d(
         Int32Array.from(indices, (i) => split.labels[i]),
         'int32',
@@ -87,19 +108,23 @@ function normalizationTable(channels: number, normalization?: Normalization): Fl
   });
 }
 
-function toFloat(split: ImageSplit, indices: Int32Array, lookup: Float32Array[]): Float32Array {
+/** Copies the raw bytes of the images at `indices`, in that order. */
+function gatherImages(split: ImageSplit, indices: Int32Array): Uint8Array {
   const size = imageSize(split);
-  const channels = lookup.length;
-  const out = new Float32Array(indices.length * size);
+  const bytes = new Uint8Array(indices.length * size);
   indices.forEach((index, row) => {
-    const source = split.images.subarray(index * size, (index + 1) * size);
-    const target = row * size;
-    if (channels === 1) {
-      const table = lookup[0];
-      for (let i = 0; i < size; i++) out[target + i] = table[source[i]];
-    } else {
-      for (let i = 0; i < size; i++) out[target + i] = lookup[i % channels][source[i]];
-    }
+    bytes.set(split.images.subarray(index * size, (index + 1) * size), row * size);
   });
+  return bytes;
+}
+
+function toFloat(bytes: Uint8Array, channels: number, lookup: Float32Array[]): Float32Array {
+  const out = new Float32Array(bytes.length);
+  if (channels === 1) {
+    const table = lookup[0];
+    for (let i = 0; i < bytes.length; i++) out[i] = table[bytes[i]];
+  } else {
+    for (let i = 0; i < bytes.length; i++) out[i] = lookup[i % channels][bytes[i]];
+  }
   return out;
 }

@@ -1,4 +1,10 @@
 export {
+  type Augmentation,
+  type CropAndFlipOptions,
+  cifarAugmentation,
+  randomCropAndFlip,
+} from './augmentation.js';
+export {
   type Batch,
   type BatchOptions,
   batchCount,
