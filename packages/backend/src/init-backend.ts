@@ -6,6 +6,7 @@ import {
   KNOWN_BACKENDS,
   preferredBackends,
 } from './backend-names.js';
+import { loadNative, type NativeKernelStatus } from './kernels/native-kernels.js';
 import { registerTrainingKernels } from './kernels/register-training-kernels.js';
 import { BackendError } from './residual-error.js';
 
@@ -20,6 +21,13 @@ export interface InitBackendOptions {
    * name. Default: next to the bundled script. Ignored in Node.js.
    */
   wasmPaths?: string | Record<string, string>;
+  /**
+   * Run the `wasm` backend's convolutions with `@residual/backend-native` (multi-threaded AVX2 /
+   * AVX-512 kernels compiled at install time) when it is installed and built. Default: true,
+   * unless the environment variable `RESIDUAL_NATIVE` is `0`. With false, or without the addon,
+   * the WebAssembly kernels run them.
+   */
+  native?: boolean;
 }
 
 /**
@@ -38,7 +46,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     if (!isBackendName(forced)) {
       throw new BackendError(`Unknown backend "${forced}". Known: ${KNOWN_BACKENDS.join(', ')}.`);
     }
-    if (!(await activate(forced))) {
+    if (!(await activate(forced, options))) {
       const available = await availableBackends();
       throw new BackendError(
         `Backend "${forced}" is not available here${whyUnavailable(forced)}. ` +
@@ -48,7 +56,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     return forced;
   }
   for (const name of preferredBackends()) {
-    if (await activate(name)) return name;
+    if (await activate(name, options)) return name;
   }
   throw new BackendError(
     `No TensorFlow.js backend could start. Tried: ${preferredBackends().join(', ')}.`,
@@ -66,12 +74,21 @@ export async function availableBackends(): Promise<BackendName[]> {
   return available;
 }
 
-async function activate(name: BackendName): Promise<boolean> {
+async function activate(name: BackendName, options: InitBackendOptions): Promise<boolean> {
   if (!(await canStart(name))) return false;
   if (!(await tf.setBackend(name))) return false;
   await tf.ready();
-  registerTrainingKernels(name);
+  const native = name === 'wasm' && options.native !== false ? (await loadNative()).kernels : undefined;
+  registerTrainingKernels(name, { native });
   return true;
+}
+
+/**
+ * Whether `@residual/backend-native` runs the `wasm` backend's convolutions in this process
+ * (when `initBackend` chose wasm and `native` was not false), or why not.
+ */
+export async function nativeKernelStatus(): Promise<NativeKernelStatus> {
+  return (await loadNative()).status;
 }
 
 async function canStart(name: BackendName): Promise<boolean> {

@@ -1,21 +1,55 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm.js';
+import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overrides.js';
+import type { NativeKernels } from './native-kernels.js';
+import { nativeWasmConvKernels } from './wasm-native-conv.js';
+import { wasmTileReduceKernels } from './wasm-tile-reduce.js';
 
-/** Kernels that a backend lacks for training, by backend name. */
-const TRAINING_KERNELS: Record<string, readonly tf.KernelConfig[]> = {
+export interface RegisterTrainingKernelsOptions {
+  /**
+   * Native kernels (from `@residual/backend-native`) to run the convolutions of the `wasm`
+   * backend with. Default: none, the WebAssembly/JavaScript kernels.
+   */
+  native?: NativeKernels;
+}
+
+/** Our kernels for the backend without native code, by backend name. */
+const PORTABLE_KERNELS: Record<string, readonly tf.KernelConfig[]> = {
   // Stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter, so no conv net trains on it
   // (tensorflow/tfjs#8474).
-  wasm: [conv2dBackpropFilterWasmConfig()],
+  wasm: [conv2dBackpropFilterWasmConfig(), ...wasmTileReduceKernels],
 };
 
+const nativeConfigs = new WeakMap<NativeKernels, tf.KernelConfig[]>();
+
+function nativeKernelConfigs(backendName: string, native: NativeKernels): tf.KernelConfig[] {
+  if (backendName !== 'wasm') return [];
+  let configs = nativeConfigs.get(native);
+  if (configs === undefined) {
+    configs = nativeWasmConvKernels(native);
+    nativeConfigs.set(native, configs);
+  }
+  return configs;
+}
+
 /**
- * Registers the kernels `backendName` needs to train residual networks. Idempotent; leaves
- * every other backend, and every kernel the backend already has, untouched.
+ * Registers the kernels `backendName` needs to train residual networks fast, replacing the stock
+ * ones that are missing or slow. Idempotent; touches no other backend. Calling it again with
+ * other options swaps the kernels (and puts back stock ones ours no longer replace).
  */
-export function registerTrainingKernels(backendName: string): void {
-  for (const config of TRAINING_KERNELS[backendName] ?? []) {
-    if (tf.getKernel(config.kernelName, config.backendName) === undefined) {
-      tf.registerKernel(config);
+export function registerTrainingKernels(
+  backendName: string,
+  options: RegisterTrainingKernelsOptions = {},
+): void {
+  const wanted = new Map<string, tf.KernelConfig>();
+  for (const config of PORTABLE_KERNELS[backendName] ?? []) wanted.set(config.kernelName, config);
+  if (options.native !== undefined) {
+    for (const config of nativeKernelConfigs(backendName, options.native)) {
+      wanted.set(config.kernelName, config);
     }
   }
+  for (const kernelName of overriddenKernels(backendName)) {
+    if (!wanted.has(kernelName)) restoreKernel(kernelName, backendName);
+  }
+  for (const config of wanted.values()) overrideKernel(config);
 }

@@ -1,0 +1,95 @@
+// Generic micro-kernel bodies, parameterised on a SIMD wrapper `Isa`
+// (Isa::V vector type, Isa::W lanes, load/store/bcast/fma/zero/add).
+// Included by each kernels_<isa>.cc inside an anonymous namespace so that
+// every instantiation has internal linkage and is compiled with that file's
+// target flags only. No standard-library code here on purpose.
+//
+// MR = rows (output pixels for igemm, input channels for the filter gradient),
+// NV = number of SIMD vectors per row, NR = NV * Isa::W columns.
+
+#define RS_UNROLL _Pragma("GCC unroll 32")
+
+template <class Isa, int MR, int NV>
+struct Tile {
+  typedef typename Isa::V V;
+  static constexpr int NR = NV * Isa::W;
+  V acc[MR][NV];
+
+  inline void clear() {
+    RS_UNROLL for (int r = 0; r < MR; ++r)
+      RS_UNROLL for (int j = 0; j < NV; ++j) acc[r][j] = Isa::zero();
+  }
+
+  // One rank-1 update: acc[r][:] += a[r] * b[0..NR).
+  template <class ARow>
+  inline void step(const ARow& arow, const float* b) {
+    V bv[NV];
+    RS_UNROLL for (int j = 0; j < NV; ++j) bv[j] = Isa::load(b + j * Isa::W);
+    RS_UNROLL for (int r = 0; r < MR; ++r) {
+      V av = Isa::bcast(arow(r));
+      RS_UNROLL for (int j = 0; j < NV; ++j)
+        acc[r][j] = Isa::fma(av, bv[j], acc[r][j]);
+    }
+  }
+
+  // Write the tile to rows crow(r) (a float*), first mr rows / nr columns.
+  template <class CRow>
+  inline void store(const CRow& crow, int mr, int nr, int accumulate) {
+    if (mr == MR && nr == NR) {
+      RS_UNROLL for (int r = 0; r < MR; ++r) {
+        float* c = crow(r);
+        RS_UNROLL for (int j = 0; j < NV; ++j) {
+          V v = acc[r][j];
+          if (accumulate) v = Isa::add(v, Isa::load(c + j * Isa::W));
+          Isa::store(c + j * Isa::W, v);
+        }
+      }
+      return;
+    }
+    float tmp[MR][NR];
+    RS_UNROLL for (int r = 0; r < MR; ++r)
+      RS_UNROLL for (int j = 0; j < NV; ++j)
+        Isa::store(&tmp[r][j * Isa::W], acc[r][j]);
+    for (int r = 0; r < mr; ++r) {
+      float* c = crow(r);
+      if (accumulate) {
+        for (int n = 0; n < nr; ++n) c[n] += tmp[r][n];
+      } else {
+        for (int n = 0; n < nr; ++n) c[n] = tmp[r][n];
+      }
+    }
+  }
+};
+
+template <class Isa, int MR, int NV>
+void igemm_kernel(int ntaps, int kc, const float* const* a,
+                  std::ptrdiff_t aoff, const float* b, float* const* c,
+                  std::ptrdiff_t coff, int mr, int nr, int accumulate) {
+  typedef Tile<Isa, MR, NV> T;
+  T tile;
+  tile.clear();
+  for (int t = 0; t < ntaps; ++t) {
+    const float* ap[MR];
+    RS_UNROLL for (int r = 0; r < MR; ++r) ap[r] = a[t * MR + r] + aoff;
+    for (int k = 0; k < kc; ++k) {
+      tile.step([&](int r) { return ap[r] + k; }, b);
+      b += T::NR;
+    }
+  }
+  tile.store([&](int r) { return c[r] + coff; }, mr, nr, accumulate);
+}
+
+template <class Isa, int MR, int NV>
+void gemm_kernel(int kc, const float* const* a, std::ptrdiff_t aoff,
+                 const float* b, float* c, std::ptrdiff_t ldc, int mr, int nr,
+                 int accumulate) {
+  typedef Tile<Isa, MR, NV> T;
+  T tile;
+  tile.clear();
+  for (int k = 0; k < kc; ++k) {
+    const float* ak = a[k] + aoff;
+    tile.step([&](int r) { return ak + r; }, b);
+    b += T::NR;
+  }
+  tile.store([&](int r) { return c + r * ldc; }, mr, nr, accumulate);
+}

@@ -1,0 +1,6 @@
+export {
+  CONV_GEOMETRY_FIELDS,
+  type ConvGeometry,
+  convGeometryArray,
+} from './conv-geometry.js';
+export { loadNativeKernels, type NativeKernels, type NativeStatus, nativeStatus } from './load.js';

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The native kernels. Tensors are Float32Arrays (views of a WebAssembly.Memory work: nothing is
+ * copied); `geometry` comes from `convGeometryArray`. Every call is synchronous, overwrites its
+ * output, and throws a TypeError or RangeError when an array is too small, detached or overlaps.
+ */
+export interface NativeKernels {
+  /** y = conv2d(x, filter). */
+  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: Int32Array): void;
+  /** dx = the gradient of conv2d with respect to x, given dy. */
+  conv2dBackpropInput(
+    dy: Float32Array,
+    filter: Float32Array,
+    dx: Float32Array,
+    geometry: Int32Array,
+  ): void;
+  /** dFilter = the gradient of conv2d with respect to the filter, given x and dy. */
+  conv2dBackpropFilter(
+    x: Float32Array,
+    dy: Float32Array,
+    dFilter: Float32Array,
+    geometry: Int32Array,
+  ): void;
+  /** Threads the kernels use, the calling thread included. */
+  threads(): number;
+  /** Sets the thread count; 0 means one per logical CPU. */
+  setThreads(count: number): void;
+  /** The micro-kernel instruction set in use: `avx512`, `avx2` or `generic`. */
+  isa(): string;
+  /** Switches the instruction set (for tests and benchmarks); false when the CPU lacks it. */
+  setIsa(isa: 'auto' | 'avx512' | 'avx2' | 'generic'): boolean;
+}
+
+export type NativeStatus =
+  | { available: true; isa: string; threads: number; path: string }
+  | { available: false; reason: string };
+
+const ADDON_PATH = fileURLToPath(new URL('../build/Release/residual_native.node', import.meta.url));
+
+let loaded: { kernels?: NativeKernels; status: NativeStatus } | undefined;
+
+function load(): { kernels?: NativeKernels; status: NativeStatus } {
+  if (loaded !== undefined) return loaded;
+  if (!existsSync(ADDON_PATH)) {
+    loaded = {
+      status: {
+        available: false,
+        reason:
+          `${ADDON_PATH} was not built (no C++ compiler, Python or Node.js headers when the ` +
+          'package was installed; rebuild with `npm rebuild @residual/backend-native`)',
+      },
+    };
+    return loaded;
+  }
+  try {
+    const kernels = createRequire(import.meta.url)(ADDON_PATH) as NativeKernels;
+    const threads = Number(process.env.RESIDUAL_NATIVE_THREADS ?? '0');
+    if (Number.isInteger(threads) && threads > 0) kernels.setThreads(threads);
+    loaded = {
+      kernels,
+      status: { available: true, isa: kernels.isa(), threads: kernels.threads(), path: ADDON_PATH },
+    };
+  } catch (error) {
+    loaded = {
+      status: {
+        available: false,
+        reason: `${ADDON_PATH} did not load: ${(error as Error).message}`,
+      },
+    };
+  }
+  return loaded;
+}
+
+/** The native kernels, or undefined when the addon was not built or does not load here. */
+export function loadNativeKernels(): NativeKernels | undefined {
+  return load().kernels;
+}
+
+/** Whether the native kernels are available, with the instruction set and thread count, or why not. */
+export function nativeStatus(): NativeStatus {
+  const { status } = load();
+  return status.available ? { ...status, threads: load().kernels!.threads() } : status;
+}

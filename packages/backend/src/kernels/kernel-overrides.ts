@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** The kernels tfjs registered before we replaced them, by `backend/kernel`. */
+const originals = new Map<string, tf.KernelConfig | undefined>();
+
+function key(kernelName: string, backendName: string): string {
+  return `${backendName}/${kernelName}`;
+}
+
+/**
+ * Registers `config`, replacing whatever kernel of that name the backend has (the stock one is
+ * kept for {@link originalKernel}). Idempotent: registering the same config again does nothing.
+ */
+export function overrideKernel(config: tf.KernelConfig): void {
+  const current = tf.getKernel(config.kernelName, config.backendName);
+  if (current?.kernelFunc === config.kernelFunc) return;
+  const id = key(config.kernelName, config.backendName);
+  if (!originals.has(id)) originals.set(id, current);
+  if (current !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+  tf.registerKernel(config);
+}
+
+/** Puts back the kernel tfjs had before {@link overrideKernel} (or none, if it had none). */
+export function restoreKernel(kernelName: string, backendName: string): void {
+  const id = key(kernelName, backendName);
+  if (!originals.has(id)) return;
+  const original = originals.get(id);
+  if (tf.getKernel(kernelName, backendName) !== undefined) {
+    tf.unregisterKernel(kernelName, backendName);
+  }
+  if (original !== undefined) tf.registerKernel(original);
+  originals.delete(id);
+}
+
+/** The stock kernel that {@link overrideKernel} replaced, for the cases ours hands back to it. */
+export function originalKernel(kernelName: string, backendName: string): tf.KernelFunc | undefined {
+  const id = key(kernelName, backendName);
+  return originals.has(id)
+    ? originals.get(id)?.kernelFunc
+    : tf.getKernel(kernelName, backendName)?.kernelFunc;
+}
+
+/** The kernels of `backendName` that {@link overrideKernel} replaced or added. */
+export function overriddenKernels(backendName: string): string[] {
+  const prefix = `${backendName}/`;
+  return [...originals.keys()].filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
+}

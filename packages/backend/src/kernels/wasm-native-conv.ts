@@ -1,0 +1,196 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { type ConvAttrs, conv2dInfo, isChannelsLast, nativeGeometry } from './conv-info.js';
+import { originalKernel } from './kernel-overrides.js';
+import type { NativeKernels } from './native-kernels.js';
+import { heapView, sizeOf } from './wasm-heap.js';
+
+type KernelArgs = {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+};
+
+/** Hands the call to the kernel tfjs had (for layouts and options ours do not implement). */
+function stock(kernelName: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const kernel = originalKernel(kernelName, 'wasm');
+  if (kernel === undefined) {
+    throw new Error(`${kernelName} on wasm: this case needs the stock kernel, which is missing.`);
+  }
+  return kernel(args as Parameters<tf.KernelFunc>[0]);
+}
+
+function allFloat32(...tensors: tf.TensorInfo[]): boolean {
+  return tensors.every((t) => t.dtype === 'float32');
+}
+
+/** Adds the bias and applies the activation a FusedConv2D asks for, in place. */
+function biasActivation(
+  y: Float32Array,
+  channels: number,
+  bias: Float32Array | undefined,
+  activation: string,
+): void {
+  if (bias !== undefined) {
+    if (bias.length === 1) {
+      const b = bias[0];
+      for (let i = 0; i < y.length; i++) y[i] += b;
+    } else {
+      for (let i = 0; i < y.length; i += channels) {
+        for (let c = 0; c < channels; c++) y[i + c] += bias[c];
+      }
+    }
+  }
+  if (activation === 'relu') {
+    for (let i = 0; i < y.length; i++) if (y[i] < 0) y[i] = 0;
+  } else if (activation === 'relu6') {
+    for (let i = 0; i < y.length; i++) y[i] = Math.min(Math.max(y[i], 0), 6);
+  }
+}
+
+const FUSED_ACTIVATIONS = new Set(['linear', 'relu', 'relu6']);
+
+/**
+ * The convolution kernels of the `wasm` backend, run by `@residual/backend-native` directly on
+ * the tensors in the WASM heap (no copies): the forward convolution (plain and fused with bias
+ * and ReLU, as tfjs-layers calls it), both of its gradients, and the depthwise gradients.
+ */
+export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] {
+  const conv2d = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
+    const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+    const attrs = args.attrs as unknown as ConvAttrs;
+    if (!isChannelsLast(attrs) || !allFloat32(x, filter)) return stock(tf.Conv2D, args);
+    const backend = args.backend as unknown as BackendWasm;
+    const info = conv2dInfo(x.shape, filter.shape, attrs);
+    const y = backend.makeOutput(info.outShape, 'float32');
+    if (sizeOf(info.outShape) > 0) {
+      native.conv2d(
+        heapView(backend, x),
+        heapView(backend, filter),
+        heapView(backend, y),
+        nativeGeometry(info),
+      );
+    }
+    return y;
+  };
+
+  const fusedConv2d = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
+    const { x, filter, bias } = args.inputs as {
+      x: tf.TensorInfo;
+      filter: tf.TensorInfo;
+      bias?: tf.TensorInfo;
+    };
+    const attrs = args.attrs as unknown as ConvAttrs & { activation: string };
+    const activation = attrs.activation ?? 'linear';
+    if (
+      !isChannelsLast(attrs) ||
+      !FUSED_ACTIVATIONS.has(activation) ||
+      !allFloat32(x, filter, ...(bias === undefined ? [] : [bias])) ||
+      (bias !== undefined && sizeOf(bias.shape) !== 1 && sizeOf(bias.shape) !== filter.shape[3])
+    ) {
+      return stock(tf.FusedConv2D, args);
+    }
+    const backend = args.backend as unknown as BackendWasm;
+    const info = conv2dInfo(x.shape, filter.shape, attrs);
+    const y = backend.makeOutput(info.outShape, 'float32');
+    if (sizeOf(info.outShape) > 0) {
+      const out = heapView(backend, y);
+      native.conv2d(heapView(backend, x), heapView(backend, filter), out, nativeGeometry(info));
+      biasActivation(
+        out,
+        info.outChannels,
+        bias === undefined ? undefined : heapView(backend, bias),
+        activation,
+      );
+    }
+    return y;
+  };
+
+  const conv2dBackpropInput = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
+    const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
+    if (!isChannelsLast(attrs) || !allFloat32(dy, filter)) {
+      return stock(tf.Conv2DBackpropInput, args);
+    }
+    const backend = args.backend as unknown as BackendWasm;
+    const info = conv2dInfo(attrs.inputShape, filter.shape, attrs);
+    const dx = backend.makeOutput([...attrs.inputShape], 'float32');
+    if (sizeOf(attrs.inputShape) > 0) {
+      native.conv2dBackpropInput(
+        heapView(backend, dy),
+        heapView(backend, filter),
+        heapView(backend, dx),
+        nativeGeometry(info),
+      );
+    }
+    return dx;
+  };
+
+  const conv2dBackpropFilter = (args: KernelArgs): tf.TensorInfo => {
+    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
+    if (!isChannelsLast(attrs)) {
+      throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, got ${attrs.dataFormat}.`);
+    }
+    const backend = args.backend as unknown as BackendWasm;
+    const info = conv2dInfo(x.shape, attrs.filterShape, attrs);
+    const dw = backend.makeOutput([...attrs.filterShape], 'float32');
+    if (sizeOf(attrs.filterShape) > 0) {
+      native.conv2dBackpropFilter(
+        heapView(backend, x),
+        heapView(backend, dy),
+        heapView(backend, dw),
+        nativeGeometry(info),
+      );
+    }
+    return dw;
+  };
+
+  const depthwiseBackpropInput = (args: KernelArgs): tf.TensorInfo => {
+    const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
+    const backend = args.backend as unknown as BackendWasm;
+    const info = conv2dInfo(attrs.inputShape, filter.shape, attrs, true);
+    const dx = backend.makeOutput([...attrs.inputShape], 'float32');
+    if (sizeOf(attrs.inputShape) > 0) {
+      native.conv2dBackpropInput(
+        heapView(backend, dy),
+        heapView(backend, filter),
+        heapView(backend, dx),
+        nativeGeometry(info, true),
+      );
+    }
+    return dx;
+  };
+
+  const depthwiseBackpropFilter = (args: KernelArgs): tf.TensorInfo => {
+    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
+    const backend = args.backend as unknown as BackendWasm;
+    const info = conv2dInfo(x.shape, attrs.filterShape, attrs, true);
+    const dw = backend.makeOutput([...attrs.filterShape], 'float32');
+    if (sizeOf(attrs.filterShape) > 0) {
+      native.conv2dBackpropFilter(
+        heapView(backend, x),
+        heapView(backend, dy),
+        heapView(backend, dw),
+        nativeGeometry(info, true),
+      );
+    }
+    return dw;
+  };
+
+  const wasm = (kernelName: string, kernelFunc: (args: KernelArgs) => unknown): tf.KernelConfig => ({
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: kernelFunc as tf.KernelFunc,
+  });
+  return [
+    wasm(tf.Conv2D, conv2d),
+    wasm(tf.FusedConv2D, fusedConv2d),
+    wasm(tf.Conv2DBackpropInput, conv2dBackpropInput),
+    wasm(tf.Conv2DBackpropFilter, conv2dBackpropFilter),
+    wasm(tf.DepthwiseConv2dNativeBackpropInput, depthwiseBackpropInput),
+    wasm(tf.DepthwiseConv2dNativeBackpropFilter, depthwiseBackpropFilter),
+  ];
+}
