@@ -1,8 +1,14 @@
-// N-API bindings. All entry points are synchronous and zero-copy: tensors are
-// Float32Arrays (which may be views of a WebAssembly.Memory), the shape is an
-// Int32Array with the ConvShape fields in declaration order:
-//   [batch, in_h, in_w, in_c, k_h, k_w, out_c, out_h, out_w,
-//    stride_h, stride_w, pad_top, pad_left, dil_h, dil_w, groups]
+// N-API bindings. Every entry point is synchronous and copies nothing: tensors are
+// Float32Arrays (views of a WebAssembly.Memory included), and outputs are overwritten.
+//
+//   conv2d(x, w, y, geometry[, bias, activation])    geometry: Int32Array(16), the ConvShape
+//   conv2dBackpropInput(dy, w, dx, geometry)           fields in declaration order (conv.h)
+//   conv2dBackpropFilter(x, dy, dw, geometry)
+//   binary(op, a, aRowStride, aColStride, b, bRowStride, bColStride, out, rows, cols)
+//   unary(op, x, y, alpha)
+//   batchNorm(x, mean, variance, scale | null, offset | null, epsilon, y, channels)
+//   sumMiddleAxis(x, outer, reduce, inner, scale, out)
+//   threads(), setThreads(n), isa(), setIsa(name)
 #include <node_api.h>
 
 #include <atomic>
@@ -10,206 +16,311 @@
 #include <string>
 
 #include "conv.h"
+#include "dispatch.h"
+#include "pointwise.h"
 #include "thread_pool.h"
 
 namespace residual {
 namespace {
 
-#define NAPI_CALL(env, call)                                    \
-  do {                                                          \
-    if ((call) != napi_ok) {                                    \
-      napi_throw_error((env), nullptr, "N-API call failed: " #call); \
-      return nullptr;                                           \
-    }                                                           \
-  } while (0)
-
-struct F32View {
+struct F32 {
   float* data = nullptr;
   size_t length = 0;
 };
 
-bool get_f32(napi_env env, napi_value v, const char* what, F32View* out) {
-  bool is_ta = false;
-  napi_is_typedarray(env, v, &is_ta);
-  if (is_ta) {
-    napi_typedarray_type type;
-    void* data = nullptr;
-    napi_value ab;
-    size_t offset;
-    if (napi_get_typedarray_info(env, v, &type, &out->length, &data, &ab,
-                                 &offset) == napi_ok &&
-        type == napi_float32_array) {
-      out->data = static_cast<float*>(data);
-      // A detached buffer (e.g. a WebAssembly.Memory that grew) reports
-      // length 0 and a null pointer; the size check below rejects it.
-      return true;
+class Args {
+ public:
+  Args(napi_env env, napi_callback_info info, size_t expected) : env_(env) {
+    argc_ = kMax;
+    ok_ = napi_get_cb_info(env, info, &argc_, argv_, nullptr, nullptr) == napi_ok;
+    if (ok_ && argc_ < expected) {
+      fail_type("expected " + std::to_string(expected) + " arguments, got " +
+                std::to_string(argc_));
     }
   }
-  napi_throw_type_error(env, nullptr,
-                        (std::string(what) + " must be a Float32Array").c_str());
-  return false;
-}
 
-bool get_shape(napi_env env, napi_value v, ConvShape* s) {
-  bool is_ta = false;
-  napi_is_typedarray(env, v, &is_ta);
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  if (!is_ta ||
-      napi_get_typedarray_info(env, v, &type, &length, &data, nullptr,
-                               nullptr) != napi_ok ||
-      type != napi_int32_array || length != 16) {
-    napi_throw_type_error(env, nullptr, "shape must be an Int32Array(16)");
-    return false;
+  bool ok() const { return ok_; }
+  size_t count() const { return argc_; }
+
+  bool is_null(size_t i) {
+    if (i >= argc_) return true;
+    napi_valuetype type;
+    napi_typeof(env_, argv_[i], &type);
+    return type == napi_null || type == napi_undefined;
   }
-  const int32_t* d = static_cast<const int32_t*>(data);
-  *s = ConvShape{d[0], d[1], d[2],  d[3],  d[4],  d[5],  d[6],  d[7],
-                 d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]};
-  std::string err = validate(*s);
-  if (!err.empty()) {
-    napi_throw_range_error(env, nullptr, err.c_str());
-    return false;
+
+  // A Float32Array argument. A detached buffer (a WebAssembly.Memory that grew) reports length 0
+  // and is then rejected by need().
+  F32 f32(size_t i, const char* name) {
+    F32 out;
+    if (!ok_) return out;
+    bool is_typed = false;
+    napi_is_typedarray(env_, argv_[i], &is_typed);
+    napi_typedarray_type type;
+    void* data = nullptr;
+    if (!is_typed ||
+        napi_get_typedarray_info(env_, argv_[i], &type, &out.length, &data, nullptr, nullptr) !=
+            napi_ok ||
+        type != napi_float32_array) {
+      fail_type(std::string(name) + " must be a Float32Array");
+      return out;
+    }
+    out.data = static_cast<float*>(data);
+    return out;
   }
-  return true;
-}
 
-bool check_size(napi_env env, const F32View& v, uint64_t need,
-                const char* what) {
-  if (v.length < need || (need > 0 && v.data == nullptr)) {
-    napi_throw_range_error(
-        env, nullptr,
-        (std::string(what) + " is too small (or detached) for the shape")
-            .c_str());
-    return false;
+  int64_t integer(size_t i, const char* name) {
+    double v = number(i, name);
+    if (ok_ && (v != static_cast<double>(static_cast<int64_t>(v)) || v < 0)) {
+      fail_range(std::string(name) + " must be a non-negative integer");
+    }
+    return ok_ ? static_cast<int64_t>(v) : 0;
   }
-  return true;
-}
 
-bool overlaps(const F32View& a, uint64_t na, const F32View& b, uint64_t nb) {
-  const float *a0 = a.data, *a1 = a.data + na, *b0 = b.data, *b1 = b.data + nb;
-  return na && nb && a0 < b1 && b0 < a1;
-}
-
-uint64_t x_size(const ConvShape& s) {
-  return uint64_t(s.batch) * s.in_h * s.in_w * s.in_c;
-}
-uint64_t y_size(const ConvShape& s) {
-  return uint64_t(s.batch) * s.out_h * s.out_w * s.out_c;
-}
-uint64_t w_size(const ConvShape& s) {
-  return uint64_t(s.k_h) * s.k_w * (s.in_c / s.groups) * s.out_c;
-}
-
-enum class Op { kForward, kBackpropInput, kBackpropFilter };
-
-// (in0, in1, out, shape) -> undefined
-template <Op op>
-napi_value Conv(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 4) {
-    napi_throw_type_error(env, nullptr, "expected (in0, in1, out, shape)");
-    return nullptr;
+  double number(size_t i, const char* name) {
+    double v = 0;
+    if (ok_ && napi_get_value_double(env_, argv_[i], &v) != napi_ok) {
+      fail_type(std::string(name) + " must be a number");
+    }
+    return v;
   }
+
+  std::string string(size_t i) {
+    size_t len = 0;
+    if (napi_get_value_string_utf8(env_, argv_[i], nullptr, 0, &len) != napi_ok) return "";
+    std::string s(len, '\0');
+    napi_get_value_string_utf8(env_, argv_[i], &s[0], len + 1, &len);
+    return s;
+  }
+
+  bool shape(size_t i, ConvShape* s) {
+    if (!ok_) return false;
+    bool is_typed = false;
+    napi_is_typedarray(env_, argv_[i], &is_typed);
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    if (!is_typed ||
+        napi_get_typedarray_info(env_, argv_[i], &type, &length, &data, nullptr, nullptr) !=
+            napi_ok ||
+        type != napi_int32_array || length != 16) {
+      fail_type("geometry must be an Int32Array of 16 values");
+      return false;
+    }
+    const int32_t* d = static_cast<const int32_t*>(data);
+    *s = ConvShape{d[0], d[1], d[2],  d[3],  d[4],  d[5],  d[6],  d[7],
+                   d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]};
+    const std::string error = validate(*s);
+    if (!error.empty()) fail_range("geometry: " + error);
+    return ok_;
+  }
+
+  // The array holds at least `count` floats.
+  bool need(const F32& v, uint64_t count, const char* name) {
+    if (ok_ && (v.length < count || (count > 0 && v.data == nullptr))) {
+      fail_range(std::string(name) + " has " + std::to_string(v.length) + " values, needs " +
+                 std::to_string(count) + " (or its memory was detached)");
+    }
+    return ok_;
+  }
+
+  // The output does not overlap an input (identical arrays are allowed for element-wise ops).
+  bool disjoint(const F32& out, uint64_t n_out, const F32& in, uint64_t n_in, bool same_ok) {
+    if (!ok_ || n_out == 0 || n_in == 0) return ok_;
+    if (same_ok && out.data == in.data) return true;
+    if (out.data < in.data + n_in && in.data < out.data + n_out) {
+      fail_range("the output must not overlap an input");
+    }
+    return ok_;
+  }
+
+ private:
+  static constexpr size_t kMax = 10;
+  void fail_type(const std::string& message) {
+    if (ok_) napi_throw_type_error(env_, nullptr, message.c_str());
+    ok_ = false;
+  }
+  void fail_range(const std::string& message) {
+    if (ok_) napi_throw_range_error(env_, nullptr, message.c_str());
+    ok_ = false;
+  }
+
+  napi_env env_;
+  size_t argc_;
+  napi_value argv_[kMax];
+  bool ok_;
+};
+
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  Args args(env, info, 4);
   ConvShape s;
-  F32View a, b, out;
-  if (!get_shape(env, argv[3], &s) || !get_f32(env, argv[0], "arg 0", &a) ||
-      !get_f32(env, argv[1], "arg 1", &b) ||
-      !get_f32(env, argv[2], "output", &out))
-    return nullptr;
-  uint64_t na, nb, nout;
-  switch (op) {
-    case Op::kForward: na = x_size(s), nb = w_size(s), nout = y_size(s); break;
-    case Op::kBackpropInput: na = y_size(s), nb = w_size(s), nout = x_size(s); break;
-    default: na = x_size(s), nb = y_size(s), nout = w_size(s); break;
+  if (!args.shape(3, &s)) return nullptr;
+  F32 x = args.f32(0, "x"), w = args.f32(1, "filter"), y = args.f32(2, "y");
+  F32 bias;
+  Activation activation = Activation::kLinear;
+  if (!args.is_null(4)) bias = args.f32(4, "bias");
+  if (args.count() > 5 && !args.is_null(5)) {
+    const int64_t a = args.integer(5, "activation");
+    if (a > 2) {
+      napi_throw_range_error(env, nullptr, "activation must be 0 (linear), 1 (relu) or 2 (relu6)");
+      return nullptr;
+    }
+    activation = static_cast<Activation>(a);
   }
-  if (!check_size(env, a, na, "arg 0") || !check_size(env, b, nb, "arg 1") ||
-      !check_size(env, out, nout, "output"))
-    return nullptr;
-  if (overlaps(a, na, out, nout) || overlaps(b, nb, out, nout)) {
-    napi_throw_range_error(env, nullptr, "output must not overlap the inputs");
+  if (bias.data != nullptr && bias.length != 1 && bias.length != static_cast<size_t>(s.out_c)) {
+    napi_throw_range_error(env, nullptr, "bias must have 1 or out_c values");
     return nullptr;
   }
-  switch (op) {
-    case Op::kForward: conv2d_forward(s, a.data, b.data, out.data); break;
-    case Op::kBackpropInput: conv2d_backprop_input(s, a.data, b.data, out.data); break;
-    default: conv2d_backprop_filter(s, a.data, b.data, out.data); break;
-  }
+  if (!args.need(x, x_size(s), "x") || !args.need(w, w_size(s), "filter") ||
+      !args.need(y, y_size(s), "y") || !args.disjoint(y, y_size(s), x, x_size(s), false) ||
+      !args.disjoint(y, y_size(s), w, w_size(s), false))
+    return nullptr;
+  conv2d_forward(s, x.data, w.data, bias.data, static_cast<int>(bias.length), activation, y.data);
   return nullptr;
 }
 
-napi_value SetNumThreads(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  int32_t n = 0;
-  if (argc < 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok) {
-    napi_throw_type_error(env, nullptr, "expected a number");
+napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  Args args(env, info, 4);
+  ConvShape s;
+  if (!args.shape(3, &s)) return nullptr;
+  F32 dy = args.f32(0, "dy"), w = args.f32(1, "filter"), dx = args.f32(2, "dx");
+  if (!args.need(dy, y_size(s), "dy") || !args.need(w, w_size(s), "filter") ||
+      !args.need(dx, x_size(s), "dx") || !args.disjoint(dx, x_size(s), dy, y_size(s), false) ||
+      !args.disjoint(dx, x_size(s), w, w_size(s), false))
     return nullptr;
-  }
-  ThreadPool::instance().set_num_threads(n);
+  conv2d_backprop_input(s, dy.data, w.data, dx.data);
   return nullptr;
 }
 
-napi_value GetNumThreads(napi_env env, napi_callback_info) {
+napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
+  Args args(env, info, 4);
+  ConvShape s;
+  if (!args.shape(3, &s)) return nullptr;
+  F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), dw = args.f32(2, "dFilter");
+  if (!args.need(x, x_size(s), "x") || !args.need(dy, y_size(s), "dy") ||
+      !args.need(dw, w_size(s), "dFilter") || !args.disjoint(dw, w_size(s), x, x_size(s), false) ||
+      !args.disjoint(dw, w_size(s), dy, y_size(s), false))
+    return nullptr;
+  conv2d_backprop_filter(s, x.data, dy.data, dw.data);
+  return nullptr;
+}
+
+napi_value Binary(napi_env env, napi_callback_info info) {
+  Args args(env, info, 10);
+  const int64_t op = args.integer(0, "op");
+  F32 a = args.f32(1, "a"), b = args.f32(4, "b"), out = args.f32(7, "out");
+  const Operand oa{a.data, args.integer(2, "aRowStride"), args.integer(3, "aColStride")};
+  const Operand ob{b.data, args.integer(5, "bRowStride"), args.integer(6, "bColStride")};
+  const int64_t rows = args.integer(8, "rows"), cols = args.integer(9, "cols");
+  if (!args.ok()) return nullptr;
+  if (op > static_cast<int64_t>(BinaryOp::kMinimum)) {
+    napi_throw_range_error(env, nullptr, "unknown binary op");
+    return nullptr;
+  }
+  const uint64_t n = static_cast<uint64_t>(rows * cols);
+  const uint64_t na = operand_extent(oa, rows, cols), nb = operand_extent(ob, rows, cols);
+  if (!args.need(a, na, "a") || !args.need(b, nb, "b") || !args.need(out, n, "out") ||
+      !args.disjoint(out, n, a, na, na == n) || !args.disjoint(out, n, b, nb, nb == n))
+    return nullptr;
+  binary(static_cast<BinaryOp>(op), oa, ob, out.data, rows, cols);
+  return nullptr;
+}
+
+napi_value Unary(napi_env env, napi_callback_info info) {
+  Args args(env, info, 4);
+  const int64_t op = args.integer(0, "op");
+  F32 x = args.f32(1, "x"), y = args.f32(2, "y");
+  const double alpha = args.number(3, "alpha");
+  if (!args.ok()) return nullptr;
+  if (op > static_cast<int64_t>(UnaryOp::kNeg)) {
+    napi_throw_range_error(env, nullptr, "unknown unary op");
+    return nullptr;
+  }
+  if (!args.need(y, x.length, "y") || !args.disjoint(y, x.length, x, x.length, true))
+    return nullptr;
+  unary(static_cast<UnaryOp>(op), x.data, y.data, static_cast<int64_t>(x.length),
+        static_cast<float>(alpha));
+  return nullptr;
+}
+
+napi_value BatchNorm(napi_env env, napi_callback_info info) {
+  Args args(env, info, 8);
+  F32 x = args.f32(0, "x"), mean = args.f32(1, "mean"), variance = args.f32(2, "variance");
+  F32 scale, offset;
+  if (!args.is_null(3)) scale = args.f32(3, "scale");
+  if (!args.is_null(4)) offset = args.f32(4, "offset");
+  const double epsilon = args.number(5, "epsilon");
+  F32 y = args.f32(6, "y");
+  const int64_t channels = args.integer(7, "channels");
+  if (!args.ok()) return nullptr;
+  for (const F32* p : {&mean, &variance, &scale, &offset}) {
+    if (p->data != nullptr && p->length != 1 && static_cast<int64_t>(p->length) != channels) {
+      napi_throw_range_error(env, nullptr, "batch-norm parameters need 1 or `channels` values");
+      return nullptr;
+    }
+  }
+  if (channels == 0 || x.length % channels != 0) {
+    napi_throw_range_error(env, nullptr, "x must hold whole rows of `channels` values");
+    return nullptr;
+  }
+  if (!args.need(y, x.length, "y") || !args.disjoint(y, x.length, x, x.length, true))
+    return nullptr;
+  const BatchNormParams params{mean.data,  static_cast<int64_t>(mean.length),
+                               variance.data, static_cast<int64_t>(variance.length),
+                               scale.data, static_cast<int64_t>(scale.length),
+                               offset.data, static_cast<int64_t>(offset.length),
+                               static_cast<float>(epsilon)};
+  batch_norm(x.data, params, y.data, static_cast<int64_t>(x.length) / channels, channels);
+  return nullptr;
+}
+
+napi_value SumMiddleAxis(napi_env env, napi_callback_info info) {
+  Args args(env, info, 6);
+  F32 x = args.f32(0, "x");
+  const int64_t outer = args.integer(1, "outer"), reduce = args.integer(2, "reduce"),
+                inner = args.integer(3, "inner");
+  const double scale = args.number(4, "scale");
+  F32 out = args.f32(5, "out");
+  if (!args.ok()) return nullptr;
+  const uint64_t n = static_cast<uint64_t>(outer * reduce * inner);
+  const uint64_t n_out = static_cast<uint64_t>(outer * inner);
+  if (!args.need(x, n, "x") || !args.need(out, n_out, "out") ||
+      !args.disjoint(out, n_out, x, n, false))
+    return nullptr;
+  sum_middle_axis(x.data, outer, reduce, inner, scale, out.data);
+  return nullptr;
+}
+
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  Args args(env, info, 1);
+  const int64_t n = args.integer(0, "count");
+  if (!args.ok()) return nullptr;
+  ThreadPool::instance().set_num_threads(static_cast<int>(n));
+  return nullptr;
+}
+
+napi_value Threads(napi_env env, napi_callback_info) {
   napi_value r;
-  NAPI_CALL(env, napi_create_int32(env, ThreadPool::instance().num_threads(), &r));
+  napi_create_int32(env, ThreadPool::instance().num_threads(), &r);
   return r;
 }
 
-std::string get_string(napi_env env, napi_value v) {
-  size_t len = 0;
-  if (napi_get_value_string_utf8(env, v, nullptr, 0, &len) != napi_ok) return "";
-  std::string s(len, '\0');
-  napi_get_value_string_utf8(env, v, &s[0], len + 1, &len);
-  return s;
-}
-
-// setIsa(name) -> boolean
 napi_value SetIsa(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  Args args(env, info, 1);
   napi_value r;
-  NAPI_CALL(env, napi_get_boolean(env, argc == 1 && set_isa(get_string(env, argv[0])), &r));
+  napi_get_boolean(env, args.ok() && set_isa(args.string(0)), &r);
   return r;
 }
 
-napi_value GetIsa(napi_env env, napi_callback_info) {
+napi_value Isa(napi_env env, napi_callback_info) {
   napi_value r;
-  std::string isa = current_isa();
-  NAPI_CALL(env, napi_create_string_utf8(env, isa.c_str(), isa.size(), &r));
+  const std::string isa = current_isa();
+  napi_create_string_utf8(env, isa.c_str(), isa.size(), &r);
   return r;
 }
 
-// forceKernel('igemm' | 'gemm', name or '') -> boolean
-napi_value ForceKernel(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  bool ok = false;
-  if (argc == 2) {
-    std::string kind = get_string(env, argv[0]), name = get_string(env, argv[1]);
-    ok = kind == "igemm" ? force_igemm_kernel(name)
-         : kind == "gemm" ? force_gemm_kernel(name)
-                          : false;
-  }
-  napi_value r;
-  NAPI_CALL(env, napi_get_boolean(env, ok, &r));
-  return r;
-}
-
-napi_value Kernels(napi_env env, napi_callback_info) {
-  napi_value r;
-  std::string k = available_kernels();
-  NAPI_CALL(env, napi_create_string_utf8(env, k.c_str(), k.size(), &r));
-  return r;
-}
-
-// Join the pool's workers when the (last) environment goes away, so that
-// worker_threads that load the addon and exit leave no threads behind.
+// Joins the pool's workers when the last environment goes away, so that worker_threads that
+// load the addon and exit leave no threads behind.
 std::atomic<int> g_env_count{0};
 void Cleanup(void*) {
   if (--g_env_count == 0) ThreadPool::instance().shutdown();
@@ -218,18 +329,23 @@ void Cleanup(void*) {
 napi_value Init(napi_env env, napi_value exports) {
   ++g_env_count;
   napi_add_env_cleanup_hook(env, Cleanup, nullptr);
-  napi_property_descriptor props[] = {
-      {"conv2d", nullptr, Conv<Op::kForward>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dBackpropInput", nullptr, Conv<Op::kBackpropInput>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dBackpropFilter", nullptr, Conv<Op::kBackpropFilter>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"setThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"threads", nullptr, GetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"isa", nullptr, GetIsa, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"forceKernel", nullptr, ForceKernel, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"kernels", nullptr, Kernels, nullptr, nullptr, nullptr, napi_default, nullptr},
+  const napi_property_descriptor props[] = {
+      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr,
+       napi_enumerable, nullptr},
+      {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr,
+       napi_enumerable, nullptr},
+      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sumMiddleAxis", nullptr, SumMiddleAxis, nullptr, nullptr, nullptr, napi_enumerable,
+       nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"isa", nullptr, Isa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
-  NAPI_CALL(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;
 }
 

@@ -6,9 +6,10 @@
 //   y  [batch, out_h, out_w, out_c]
 // Output pixel (oy, ox), tap (ky, kx) reads input pixel
 //   (oy * stride_h - pad_top + ky * dil_h, ox * stride_w - pad_left + kx * dil_w)
-// and out-of-range pixels are zero. Output channel co belongs to group
-// co / (out_c / groups). All three functions overwrite their output.
+// and out-of-range pixels are zero. Output channel co belongs to group co / (out_c / groups).
+// All functions overwrite their output, and give the same bits whatever the thread count.
 #pragma once
+#include <cstdint>
 #include <string>
 
 namespace residual {
@@ -23,24 +24,25 @@ struct ConvShape {
   int groups;
 };
 
-// Returns an empty string when the shape is valid, else a message.
+enum class Activation { kLinear = 0, kRelu = 1, kRelu6 = 2 };
+
+// An empty string when the shape is valid, else what is wrong.
 std::string validate(const ConvShape& s);
 
-void conv2d_forward(const ConvShape& s, const float* x, const float* w,
-                    float* y);
-void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w,
-                           float* dx);
-void conv2d_backprop_filter(const ConvShape& s, const float* x,
-                            const float* dy, float* dw);
+inline uint64_t x_size(const ConvShape& s) {
+  return uint64_t(s.batch) * s.in_h * s.in_w * s.in_c;
+}
+inline uint64_t y_size(const ConvShape& s) {
+  return uint64_t(s.batch) * s.out_h * s.out_w * s.out_c;
+}
+inline uint64_t w_size(const ConvShape& s) {
+  return uint64_t(s.k_h) * s.k_w * (s.in_c / s.groups) * s.out_c;
+}
 
-// Kernel selection (mostly for benchmarking). isa: "auto", "avx512",
-// "avx2" or "generic"; returns false if unavailable on this build/CPU.
-bool set_isa(const std::string& isa);
-std::string current_isa();
-// Forces a micro-kernel by name ("" = automatic choice). False if unknown.
-bool force_igemm_kernel(const std::string& name);
-bool force_gemm_kernel(const std::string& name);
-// Comma-separated list of the kernels available on this CPU.
-std::string available_kernels();
+// y = activation(conv(x, w) + bias); bias (out_c values, or 1 broadcast) may be null.
+void conv2d_forward(const ConvShape& s, const float* x, const float* w, const float* bias,
+                    int bias_size, Activation activation, float* y);
+void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx);
+void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw);
 
 }  // namespace residual

@@ -3,4 +3,12 @@ export {
   type ConvGeometry,
   convGeometryArray,
 } from './conv-geometry.js';
-export { loadNativeKernels, type NativeKernels, type NativeStatus, nativeStatus } from './load.js';
+export {
+  ACTIVATIONS,
+  BINARY_OPS,
+  loadNativeKernels,
+  type NativeKernels,
+  type NativeStatus,
+  nativeStatus,
+  UNARY_OPS,
+} from './load.js';

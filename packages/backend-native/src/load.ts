@@ -8,8 +8,18 @@ import { fileURLToPath } from 'node:url';
  * output, and throws a TypeError or RangeError when an array is too small, detached or overlaps.
  */
 export interface NativeKernels {
-  /** y = conv2d(x, filter). */
-  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: Int32Array): void;
+  /**
+   * y = activation(conv2d(x, filter) + bias). `bias` holds `outChannels` values or one (null:
+   * none); `activation` is one of {@link ACTIVATIONS} (default linear).
+   */
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    y: Float32Array,
+    geometry: Int32Array,
+    bias?: Float32Array | null,
+    activation?: number,
+  ): void;
   /** dx = the gradient of conv2d with respect to x, given dy. */
   conv2dBackpropInput(
     dy: Float32Array,
@@ -24,6 +34,48 @@ export interface NativeKernels {
     dFilter: Float32Array,
     geometry: Int32Array,
   ): void;
+  /**
+   * out = op(a, b) over a `[rows, cols]` output, one of {@link BINARY_OPS}. Value (r, c) of an
+   * input is `data[r * rowStride + c * colStride]`: strides (cols, 1) read a whole tensor, (0, 0)
+   * a scalar, (0, 1) a vector along the last axis, (1, 0) one value per row.
+   */
+  binary(
+    op: number,
+    a: Float32Array,
+    aRowStride: number,
+    aColStride: number,
+    b: Float32Array,
+    bRowStride: number,
+    bColStride: number,
+    out: Float32Array,
+    rows: number,
+    cols: number,
+  ): void;
+  /** y = op(x), one of {@link UNARY_OPS}; `alpha` is Step's value where x ≤ 0. */
+  unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
+  /**
+   * y = (x − mean) · scale / √(variance + epsilon) + offset, over rows of `channels` values;
+   * each parameter holds `channels` values or one.
+   */
+  batchNorm(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    offset: Float32Array | null,
+    epsilon: number,
+    y: Float32Array,
+    channels: number,
+  ): void;
+  /** out[o, i] = scale · Σ_r x[o, r, i], x seen as `[outer, reduce, inner]`. */
+  sumMiddleAxis(
+    x: Float32Array,
+    outer: number,
+    reduce: number,
+    inner: number,
+    scale: number,
+    out: Float32Array,
+  ): void;
   /** Threads the kernels use, the calling thread included. */
   threads(): number;
   /** Sets the thread count; 0 means one per logical CPU. */
@@ -33,6 +85,23 @@ export interface NativeKernels {
   /** Switches the instruction set (for tests and benchmarks); false when the CPU lacks it. */
   setIsa(isa: 'auto' | 'avx512' | 'avx2' | 'generic'): boolean;
 }
+
+/** The `activation` codes of {@link NativeKernels.conv2d}. */
+export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2 } as const;
+
+/** The `op` codes of {@link NativeKernels.binary}. */
+export const BINARY_OPS = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  squaredDifference: 4,
+  maximum: 5,
+  minimum: 6,
+} as const;
+
+/** The `op` codes of {@link NativeKernels.unary}. */
+export const UNARY_OPS = { relu: 0, step: 1, square: 2, neg: 3 } as const;
 
 export type NativeStatus =
   | { available: true; isa: string; threads: number; path: string }

@@ -1,0 +1,142 @@
+// Filter gradient: dW[tap] = im2col_tap(x)^T * dy, a GEMM whose reduction runs over every output
+// pixel. Pixels are cut into a fixed number of chunks, each summed into its own copy of dW and
+// the copies added in order at the end; the cut depends on the shape only, so the result has
+// the same bits whatever the number of threads (deterministic training).
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "conv.h"
+#include "dispatch.h"
+#include "igemm.h"
+#include "thread_pool.h"
+
+namespace residual {
+namespace {
+
+constexpr int kPixelBlock = 256;             // pixels packed at a time
+constexpr int64_t kPixelsPerChunk = 8192;    // pixels summed into one partial dW
+constexpr int kMaxChunks = 8;
+constexpr uint64_t kMaxPartialFloats = 1 << 22;  // 16 MB of partial sums at most
+
+}  // namespace
+
+void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw) {
+  const int cig = s.in_c / s.groups, cog = s.out_c / s.groups;
+  const int ntaps = s.k_h * s.k_w;
+  const size_t dw_size = static_cast<size_t>(ntaps) * cig * s.out_c;
+  std::memset(dw, 0, sizeof(float) * dw_size);
+  const int64_t P = static_cast<int64_t>(s.batch) * s.out_h * s.out_w;
+  if (P == 0 || dw_size == 0) return;
+
+  const GemmKernel& kern = pick_gemm(cog);
+  const int MR = kern.mr, NR = kern.nr;
+  const int mpanels = ceil_div(cig, MR), npanels = ceil_div(cog, NR);
+  const int full_panels = cig / MR, tail_rows = cig % MR;
+
+  const int nchunks = static_cast<int>(std::max<int64_t>(
+      1, std::min<int64_t>({(P + kPixelsPerChunk - 1) / kPixelsPerChunk, kMaxChunks,
+                            static_cast<int64_t>(kMaxPartialFloats / dw_size)})));
+  // Input-channel panels per task: split them when chunks x taps alone give few tasks.
+  const int mgroups = std::min(mpanels, std::max(1, 16 / (nchunks * ntaps)));
+  std::vector<std::vector<float>> partial(nchunks - 1);
+  for (auto& v : partial) v.assign(dw_size, 0.f);
+
+  ThreadPool& pool = ThreadPool::instance();
+  struct Scratch {
+    std::vector<float> b;         // packed dy block: [panel][k][NR]
+    std::vector<const float*> a;  // x pixel (or zeros) per k, for one tap
+    // The last, partial channel panel: the kernel reads MR floats per row, which could run
+    // past the end of x, so those rows are copied and zero-padded.
+    std::vector<float> tail;
+    std::vector<const float*> tail_a;
+    std::vector<int> pn, py, px;  // coordinates of the block's pixels
+  };
+  std::vector<Scratch> scratch(pool.num_threads());
+  std::vector<float> zeros(static_cast<size_t>(mpanels) * MR, 0.f);
+  const int ohw = s.out_h * s.out_w;
+
+  for (int g = 0; g < s.groups; ++g) {
+    pool.parallel_for(nchunks * ntaps * mgroups, [&](int task, int tid) {
+      const int chunk = task / (ntaps * mgroups);
+      const int t = task / mgroups % ntaps;
+      const int mg = task % mgroups;
+      float* acc = chunk == 0 ? dw : partial[chunk - 1].data();
+      const int64_t p0 = P * chunk / nchunks, p1 = P * (chunk + 1) / nchunks;
+      const int i0 = mpanels * mg / mgroups, i1 = mpanels * (mg + 1) / mgroups;
+      const int ky = t / s.k_w, kx = t % s.k_w;
+      Scratch& sc = scratch[tid];
+      sc.b.resize(static_cast<size_t>(npanels) * kPixelBlock * NR);
+      sc.a.resize(kPixelBlock);
+      if (tail_rows != 0) {
+        sc.tail.assign(static_cast<size_t>(kPixelBlock) * MR, 0.f);
+        sc.tail_a.resize(kPixelBlock);
+        for (int k = 0; k < kPixelBlock; ++k) sc.tail_a[k] = sc.tail.data() + k * MR;
+      }
+      sc.pn.resize(kPixelBlock);
+      sc.py.resize(kPixelBlock);
+      sc.px.resize(kPixelBlock);
+
+      for (int64_t pb = p0; pb < p1; pb += kPixelBlock) {
+        const int kcb = static_cast<int>(std::min<int64_t>(kPixelBlock, p1 - pb));
+        for (int k = 0; k < kcb; ++k) {
+          const int64_t pix = pb + k;
+          const int n = static_cast<int>(pix / ohw);
+          const int rem = static_cast<int>(pix - static_cast<int64_t>(n) * ohw);
+          sc.pn[k] = n;
+          sc.py[k] = rem / s.out_w * s.stride_h - s.pad_top;
+          sc.px[k] = rem % s.out_w * s.stride_w - s.pad_left;
+        }
+        for (int j = 0; j < npanels; ++j) {
+          const int n0 = j * NR, nn = std::min(NR, cog - n0);
+          float* out = sc.b.data() + static_cast<size_t>(j) * kcb * NR;
+          for (int k = 0; k < kcb; ++k, out += NR) {
+            const float* row = dy + (pb + k) * s.out_c + g * cog + n0;
+            std::memcpy(out, row, sizeof(float) * nn);
+            if (nn < NR) std::memset(out + nn, 0, sizeof(float) * (NR - nn));
+          }
+        }
+        // The input pixel feeding each output pixel of the block through tap t.
+        for (int k = 0; k < kcb; ++k) {
+          const int iy = sc.py[k] + ky * s.dil_h;
+          const int ix = sc.px[k] + kx * s.dil_w;
+          sc.a[k] = (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w)
+                        ? zeros.data()
+                        : x + ((static_cast<int64_t>(sc.pn[k]) * s.in_h + iy) * s.in_w + ix) *
+                                  s.in_c +
+                              g * cig;
+        }
+        if (tail_rows != 0 && i1 > full_panels) {
+          for (int k = 0; k < kcb; ++k)
+            std::memcpy(sc.tail.data() + k * MR, sc.a[k] + full_panels * MR,
+                        sizeof(float) * tail_rows);
+        }
+        for (int i = i0; i < i1; ++i) {
+          const int mr = std::min(MR, cig - i * MR);
+          const bool tail = i == full_panels;
+          for (int j = 0; j < npanels; ++j) {
+            float* c = acc + (static_cast<size_t>(t) * cig + i * MR) * s.out_c + g * cog + j * NR;
+            kern.fn(kcb, tail ? sc.tail_a.data() : sc.a.data(), tail ? 0 : i * MR,
+                    sc.b.data() + static_cast<size_t>(j) * kcb * NR, c, s.out_c, mr,
+                    std::min(NR, cog - j * NR), 1);
+          }
+        }
+      }
+    });
+  }
+
+  if (!partial.empty()) {
+    const size_t chunk = 16384;
+    const int ntasks = static_cast<int>((dw_size + chunk - 1) / chunk);
+    pool.parallel_for(ntasks, [&](int task, int) {
+      const size_t b = task * chunk;
+      const size_t e = std::min(dw_size, b + chunk);
+      for (const auto& v : partial)
+        for (size_t i = b; i < e; ++i) dw[i] += v[i];
+    });
+  }
+}
+
+}  // namespace residual

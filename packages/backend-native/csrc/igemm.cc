@@ -1,0 +1,115 @@
+#include "igemm.h"
+
+#include <cstdint>
+#include <cstring>
+
+#include "thread_pool.h"
+
+namespace residual {
+
+void zero_fill_rows(const IGemmProblem& p) {
+  for (int n = 0; n < p.batch; ++n)
+    for (int qy = 0; qy < p.rows_h; ++qy)
+      for (int qx = 0; qx < p.rows_w; ++qx) {
+        const int y = p.dst_y0 + qy * p.dst_sy, x = p.dst_x0 + qx * p.dst_sx;
+        float* c = p.dst + ((static_cast<int64_t>(n) * p.dst_h + y) * p.dst_w + x) * p.dst_pix +
+                   p.dst_c0;
+        std::memset(c, 0, sizeof(float) * p.nc);
+      }
+}
+
+void run_igemm(const IGemmProblem& p, const IGemmKernel& kern, const float* packed_b, int kc) {
+  const int MR = kern.mr, NR = kern.nr;
+  const int ntaps = static_cast<int>(p.tap_dy.size());
+  const int64_t M = static_cast<int64_t>(p.batch) * p.rows_h * p.rows_w;
+  if (M == 0 || p.nc == 0) return;
+  if (ntaps == 0 || p.cs == 0) {
+    zero_fill_rows(p);
+    return;
+  }
+  ThreadPool& pool = ThreadPool::instance();
+  const int64_t ntiles = (M + MR - 1) / MR;
+  const int npanels = ceil_div(p.nc, NR);
+
+  // Blocks of about 96 rows; at least ~8 blocks when there are enough rows, so that both
+  // threads stay busy whatever the other processes on the machine do.
+  int64_t tb = std::max<int64_t>(1, 96 / MR);
+  tb = std::min<int64_t>(tb, std::max<int64_t>(1, ntiles / 8));
+  const int64_t nblocks = (ntiles + tb - 1) / tb;
+  // Few row blocks (small images, batch 1): also split the column panels.
+  int per_group = npanels;
+  if (nblocks < 8)
+    per_group = ceil_div(npanels, static_cast<int>(std::min<int64_t>(
+                                      npanels, (8 + nblocks - 1) / nblocks)));
+  const int ngroups = ceil_div(npanels, per_group);
+
+  std::vector<float> zeros(p.cs, 0.f);  // stands in for padding pixels
+  std::vector<float> sink(NR, 0.f);     // target of rows past M (never written: mr masks them)
+  struct Scratch {
+    std::vector<const float*> a;
+    std::vector<float*> c;
+  };
+  std::vector<Scratch> scratch(pool.num_threads());
+  const int hw = p.rows_h * p.rows_w;
+
+  pool.parallel_for(static_cast<int>(nblocks * ngroups), [&](int task, int tid) {
+    const int64_t blk = task / ngroups;
+    const int grp = task % ngroups;
+    const int64_t tile0 = blk * tb;
+    const int64_t tile1 = std::min(ntiles, tile0 + tb);
+    const int ntile = static_cast<int>(tile1 - tile0);
+    Scratch& s = scratch[tid];
+    s.a.resize(static_cast<size_t>(ntile) * ntaps * MR);
+    s.c.resize(static_cast<size_t>(ntile) * MR);
+
+    // Row pointers of every tile in this block.
+    for (int i = 0; i < ntile; ++i) {
+      const float** a = s.a.data() + static_cast<size_t>(i) * ntaps * MR;
+      float** c = s.c.data() + static_cast<size_t>(i) * MR;
+      for (int r = 0; r < MR; ++r) {
+        const int64_t m = (tile0 + i) * MR + r;
+        if (m >= M) {
+          for (int t = 0; t < ntaps; ++t) a[t * MR + r] = zeros.data();
+          c[r] = sink.data();
+          continue;
+        }
+        const int n = static_cast<int>(m / hw);
+        const int rem = static_cast<int>(m - static_cast<int64_t>(n) * hw);
+        const int qy = rem / p.rows_w, qx = rem - qy * p.rows_w;
+        const float* img = p.src + static_cast<int64_t>(n) * p.src_h * p.src_w * p.src_pix;
+        for (int t = 0; t < ntaps; ++t) {
+          const int iy = qy * p.step_y + p.tap_dy[t];
+          const int ix = qx * p.step_x + p.tap_dx[t];
+          a[t * MR + r] = (iy >= 0 && iy < p.src_h && ix >= 0 && ix < p.src_w)
+                              ? img + (static_cast<int64_t>(iy) * p.src_w + ix) * p.src_pix +
+                                    p.src_c0
+                              : zeros.data();
+        }
+        const int y = p.dst_y0 + qy * p.dst_sy;
+        const int x = p.dst_x0 + qx * p.dst_sx;
+        c[r] = p.dst + ((static_cast<int64_t>(n) * p.dst_h + y) * p.dst_w + x) * p.dst_pix +
+               p.dst_c0;
+      }
+    }
+
+    const int pan0 = grp * per_group;
+    const int pan1 = std::min(npanels, pan0 + per_group);
+    const int64_t rows_left = M - tile0 * MR;
+    for (int c0 = 0; c0 < p.cs; c0 += kc) {
+      const int kcb = std::min(kc, p.cs - c0);
+      for (int pan = pan0; pan < pan1; ++pan) {
+        const float* b = packed_b + static_cast<size_t>(pan) * ntaps * p.cs * NR +
+                         static_cast<size_t>(ntaps) * c0 * NR;
+        const int nr = std::min(NR, p.nc - pan * NR);
+        for (int i = 0; i < ntile; ++i) {
+          const int mr =
+              static_cast<int>(std::min<int64_t>(MR, rows_left - static_cast<int64_t>(i) * MR));
+          kern.fn(ntaps, kcb, s.a.data() + static_cast<size_t>(i) * ntaps * MR, c0, b,
+                  s.c.data() + static_cast<size_t>(i) * MR, pan * NR, mr, nr, c0 > 0);
+        }
+      }
+    }
+  });
+}
+
+}  // namespace residual

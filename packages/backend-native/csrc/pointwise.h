@@ -1,0 +1,60 @@
+// Element-wise operations and reductions over float32 tensors, multi-threaded. Each output
+// value is computed by one task in a fixed order, so results do not depend on the thread count.
+#pragma once
+#include <cstdint>
+
+namespace residual {
+
+enum class BinaryOp {
+  kAdd = 0,
+  kSub = 1,
+  kMul = 2,
+  kDiv = 3,
+  kSquaredDifference = 4,
+  kMaximum = 5,
+  kMinimum = 6,
+};
+
+enum class UnaryOp { kRelu = 0, kStep = 1, kSquare = 2, kNeg = 3 };
+
+// One input of a binary operation over a [rows, cols] output: value (r, c) is
+// data[r * row_stride + c * col_stride]. (cols, 1) is a whole tensor, (0, 0) a scalar, (0, 1)
+// a vector along the last axis (a per-channel parameter), (1, 0) one value per row.
+struct Operand {
+  const float* data;
+  int64_t row_stride;
+  int64_t col_stride;
+};
+
+// The largest index `operand` reads over a [rows, cols] output, plus one.
+int64_t operand_extent(const Operand& operand, int64_t rows, int64_t cols);
+
+void binary(BinaryOp op, const Operand& a, const Operand& b, float* out, int64_t rows,
+            int64_t cols);
+
+// Step: 1 where x > 0, else alpha (NaN stays NaN).
+void unary(UnaryOp op, const float* x, float* y, int64_t n, float alpha);
+
+// y = (x - mean) * scale / sqrt(variance + epsilon) + offset over [rows, channels]; each
+// parameter has `channels` values or one (then broadcast); scale and offset may be null.
+struct BatchNormParams {
+  const float* mean;
+  int64_t mean_size;
+  const float* variance;
+  int64_t variance_size;
+  const float* scale;
+  int64_t scale_size;
+  const float* offset;
+  int64_t offset_size;
+  float epsilon;
+};
+void batch_norm(const float* x, const BatchNormParams& params, float* y, int64_t rows,
+                int64_t channels);
+
+// out[o, i] = scale * sum_r x[o, r, i] for x seen as [outer, reduce, inner]. The reduced axis
+// is cut into blocks fixed by the shape; blocks are summed in float, then added in order in
+// double.
+void sum_middle_axis(const float* x, int64_t outer, int64_t reduce, int64_t inner, double scale,
+                     float* out);
+
+}  // namespace residual

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { BINARY_OPS, loadNativeKernels, UNARY_OPS } from './load.js';
+import { randomArray, relativeError } from './test-reference.js';
+
+const native = loadNativeKernels();
+
+const BINARY: Record<keyof typeof BINARY_OPS, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  squaredDifference: (a, b) => (a - b) ** 2,
+  maximum: (a, b) => Math.max(a, b),
+  minimum: (a, b) => Math.min(a, b),
+};
+
+// [rowStride, colStride] of a whole tensor, a scalar, a per-channel vector, a per-row value.
+const LAYOUTS = {
+  whole: (cols: number) => [cols, 1],
+  scalar: () => [0, 0],
+  channels: () => [0, 1],
+  rows: () => [1, 0],
+} as const;
+
+describe.skipIf(native === undefined)('native element-wise kernels', () => {
+  // Large enough to be split among threads (tasks of 32768 values).
+  const rows = 3001;
+  const cols = 37;
+
+  for (const op of Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]) {
+    for (const [aName, aLayout] of Object.entries(LAYOUTS)) {
+      for (const [bName, bLayout] of Object.entries(LAYOUTS)) {
+        it(`${op}(${aName}, ${bName})`, () => {
+          const [ars, acs] = aLayout(cols);
+          const [brs, bcs] = bLayout(cols);
+          const extent = (rs: number, cs: number) => (rows - 1) * rs + (cols - 1) * cs + 1;
+          const a = randomArray(extent(ars, acs), 11);
+          const b = randomArray(extent(brs, bcs), 12).map((v) => v + 2); // no division by ~0
+          const out = new Float32Array(rows * cols);
+          native!.binary(BINARY_OPS[op], a, ars, acs, b, brs, bcs, out, rows, cols);
+          const expected = new Float64Array(rows * cols);
+          for (let r = 0; r < rows; r++)
+            for (let c = 0; c < cols; c++)
+              expected[r * cols + c] = BINARY[op](a[r * ars + c * acs], b[r * brs + c * bcs]);
+          expect(relativeError(out, expected)).toBeLessThan(1e-6);
+        });
+      }
+    }
+  }
+
+  it('propagates NaN through maximum and minimum, as TensorFlow.js does', () => {
+    const a = Float32Array.of(Number.NaN, 1);
+    const b = Float32Array.of(0, Number.NaN);
+    const out = new Float32Array(2);
+    native!.binary(BINARY_OPS.maximum, a, 2, 1, b, 2, 1, out, 1, 2);
+    expect([...out]).toEqual([Number.NaN, Number.NaN]);
+  });
+
+  it('computes relu, step, square and neg (in place too)', () => {
+    const x = Float32Array.of(-2, -0, 0, 0.5, 3, Number.NaN);
+    const run = (op: keyof typeof UNARY_OPS, alpha = 0) => {
+      const y = new Float32Array(x.length);
+      native!.unary(UNARY_OPS[op], x, y, alpha);
+      return [...y];
+    };
+    expect(run('relu')).toEqual([0, -0, 0, 0.5, 3, Number.NaN]);
+    expect(run('step', 0.25)).toEqual([0.25, 0.25, 0.25, 1, 1, Number.NaN]);
+    expect(run('square')).toEqual([4, 0, 0, 0.25, 9, Number.NaN]);
+    expect(run('neg')).toEqual([2, 0, -0, -0.5, -3, Number.NaN]);
+    const inPlace = Float32Array.of(-1, 2);
+    native!.unary(UNARY_OPS.relu, inPlace, inPlace, 0);
+    expect([...inPlace]).toEqual([0, 2]);
+  });
+
+  it('normalises a batch with per-channel or shared parameters', () => {
+    const channels = 5;
+    const x = randomArray(channels * 4000, 13);
+    const mean = randomArray(channels, 14);
+    const variance = randomArray(channels, 15).map((v) => v + 1.5);
+    const scale = randomArray(channels, 16);
+    const offset = Float32Array.of(0.5);
+    const y = new Float32Array(x.length);
+    native!.batchNorm(x, mean, variance, scale, offset, 1e-3, y, channels);
+    const expected = Array.from(x, (v, i) => {
+      const c = i % channels;
+      return ((v - mean[c]) * scale[c]) / Math.sqrt(variance[c] + 1e-3) + 0.5;
+    });
+    expect(relativeError(y, expected)).toBeLessThan(1e-5);
+    native!.batchNorm(x, mean, variance, null, null, 1e-3, y, channels);
+    expect(
+      relativeError(
+        y,
+        Array.from(
+          x,
+          (v, i) => (v - mean[i % channels]) / Math.sqrt(variance[i % channels] + 1e-3),
+        ),
+      ),
+    ).toBeLessThan(1e-5);
+  });
+
+  for (const [outer, reduce, inner] of [
+    [1, 100000, 16],
+    [1, 70000, 1],
+    [3, 5, 7],
+    [128, 64, 64],
+    [1000, 10, 1],
+  ] as const) {
+    it(`sums over the middle axis of [${outer}, ${reduce}, ${inner}], deterministically`, () => {
+      const x = randomArray(outer * reduce * inner, 17);
+      const out = new Float32Array(outer * inner);
+      native!.sumMiddleAxis(x, outer, reduce, inner, 0.5, out);
+      const expected = new Float64Array(outer * inner);
+      for (let o = 0; o < outer; o++)
+        for (let r = 0; r < reduce; r++)
+          for (let i = 0; i < inner; i++)
+            expected[o * inner + i] += 0.5 * x[(o * reduce + r) * inner + i];
+      let maxDiff = 0;
+      for (let i = 0; i < out.length; i++)
+        maxDiff = Math.max(maxDiff, Math.abs(out[i] - expected[i]));
+      // Absolute: sums of ±1 values cancel; float32 blocks of 32768 values err by ~1e-3 at most.
+      expect(maxDiff).toBeLessThan(2e-3);
+      const before = native!.threads();
+      native!.setThreads(1);
+      const single = new Float32Array(outer * inner);
+      native!.sumMiddleAxis(x, outer, reduce, inner, 0.5, single);
+      native!.setThreads(before);
+      expect([...single]).toEqual([...out]);
+    });
+  }
+
+  it('rejects an operand too short for its strides', () => {
+    expect(() =>
+      native!.binary(
+        BINARY_OPS.add,
+        new Float32Array(5),
+        3,
+        1,
+        new Float32Array(1),
+        0,
+        0,
+        new Float32Array(6),
+        2,
+        3,
+      ),
+    ).toThrow(/a has 5 values, needs 6/);
+  });
+});
