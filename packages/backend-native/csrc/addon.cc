@@ -5,8 +5,8 @@
 //   conv2dBackpropInput(dy, w, dx, geometry)           fields in declaration order (conv.h)
 //   conv2dBackpropFilter(x, dy, dw, geometry)
 //   binary(op, a, aRowStride, aColStride, b, bRowStride, bColStride, out, rows, cols)
-//   unary(op, x, y, alpha)
 //   batchNorm(x, mean, variance, scale | null, offset | null, epsilon, y, channels)
+//   batchNormBackward(x, dy, mean, invStd, scale | null, dx, sumDy, sumDyCentered, channels)
 //   sumMiddleAxis(x, outer, reduce, inner, scale, out)
 //   threads(), setThreads(n), isa(), setIsa(name)
 #include <node_api.h>
@@ -226,23 +226,6 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-napi_value Unary(napi_env env, napi_callback_info info) {
-  Args args(env, info, 4);
-  const int64_t op = args.integer(0, "op");
-  F32 x = args.f32(1, "x"), y = args.f32(2, "y");
-  const double alpha = args.number(3, "alpha");
-  if (!args.ok()) return nullptr;
-  if (op > static_cast<int64_t>(UnaryOp::kNeg)) {
-    napi_throw_range_error(env, nullptr, "unknown unary op");
-    return nullptr;
-  }
-  if (!args.need(y, x.length, "y") || !args.disjoint(y, x.length, x, x.length, true))
-    return nullptr;
-  unary(static_cast<UnaryOp>(op), x.data, y.data, static_cast<int64_t>(x.length),
-        static_cast<float>(alpha));
-  return nullptr;
-}
-
 napi_value BatchNorm(napi_env env, napi_callback_info info) {
   Args args(env, info, 8);
   F32 x = args.f32(0, "x"), mean = args.f32(1, "mean"), variance = args.f32(2, "variance");
@@ -271,6 +254,31 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
                                offset.data, static_cast<int64_t>(offset.length),
                                static_cast<float>(epsilon)};
   batch_norm(x.data, params, y.data, static_cast<int64_t>(x.length) / channels, channels);
+  return nullptr;
+}
+
+napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, 9);
+  F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), mean = args.f32(2, "mean"),
+      inv_std = args.f32(3, "invStd");
+  F32 scale;
+  if (!args.is_null(4)) scale = args.f32(4, "scale");
+  F32 dx = args.f32(5, "dx"), sum_dy = args.f32(6, "sumDy"),
+      sum_dy_centered = args.f32(7, "sumDyCentered");
+  const int64_t channels = args.integer(8, "channels");
+  if (!args.ok()) return nullptr;
+  if (channels == 0 || x.length % channels != 0) {
+    napi_throw_range_error(env, nullptr, "x must hold whole rows of `channels` values");
+    return nullptr;
+  }
+  const uint64_t n = x.length, c = static_cast<uint64_t>(channels);
+  if (!args.need(dy, n, "dy") || !args.need(mean, c, "mean") || !args.need(inv_std, c, "invStd") ||
+      (scale.data != nullptr && !args.need(scale, c, "scale")) || !args.need(dx, n, "dx") ||
+      !args.need(sum_dy, c, "sumDy") || !args.need(sum_dy_centered, c, "sumDyCentered") ||
+      !args.disjoint(dx, n, x, n, false) || !args.disjoint(dx, n, dy, n, true))
+    return nullptr;
+  batch_norm_backward(x.data, dy.data, mean.data, inv_std.data, scale.data, dx.data, sum_dy.data,
+                      sum_dy_centered.data, static_cast<int64_t>(n / c), channels);
   return nullptr;
 }
 
@@ -336,8 +344,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr,
        napi_enumerable, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_enumerable,
+       nullptr},
       {"sumMiddleAxis", nullptr, SumMiddleAxis, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

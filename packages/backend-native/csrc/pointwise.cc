@@ -51,23 +51,6 @@ void binary_op(const Operand& a, const Operand& b, float* out, int64_t rows, int
   });
 }
 
-template <UnaryOp op>
-void unary_op(const float* x, float* y, int64_t n, float alpha) {
-  const int64_t ntasks = (n + kTaskElements - 1) / kTaskElements;
-  ThreadPool::instance().parallel_for(static_cast<int>(ntasks), [&](int task, int) {
-    const int64_t i1 = std::min(n, (task + 1) * kTaskElements);
-    for (int64_t i = task * kTaskElements; i < i1; ++i) {
-      const float v = x[i];
-      switch (op) {
-        case UnaryOp::kRelu: y[i] = v < 0.f ? 0.f : v; break;
-        case UnaryOp::kStep: y[i] = v > 0.f ? 1.f : (std::isnan(v) ? v : alpha); break;
-        case UnaryOp::kSquare: y[i] = v * v; break;
-        case UnaryOp::kNeg: y[i] = -v; break;
-      }
-    }
-  });
-}
-
 }  // namespace
 
 int64_t operand_extent(const Operand& operand, int64_t rows, int64_t cols) {
@@ -87,15 +70,6 @@ void binary(BinaryOp op, const Operand& a, const Operand& b, float* out, int64_t
       return binary_op<BinaryOp::kSquaredDifference>(a, b, out, rows, cols);
     case BinaryOp::kMaximum: return binary_op<BinaryOp::kMaximum>(a, b, out, rows, cols);
     case BinaryOp::kMinimum: return binary_op<BinaryOp::kMinimum>(a, b, out, rows, cols);
-  }
-}
-
-void unary(UnaryOp op, const float* x, float* y, int64_t n, float alpha) {
-  switch (op) {
-    case UnaryOp::kRelu: return unary_op<UnaryOp::kRelu>(x, y, n, alpha);
-    case UnaryOp::kStep: return unary_op<UnaryOp::kStep>(x, y, n, alpha);
-    case UnaryOp::kSquare: return unary_op<UnaryOp::kSquare>(x, y, n, alpha);
-    case UnaryOp::kNeg: return unary_op<UnaryOp::kNeg>(x, y, n, alpha);
   }
 }
 
@@ -124,6 +98,47 @@ void batch_norm(const float* x, const BatchNormParams& p, float* y, int64_t rows
       for (int64_t c = 0; c < channels; ++c) yr[c] = xr[c] * m[c] + s[c];
     }
   });
+}
+
+void batch_norm_backward(const float* x, const float* dy, const float* mean, const float* inv_std,
+                         const float* scale, float* dx, float* sum_dy, float* sum_dy_centered,
+                         int64_t rows, int64_t channels) {
+  if (rows == 0 || channels == 0) {
+    std::fill(sum_dy, sum_dy + channels, 0.f);
+    std::fill(sum_dy_centered, sum_dy_centered + channels, 0.f);
+    return;
+  }
+  const int64_t block = std::max<int64_t>(1, kTaskElements / channels);
+  const int64_t nblocks = (rows + block - 1) / block;
+  // Per block: [sum dy | sum dy * (x - mean)], channels each.
+  std::vector<float> partial(static_cast<size_t>(nblocks * 2 * channels));
+  ThreadPool::instance().parallel_for(static_cast<int>(nblocks), [&](int task, int) {
+    float* s_dy = partial.data() + static_cast<size_t>(task) * 2 * channels;
+    float* s_dyc = s_dy + channels;
+    std::fill(s_dy, s_dy + 2 * channels, 0.f);
+    const int64_t r1 = std::min(rows, (task + 1) * block);
+    for (int64_t r = task * block; r < r1; ++r) {
+      const float* xr = x + r * channels;
+      const float* dyr = dy + r * channels;
+      float* dxr = dx + r * channels;
+      for (int64_t c = 0; c < channels; ++c) {
+        const float g = dyr[c];
+        s_dy[c] += g;
+        s_dyc[c] += g * (xr[c] - mean[c]);
+        const float d = g * inv_std[c];
+        dxr[c] = scale == nullptr ? d : d * scale[c];
+      }
+    }
+  });
+  for (int64_t c = 0; c < channels; ++c) {
+    double a = 0, b = 0;
+    for (int64_t blk = 0; blk < nblocks; ++blk) {
+      a += partial[static_cast<size_t>(blk * 2 * channels + c)];
+      b += partial[static_cast<size_t>(blk * 2 * channels + channels + c)];
+    }
+    sum_dy[c] = static_cast<float>(a);
+    sum_dy_centered[c] = static_cast<float>(b);
+  }
 }
 
 void sum_middle_axis(const float* x, int64_t outer, int64_t reduce, int64_t inner, double scale,

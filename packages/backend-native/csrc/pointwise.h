@@ -1,4 +1,4 @@
-// Element-wise operations and reductions over float32 tensors, multi-threaded. Each output
+// Broadcasting element-wise operations, batch normalisation and reductions over float32 tensors, multi-threaded. Each output
 // value is computed by one task in a fixed order, so results do not depend on the thread count.
 #pragma once
 #include <cstdint>
@@ -15,8 +15,6 @@ enum class BinaryOp {
   kMinimum = 6,
 };
 
-enum class UnaryOp { kRelu = 0, kStep = 1, kSquare = 2, kNeg = 3 };
-
 // One input of a binary operation over a [rows, cols] output: value (r, c) is
 // data[r * row_stride + c * col_stride]. (cols, 1) is a whole tensor, (0, 0) a scalar, (0, 1)
 // a vector along the last axis (a per-channel parameter), (1, 0) one value per row.
@@ -31,9 +29,6 @@ int64_t operand_extent(const Operand& operand, int64_t rows, int64_t cols);
 
 void binary(BinaryOp op, const Operand& a, const Operand& b, float* out, int64_t rows,
             int64_t cols);
-
-// Step: 1 where x > 0, else alpha (NaN stays NaN).
-void unary(UnaryOp op, const float* x, float* y, int64_t n, float alpha);
 
 // y = (x - mean) * scale / sqrt(variance + epsilon) + offset over [rows, channels]; each
 // parameter has `channels` values or one (then broadcast); scale and offset may be null.
@@ -50,6 +45,14 @@ struct BatchNormParams {
 };
 void batch_norm(const float* x, const BatchNormParams& params, float* y, int64_t rows,
                 int64_t channels);
+
+// The batch-norm gradient over [rows, channels], in two passes instead of tfjs's fourteen:
+// dx = (dy * inv_std) * scale, and per channel sum_dy = sum dy and
+// sum_dy_centered = sum dy * (x - mean). inv_std holds 1 / sqrt(variance + epsilon) per channel;
+// scale may be null (one). The sums are blocked like sum_middle_axis (deterministic).
+void batch_norm_backward(const float* x, const float* dy, const float* mean, const float* inv_std,
+                         const float* scale, float* dx, float* sum_dy, float* sum_dy_centered,
+                         int64_t rows, int64_t channels);
 
 // out[o, i] = scale * sum_r x[o, r, i] for x seen as [outer, reduce, inner]. The reduced axis
 // is cut into blocks fixed by the shape; blocks are summed in float, then added in order in

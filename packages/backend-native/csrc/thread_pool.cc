@@ -1,13 +1,35 @@
 #include "thread_pool.h"
 
-#include <cstdlib>
-
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>
 #define RS_HAVE_MXCSR 1
 #endif
 
 namespace residual {
+namespace {
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+int logical_cpus() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(n);
+}
+
+// Waits for `done()`, spinning first and then yielding the CPU.
+template <class Done>
+void wait_until(const Done& done) {
+  for (int spin = 0; spin < 1000; ++spin) {
+    if (done()) return;
+    cpu_relax();
+  }
+  while (!done()) std::this_thread::yield();
+}
+
+}  // namespace
 
 ScopedDenormalsOff::ScopedDenormalsOff() {
 #ifdef RS_HAVE_MXCSR
@@ -25,28 +47,20 @@ ScopedDenormalsOff::~ScopedDenormalsOff() {
 }
 
 ThreadPool& ThreadPool::instance() {
-  // Leaked on purpose: destroying a mutex/condvar during static destruction
-  // while detached workers might still touch it is undefined behaviour.
+  // Leaked on purpose: destroying a mutex or condition variable during static destruction while
+  // a worker might still touch it is undefined behaviour.
   static ThreadPool* pool = new ThreadPool();
   return *pool;
 }
 
-ThreadPool::ThreadPool() {
-  unsigned hc = std::thread::hardware_concurrency();
-  num_threads_ = hc == 0 ? 1 : static_cast<int>(hc);
-  if (const char* v = std::getenv("RESIDUAL_POOL_SPIN")) spin_ = std::atoi(v);
-}
+ThreadPool::ThreadPool() : num_threads_(logical_cpus()) {}
 
 void ThreadPool::set_num_threads(int n) {
-  if (n <= 0) {
-    unsigned hc = std::thread::hardware_concurrency();
-    n = hc == 0 ? 1 : static_cast<int>(hc);
-  }
+  if (n <= 0) n = logical_cpus();
   std::lock_guard<std::mutex> busy(busy_);
   if (n == num_threads_) return;
   stop_workers();
-  num_threads_ = n;
-  // Workers are started lazily by the next parallel_for.
+  num_threads_ = n;  // workers start with the next parallel_for
 }
 
 void ThreadPool::shutdown() {
@@ -54,100 +68,86 @@ void ThreadPool::shutdown() {
   stop_workers();
 }
 
-void ThreadPool::start_workers(int nworkers) {
-  stop_ = false;
-  // The generation is read here, not in the new thread: a job posted before
-  // the thread gets scheduled must still count as new for it.
-  const unsigned gen = generation_.load();
-  for (int i = 0; i < nworkers; ++i)
-    workers_.emplace_back(&ThreadPool::worker_main, this, i + 1, gen);
+void ThreadPool::start_workers() {
+  stop_.store(false);
+  // Read here, not in the new thread: a job or a stop posted before the thread runs must still
+  // count as new for it.
+  const unsigned generation = generation_.load();
+  for (int i = 1; i < num_threads_; ++i) {
+    workers_.emplace_back(&ThreadPool::worker_main, this, i, generation);
+  }
 }
 
 void ThreadPool::stop_workers() {
+  if (workers_.empty()) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
+    stop_.store(true);
     generation_.fetch_add(1);
   }
   wake_.notify_all();
   for (auto& t : workers_) t.join();
   workers_.clear();
-  stop_ = false;
+  stop_.store(false);
 }
 
-void ThreadPool::run_tasks(int thread_index) {
+void ThreadPool::run(Job* job, int thread_index) {
   for (;;) {
-    int i = next_.fetch_add(1, std::memory_order_relaxed);
-    if (i >= ntasks_) break;
-    (*fn_)(i, thread_index);
+    const int i = job->next.fetch_add(1);
+    if (i >= job->ntasks) return;
+    (*job->fn)(i, thread_index);
+    job->done.fetch_add(1, std::memory_order_release);
   }
 }
 
 void ThreadPool::worker_main(int index, unsigned seen) {
-  ScopedDenormalsOff denormals;  // for the whole life of the worker
+  ScopedDenormalsOff denormals;  // for the worker's whole life
   for (;;) {
-    // Spin a little before sleeping: kernels are often called back to back.
     unsigned gen = seen;
-    for (int spin = 0; spin < spin_; ++spin) {
+    for (int spin = 0; spin < spin_ && gen == seen; ++spin) {
+      cpu_relax();
       gen = generation_.load(std::memory_order_acquire);
-      if (gen != seen) break;
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
     }
     if (gen == seen) {
       std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [&] { return generation_.load() != seen; });
+      wake_.wait(lock, [&] { return generation_.load() != seen || stop_.load(); });
       gen = generation_.load();
     }
     seen = gen;
-    if (stop_) return;
-    run_tasks(index);
-    if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_cv_.notify_one();
-    }
+    if (stop_.load()) return;
+    // Announce before looking: the caller clears job_ and then waits until no worker is inside,
+    // so a worker either sees the current job or none (sequentially consistent atomics).
+    inside_.fetch_add(1);
+    if (Job* job = job_.load()) run(job, index);
+    inside_.fetch_sub(1);
   }
 }
 
-void ThreadPool::parallel_for(int ntasks,
-                              const std::function<void(int, int)>& fn) {
+void ThreadPool::parallel_for(int ntasks, const std::function<void(int, int)>& fn) {
   if (ntasks <= 0) return;
   ScopedDenormalsOff denormals;
   std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
   if (!busy.owns_lock() || num_threads_ <= 1 || ntasks == 1) {
-    // Single-threaded path (also used when another caller owns the pool).
     for (int i = 0; i < ntasks; ++i) fn(i, 0);
     return;
   }
-  int nworkers = num_threads_ - 1;
-  if (static_cast<int>(workers_.size()) != nworkers) {
+  if (static_cast<int>(workers_.size()) != num_threads_ - 1) {
     stop_workers();
-    start_workers(nworkers);
+    start_workers();
   }
-  fn_ = &fn;
-  ntasks_ = ntasks;
-  next_.store(0, std::memory_order_relaxed);
-  active_.store(nworkers, std::memory_order_relaxed);
+  Job job;
+  job.fn = &fn;
+  job.ntasks = ntasks;
+  job_.store(&job);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    generation_.fetch_add(1, std::memory_order_release);
+    generation_.fetch_add(1);
   }
   wake_.notify_all();
-  run_tasks(0);
-  // Wait for the workers: spin first, then sleep.
-  for (int spin = 0; spin < spin_ && active_.load(std::memory_order_acquire);
-       ++spin) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-  }
-  if (active_.load(std::memory_order_acquire)) {
-    std::unique_lock<std::mutex> lock(mu_);
-    done_cv_.wait(lock, [&] { return active_.load() == 0; });
-  }
-  fn_ = nullptr;
+  run(&job, 0);
+  wait_until([&] { return job.done.load(std::memory_order_acquire) == ntasks; });
+  job_.store(nullptr);
+  wait_until([&] { return inside_.load() == 0; });
 }
 
 }  // namespace residual
-

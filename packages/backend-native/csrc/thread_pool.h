@@ -1,10 +1,11 @@
-// Small persistent thread pool for synchronous, fork-join parallel loops.
+// A small persistent thread pool for synchronous fork-join loops.
 //
-// The calling (JavaScript) thread always participates, so N threads means
-// N-1 background workers. Workers spin briefly after a job (to make
-// back-to-back kernel calls cheap) and then sleep on a condition variable.
-// If the pool is already busy (e.g. a call from another worker_thread), the
-// loop runs inline on the caller instead of blocking.
+// The calling (JavaScript) thread always takes part, so N threads means N-1 workers. Tasks are
+// claimed one at a time from a shared counter, and the caller waits only for tasks a worker
+// has actually claimed: on a busy machine, a worker that is not scheduled in time simply gets
+// no task, instead of holding the caller up until it wakes. Workers spin briefly after a job
+// (kernels come back to back) and then sleep. If another thread owns the pool (a call from a
+// worker_thread), the loop runs on the caller alone.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -17,50 +18,52 @@ namespace residual {
 
 class ThreadPool {
  public:
-  // Process-wide instance (deliberately leaked; see shutdown()).
+  // The process-wide pool (deliberately leaked; see shutdown()).
   static ThreadPool& instance();
 
-  // Number of threads used by parallel_for, including the caller (>= 1).
+  // Threads parallel_for uses, the caller included (>= 1).
   int num_threads() const { return num_threads_; }
-  // Resizes the pool; 0 picks std::thread::hardware_concurrency().
+  // Resizes the pool; 0 means one per logical CPU.
   void set_num_threads(int n);
 
-  // Calls fn(task, thread_index) for task in [0, ntasks). thread_index is in
-  // [0, num_threads()) and unique among concurrently running calls, so it can
-  // index per-thread scratch buffers. Blocks until all tasks are done.
+  // Calls fn(task, thread_index) for every task in [0, ntasks) and returns when all are done.
+  // thread_index is in [0, num_threads()) and unique among the threads running this loop, for
+  // per-thread scratch buffers. Which thread runs a task varies; results must not depend on it.
   void parallel_for(int ntasks, const std::function<void(int, int)>& fn);
 
-  // Stops and joins the workers (called from the N-API env cleanup hook).
+  // Stops and joins the workers (from the N-API environment's cleanup hook).
   void shutdown();
 
  private:
+  struct Job {
+    const std::function<void(int, int)>* fn;
+    int ntasks;
+    std::atomic<int> next{0};
+    std::atomic<int> done{0};
+  };
+
   ThreadPool();
-  void start_workers(int nworkers);
+  void start_workers();
   void stop_workers();
   void worker_main(int index, unsigned seen_generation);
-  void run_tasks(int thread_index);
+  static void run(Job* job, int thread_index);
 
   int num_threads_ = 1;
-  int spin_ = 2000;  // pause iterations before sleeping
+  int spin_ = 4000;  // pause iterations a worker spins before sleeping
   std::vector<std::thread> workers_;
-
-  std::mutex busy_;  // held by the thread that owns the current job
+  std::mutex busy_;  // held by the thread running a parallel_for
 
   std::mutex mu_;
   std::condition_variable wake_;
-  std::condition_variable done_cv_;
   std::atomic<unsigned> generation_{0};
-  bool stop_ = false;
-
-  // Current job.
-  const std::function<void(int, int)>* fn_ = nullptr;
-  int ntasks_ = 0;
-  std::atomic<int> next_{0};
-  std::atomic<int> active_{0};
+  std::atomic<bool> stop_{false};
+  std::atomic<Job*> job_{nullptr};
+  std::atomic<int> inside_{0};  // workers that may be looking at job_
 };
 
-// Sets flush-to-zero / denormals-are-zero for the current thread and restores
-// the previous mode on destruction (the JS thread's mode must not leak).
+// Sets flush-to-zero / denormals-are-zero for the current thread and restores the previous mode
+// on destruction (the JavaScript thread's mode must not leak). Every task runs in this mode,
+// on whichever thread, so results do not depend on the thread count.
 class ScopedDenormalsOff {
  public:
   ScopedDenormalsOff();

@@ -36,9 +36,7 @@ if (nodeDir === undefined) giveUp(`no Node.js headers in ${candidates.join(', ')
 // PATH); fall back to a node-gyp on PATH.
 const bundled = process.env.npm_config_node_gyp;
 const [command, args] =
-  bundled !== undefined && existsSync(bundled)
-    ? [process.execPath, [bundled]]
-    : ['node-gyp', []];
+  bundled !== undefined && existsSync(bundled) ? [process.execPath, [bundled]] : ['node-gyp', []];
 args.push('rebuild', `--nodedir=${nodeDir}`);
 if (process.env.RESIDUAL_NATIVE_JOBS !== undefined) {
   args.push(`--jobs=${process.env.RESIDUAL_NATIVE_JOBS}`);
@@ -54,4 +52,6 @@ if (result.status !== 0) {
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n');
   giveUp(`node-gyp exited with ${result.status}: ${output.slice(-3).join(' | ')}`);
 }
-console.log(`@residual/backend-native: native kernels built (${join(packageDir, 'build', 'Release')}).`);
+console.log(
+  `@residual/backend-native: native kernels built (${join(packageDir, 'build', 'Release')}).`,
+);

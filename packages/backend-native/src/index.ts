@@ -10,5 +10,4 @@ export {
   type NativeKernels,
   type NativeStatus,
   nativeStatus,
-  UNARY_OPS,
 } from './load.js';

@@ -51,8 +51,6 @@ export interface NativeKernels {
     rows: number,
     cols: number,
   ): void;
-  /** y = op(x), one of {@link UNARY_OPS}; `alpha` is Step's value where x ≤ 0. */
-  unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
   /**
    * y = (x − mean) · scale / √(variance + epsilon) + offset, over rows of `channels` values;
    * each parameter holds `channels` values or one.
@@ -65,6 +63,22 @@ export interface NativeKernels {
     offset: Float32Array | null,
     epsilon: number,
     y: Float32Array,
+    channels: number,
+  ): void;
+  /**
+   * The batch-norm gradient over rows of `channels` values, in two passes: dx = dy · invStd ·
+   * scale, sumDy = Σ dy and sumDyCentered = Σ dy · (x − mean) per channel. `invStd` holds
+   * 1 / √(variance + epsilon); `scale` may be null (one).
+   */
+  batchNormBackward(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    scale: Float32Array | null,
+    dx: Float32Array,
+    sumDy: Float32Array,
+    sumDyCentered: Float32Array,
     channels: number,
   ): void;
   /** out[o, i] = scale · Σ_r x[o, r, i], x seen as `[outer, reduce, inner]`. */
@@ -99,9 +113,6 @@ export const BINARY_OPS = {
   maximum: 5,
   minimum: 6,
 } as const;
-
-/** The `op` codes of {@link NativeKernels.unary}. */
-export const UNARY_OPS = { relu: 0, step: 1, square: 2, neg: 3 } as const;
 
 export type NativeStatus =
   | { available: true; isa: string; threads: number; path: string }

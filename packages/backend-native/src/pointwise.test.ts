@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BINARY_OPS, loadNativeKernels, UNARY_OPS } from './load.js';
+import { BINARY_OPS, loadNativeKernels } from './load.js';
 import { randomArray, relativeError } from './test-reference.js';
 
 const native = loadNativeKernels();
@@ -56,22 +56,6 @@ describe.skipIf(native === undefined)('native element-wise kernels', () => {
     expect([...out]).toEqual([Number.NaN, Number.NaN]);
   });
 
-  it('computes relu, step, square and neg (in place too)', () => {
-    const x = Float32Array.of(-2, -0, 0, 0.5, 3, Number.NaN);
-    const run = (op: keyof typeof UNARY_OPS, alpha = 0) => {
-      const y = new Float32Array(x.length);
-      native!.unary(UNARY_OPS[op], x, y, alpha);
-      return [...y];
-    };
-    expect(run('relu')).toEqual([0, -0, 0, 0.5, 3, Number.NaN]);
-    expect(run('step', 0.25)).toEqual([0.25, 0.25, 0.25, 1, 1, Number.NaN]);
-    expect(run('square')).toEqual([4, 0, 0, 0.25, 9, Number.NaN]);
-    expect(run('neg')).toEqual([2, 0, -0, -0.5, -3, Number.NaN]);
-    const inPlace = Float32Array.of(-1, 2);
-    native!.unary(UNARY_OPS.relu, inPlace, inPlace, 0);
-    expect([...inPlace]).toEqual([0, 2]);
-  });
-
   it('normalises a batch with per-channel or shared parameters', () => {
     const channels = 5;
     const x = randomArray(channels * 4000, 13);
@@ -96,6 +80,34 @@ describe.skipIf(native === undefined)('native element-wise kernels', () => {
         ),
       ),
     ).toBeLessThan(1e-5);
+  });
+
+  it('computes the batch-norm gradient and its per-channel sums', () => {
+    const channels = 6;
+    const rows = 9000;
+    const x = randomArray(rows * channels, 18);
+    const dy = randomArray(rows * channels, 19);
+    const mean = randomArray(channels, 20);
+    const invStd = randomArray(channels, 21).map((v) => v + 2);
+    const scale = randomArray(channels, 22);
+    const dx = new Float32Array(x.length);
+    const sumDy = new Float32Array(channels);
+    const sumDyCentered = new Float32Array(channels);
+    native!.batchNormBackward(x, dy, mean, invStd, scale, dx, sumDy, sumDyCentered, channels);
+    const expectedDx = Array.from(dy, (g, i) => g * invStd[i % channels] * scale[i % channels]);
+    expect(relativeError(dx, expectedDx)).toBeLessThan(1e-6);
+    const a = new Float64Array(channels);
+    const b = new Float64Array(channels);
+    for (let i = 0; i < x.length; i++) {
+      a[i % channels] += dy[i];
+      b[i % channels] += dy[i] * (x[i] - mean[i % channels]);
+    }
+    for (let c = 0; c < channels; c++) {
+      expect(sumDy[c]).toBeCloseTo(a[c], 2);
+      expect(sumDyCentered[c]).toBeCloseTo(b[c], 2);
+    }
+    native!.batchNormBackward(x, dy, mean, invStd, null, dx, sumDy, sumDyCentered, channels);
+    expect(relativeError(dx, Array.from(dy, (g, i) => g * invStd[i % channels]))).toBeLessThan(1e-6);
   });
 
   for (const [outer, reduce, inner] of [

@@ -78,7 +78,8 @@ async function activate(name: BackendName, options: InitBackendOptions): Promise
   if (!(await canStart(name))) return false;
   if (!(await tf.setBackend(name))) return false;
   await tf.ready();
-  const native = name === 'wasm' && options.native !== false ? (await loadNative()).kernels : undefined;
+  const native =
+    name === 'wasm' && options.native !== false ? (await loadNative()).kernels : undefined;
   registerTrainingKernels(name, { native });
   return true;
 }

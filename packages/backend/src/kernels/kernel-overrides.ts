@@ -43,5 +43,7 @@ export function originalKernel(kernelName: string, backendName: string): tf.Kern
 /** The kernels of `backendName` that {@link overrideKernel} replaced or added. */
 export function overriddenKernels(backendName: string): string[] {
   const prefix = `${backendName}/`;
-  return [...originals.keys()].filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
+  return [...originals.keys()]
+    .filter((id) => id.startsWith(prefix))
+    .map((id) => id.slice(prefix.length));
 }

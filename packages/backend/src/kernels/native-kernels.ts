@@ -18,6 +18,47 @@ export interface NativeKernels {
     dFilter: Float32Array,
     geometry: Int32Array,
   ): void;
+  binary(
+    op: number,
+    a: Float32Array,
+    aRowStride: number,
+    aColStride: number,
+    b: Float32Array,
+    bRowStride: number,
+    bColStride: number,
+    out: Float32Array,
+    rows: number,
+    cols: number,
+  ): void;
+  batchNorm(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    offset: Float32Array | null,
+    epsilon: number,
+    y: Float32Array,
+    channels: number,
+  ): void;
+  batchNormBackward(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    scale: Float32Array | null,
+    dx: Float32Array,
+    sumDy: Float32Array,
+    sumDyCentered: Float32Array,
+    channels: number,
+  ): void;
+  sumMiddleAxis(
+    x: Float32Array,
+    outer: number,
+    reduce: number,
+    inner: number,
+    scale: number,
+    out: Float32Array,
+  ): void;
   threads(): number;
   setThreads(count: number): void;
   isa(): string;
@@ -30,7 +71,9 @@ export type NativeKernelStatus =
 
 interface NativeModule {
   loadNativeKernels(): NativeKernels | undefined;
-  nativeStatus(): { available: true; isa: string; threads: number } | { available: false; reason: string };
+  nativeStatus():
+    | { available: true; isa: string; threads: number }
+    | { available: false; reason: string };
 }
 
 let loading: Promise<{ kernels?: NativeKernels; status: NativeKernelStatus }> | undefined;

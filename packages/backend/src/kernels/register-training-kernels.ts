@@ -1,8 +1,13 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm.js';
 import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overrides.js';
+import { registerLeanGradients } from './lean-gradients.js';
 import type { NativeKernels } from './native-kernels.js';
+import { wasmBatchNormGradKernel } from './wasm-batch-norm-grad.js';
+import { wasmCopyKernels } from './wasm-copy-kernels.js';
 import { nativeWasmConvKernels } from './wasm-native-conv.js';
+import { nativeWasmPointwiseKernels } from './wasm-native-pointwise.js';
+import { wasmSharedDataKernels } from './wasm-shared-data.js';
 import { wasmTileReduceKernels } from './wasm-tile-reduce.js';
 
 export interface RegisterTrainingKernelsOptions {
@@ -17,7 +22,13 @@ export interface RegisterTrainingKernelsOptions {
 const PORTABLE_KERNELS: Record<string, readonly tf.KernelConfig[]> = {
   // Stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter, so no conv net trains on it
   // (tensorflow/tfjs#8474).
-  wasm: [conv2dBackpropFilterWasmConfig(), ...wasmTileReduceKernels],
+  wasm: [
+    conv2dBackpropFilterWasmConfig(),
+    ...wasmTileReduceKernels,
+    ...wasmSharedDataKernels,
+    ...wasmCopyKernels,
+    wasmBatchNormGradKernel(),
+  ],
 };
 
 const nativeConfigs = new WeakMap<NativeKernels, tf.KernelConfig[]>();
@@ -26,7 +37,11 @@ function nativeKernelConfigs(backendName: string, native: NativeKernels): tf.Ker
   if (backendName !== 'wasm') return [];
   let configs = nativeConfigs.get(native);
   if (configs === undefined) {
-    configs = nativeWasmConvKernels(native);
+    configs = [
+      ...nativeWasmConvKernels(native),
+      ...nativeWasmPointwiseKernels(native),
+      wasmBatchNormGradKernel(native),
+    ];
     nativeConfigs.set(native, configs);
   }
   return configs;
@@ -52,4 +67,5 @@ export function registerTrainingKernels(
     if (!wanted.has(kernelName)) restoreKernel(kernelName, backendName);
   }
   for (const config of wanted.values()) overrideKernel(config);
+  if (backendName === 'wasm') registerLeanGradients(backendName);
 }

@@ -38,7 +38,11 @@ export function tileInto(
     // Double the written span until it covers all repetitions of this axis.
     const total = span * reps[axis];
     for (let written = span; written < total; written *= 2) {
-      output.copyWithin(outStart + written, outStart, outStart + Math.min(written, total - written));
+      output.copyWithin(
+        outStart + written,
+        outStart,
+        outStart + Math.min(written, total - written),
+      );
     }
   };
   fill(0, 0, 0);

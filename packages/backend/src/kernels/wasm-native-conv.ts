@@ -180,7 +180,10 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
     return dw;
   };
 
-  const wasm = (kernelName: string, kernelFunc: (args: KernelArgs) => unknown): tf.KernelConfig => ({
+  const wasm = (
+    kernelName: string,
+    kernelFunc: (args: KernelArgs) => unknown,
+  ): tf.KernelConfig => ({
     kernelName,
     backendName: 'wasm',
     kernelFunc: kernelFunc as tf.KernelFunc,

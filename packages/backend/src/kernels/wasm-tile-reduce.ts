@@ -60,6 +60,14 @@ function reduction(kernelName: string, mean: boolean) {
 /** Tile, Sum and Mean for the `wasm` backend, without the full-tensor transposes of the stock ones. */
 export const wasmTileReduceKernels: readonly tf.KernelConfig[] = [
   { kernelName: tf.Tile, backendName: 'wasm', kernelFunc: tile as tf.KernelFunc },
-  { kernelName: tf.Sum, backendName: 'wasm', kernelFunc: reduction(tf.Sum, false) as tf.KernelFunc },
-  { kernelName: tf.Mean, backendName: 'wasm', kernelFunc: reduction(tf.Mean, true) as tf.KernelFunc },
+  {
+    kernelName: tf.Sum,
+    backendName: 'wasm',
+    kernelFunc: reduction(tf.Sum, false) as tf.KernelFunc,
+  },
+  {
+    kernelName: tf.Mean,
+    backendName: 'wasm',
+    kernelFunc: reduction(tf.Mean, true) as tf.KernelFunc,
+  },
 ];

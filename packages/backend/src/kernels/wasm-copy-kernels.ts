@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { originalKernel } from './kernel-overrides.js';
+import { sliceInto, unpoolOneByOne } from './strided-copy.js';
+import { sizeOf } from './wasm-heap.js';
+
+type KernelArgs = {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+};
+
+type HeapArray = Float32Array | Int32Array | Uint8Array;
+
+function stock(kernelName: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  return originalKernel(kernelName, 'wasm')!(args as Parameters<tf.KernelFunc>[0]);
+}
+
+function slice(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const attrs = args.attrs as unknown as tf.SliceAttrs;
+  if (x.dtype === 'string') return stock(tf.Slice, args);
+  const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size);
+  const backend = args.backend as unknown as BackendWasm;
+  const out = backend.makeOutput(size, x.dtype);
+  if (sizeOf(size) > 0) {
+    sliceInto(
+      backend.typedArrayFromHeap(x) as HeapArray,
+      x.shape,
+      begin,
+      size,
+      backend.typedArrayFromHeap(out) as HeapArray,
+    );
+  }
+  return out;
+}
+
+function maxPoolGrad(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  if (
+    info.filterHeight !== 1 ||
+    info.filterWidth !== 1 ||
+    info.padInfo.top !== 0 ||
+    info.padInfo.left !== 0 ||
+    dy.dtype !== 'float32'
+  ) {
+    return stock(tf.MaxPoolGrad, args);
+  }
+  const backend = args.backend as unknown as BackendWasm;
+  const dx = backend.makeOutput([...input.shape], 'float32');
+  unpoolOneByOne(
+    backend.typedArrayFromHeap(dy) as Float32Array,
+    dy.shape,
+    input.shape,
+    info.strideHeight,
+    info.strideWidth,
+    backend.typedArrayFromHeap(dx) as Float32Array,
+  );
+  return dx;
+}
+
+/**
+ * Slice, and the gradient of a 1×1 strided max pool, as plain copies. The stock `wasm` kernels
+ * compute an index per element (slicing a whole batch took longer than a convolution), and
+ * both sit on the path of the ResNet paper's option-A shortcut.
+ */
+export const wasmCopyKernels: readonly tf.KernelConfig[] = [
+  { kernelName: tf.Slice, backendName: 'wasm', kernelFunc: slice as tf.KernelFunc },
+  { kernelName: tf.MaxPoolGrad, backendName: 'wasm', kernelFunc: maxPoolGrad as tf.KernelFunc },
+];

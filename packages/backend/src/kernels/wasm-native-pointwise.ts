@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { broadcastLayout, broadcastShape } from './broadcast-layout.js';
+import { originalKernel } from './kernel-overrides.js';
+import type { NativeKernels } from './native-kernels.js';
+import { middleAxisShape } from './reduce.js';
+import { heapView, sizeOf } from './wasm-heap.js';
+
+type KernelArgs = {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+};
+
+/** Below this many output values the stock kernels are as fast (and the call cheaper). */
+const MIN_NATIVE_SIZE = 4096;
+
+function stock(kernelName: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  return originalKernel(kernelName, 'wasm')!(args as Parameters<tf.KernelFunc>[0]);
+}
+
+const BINARY: Record<string, number> = {
+  [tf.Add]: 0,
+  [tf.Sub]: 1,
+  [tf.Multiply]: 2,
+  [tf.RealDiv]: 3,
+  [tf.SquaredDifference]: 4,
+  [tf.Maximum]: 5,
+  [tf.Minimum]: 6,
+};
+
+/**
+ * Broadcasting element-wise kernels, reductions and batch normalisation of the `wasm` backend, run by
+ * `@residual/backend-native` on the tensors in the WASM heap with every core. A ResNet's training
+ * step spends more time in these (batch norm and its gradient above all) than in convolutions
+ * once the convolutions are native.
+ */
+export function nativeWasmPointwiseKernels(native: NativeKernels): tf.KernelConfig[] {
+  const binary = (kernelName: string) => (args: KernelArgs) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock(kernelName, args);
+    const outShape = broadcastShape(a.shape, b.shape);
+    const aLayout = broadcastLayout(a.shape, outShape);
+    const bLayout = broadcastLayout(b.shape, outShape);
+    const size = sizeOf(outShape);
+    // XNNPACK runs whole-tensor and scalar operands well; broadcasting a per-channel vector it
+    // leaves to a slow generic loop (10x slower), which is what batch norm's gradient does.
+    const broadcasts = (layout: [number, number]) =>
+      layout[0] !== layout[1] * (outShape.at(-1) ?? 1);
+    if (
+      aLayout === undefined ||
+      bLayout === undefined ||
+      size < MIN_NATIVE_SIZE ||
+      !(broadcasts(aLayout) || broadcasts(bLayout))
+    ) {
+      return stock(kernelName, args);
+    }
+    const backend = args.backend as unknown as BackendWasm;
+    const out = backend.makeOutput(outShape, 'float32');
+    const cols = outShape[outShape.length - 1];
+    native.binary(
+      BINARY[kernelName],
+      heapView(backend, a),
+      aLayout[0],
+      aLayout[1],
+      heapView(backend, b),
+      bLayout[0],
+      bLayout[1],
+      heapView(backend, out),
+      size / cols,
+      cols,
+    );
+    return out;
+  };
+
+  const reduction = (kernelName: string, mean: boolean) => (args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+    const split = x.dtype === 'float32' ? middleAxisShape(x.shape, axes) : undefined;
+    if (split === undefined || sizeOf(x.shape) < MIN_NATIVE_SIZE) return stock(kernelName, args);
+    const [outer, reduce, inner] = split;
+    const outShape = keepDims
+      ? x.shape.map((size, i) => (axes.includes(i) ? 1 : size))
+      : x.shape.filter((_, i) => !axes.includes(i));
+    const backend = args.backend as unknown as BackendWasm;
+    const out = backend.makeOutput(outShape, 'float32');
+    native.sumMiddleAxis(
+      heapView(backend, x),
+      outer,
+      reduce,
+      inner,
+      mean ? 1 / reduce : 1,
+      heapView(backend, out),
+    );
+    return out;
+  };
+
+  const batchNorm = (args: KernelArgs) => {
+    const { x, mean, variance, offset, scale } = args.inputs as Record<
+      string,
+      tf.TensorInfo | undefined
+    >;
+    const { varianceEpsilon } = args.attrs as unknown as tf.FusedBatchNormAttrs;
+    const channels = x!.shape[x!.shape.length - 1] ?? 1;
+    const params = [mean!, variance!, offset, scale].filter((p) => p !== undefined);
+    const fits = (p: tf.TensorInfo) => sizeOf(p.shape) === 1 || sizeOf(p.shape) === channels;
+    if (
+      [x!, ...params].some((t) => t.dtype !== 'float32') ||
+      !params.every(fits) ||
+      sizeOf(x!.shape) < MIN_NATIVE_SIZE
+    ) {
+      return stock(tf.FusedBatchNorm, args);
+    }
+    const backend = args.backend as unknown as BackendWasm;
+    const out = backend.makeOutput([...x!.shape], 'float32');
+    const view = (t: tf.TensorInfo | undefined) => (t === undefined ? null : heapView(backend, t));
+    native.batchNorm(
+      heapView(backend, x!),
+      heapView(backend, mean!),
+      heapView(backend, variance!),
+      view(scale),
+      view(offset),
+      varianceEpsilon,
+      heapView(backend, out),
+      channels,
+    );
+    return out;
+  };
+
+  const wasm = (
+    kernelName: string,
+    kernelFunc: (args: KernelArgs) => unknown,
+  ): tf.KernelConfig => ({
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: kernelFunc as tf.KernelFunc,
+  });
+  return [
+    ...Object.keys(BINARY).map((name) => wasm(name, binary(name))),
+    wasm(tf.Sum, reduction(tf.Sum, false)),
+    wasm(tf.Mean, reduction(tf.Mean, true)),
+    wasm(tf.FusedBatchNorm, batchNorm),
+  ];
+}
