@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm.js';
+import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input-wasm.js';
 import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overrides.js';
 import { registerLeanGradients } from './lean-gradients.js';
 import type { NativeKernels } from './native-kernels.js';
@@ -24,6 +25,7 @@ const PORTABLE_KERNELS: Record<string, readonly tf.KernelConfig[]> = {
   // (tensorflow/tfjs#8474).
   wasm: [
     conv2dBackpropFilterWasmConfig(),
+    conv2dBackpropInputWasmConfig,
     ...wasmTileReduceKernels,
     ...wasmSharedDataKernels,
     ...wasmCopyKernels,
