@@ -5,8 +5,14 @@ import { channelPlanes, im2colTransposed, patchGeometry, patchSize } from './im2
 import { scratch } from './scratch.js';
 import { heapView } from './wasm-heap.js';
 
-/** Caps the column buffer (float32 values) so large batches are processed in chunks. */
-const DEFAULT_MAX_COLUMN_VALUES = 4 * 1024 * 1024;
+/**
+ * Output pixels per matrix product. XNNPACK streams all of B (here dy) once per few rows of the
+ * product, so a chunk whose columns and dy stay in cache is 2-3x faster than one product over
+ * the whole batch.
+ */
+const CHUNK_PIXELS = 4096;
+/** Caps the column buffer (float32 values) of a chunk. */
+const DEFAULT_MAX_COLUMN_VALUES = 1024 * 1024;
 
 type KernelArgs = {
   inputs: tf.NamedTensorInfoMap;
@@ -34,7 +40,11 @@ function conv2dBackpropFilterWasm(args: KernelArgs, maxColumnValues: number): tf
   const { batchSize: batch, outChannels } = info;
   const imagesPerChunk = Math.max(
     1,
-    Math.min(batch, Math.floor(maxColumnValues / Math.max(1, pixelsPerImage * rowLength))),
+    Math.min(
+      batch,
+      Math.floor(CHUNK_PIXELS / Math.max(1, pixelsPerImage)),
+      Math.floor(maxColumnValues / Math.max(1, pixelsPerImage * rowLength)),
+    ),
   );
   const matMul = tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc;
   const planes = scratch(
@@ -49,7 +59,8 @@ function conv2dBackpropFilterWasm(args: KernelArgs, maxColumnValues: number): tf
     const pixels = count * pixelsPerImage;
     const columns = backend.makeOutput([1, rowLength, pixels], 'float32');
     const wholeBatch = count === batch;
-    // dy is batch-major, so a chunk of images is a contiguous block of it.
+    // dy is batch-major, so a chunk of images is a contiguous block of it. Each chunk gets a
+    // new tensor: XNNPACK caches its packed copy of B by tensor id.
     const gradients = wholeBatch
       ? { dataId: dy.dataId, shape: [1, pixels, outChannels], dtype: dy.dtype }
       : backend.makeOutput([1, pixels, outChannels], 'float32');

@@ -111,9 +111,14 @@ export function channelPlanes(
 ): void {
   const channels = g.inChannels;
   const pixels = batch * g.inHeight * g.inWidth;
-  for (let p = 0; p < pixels; p++) {
-    const src = p * channels;
-    for (let c = 0; c < channels; c++) planes[c * pixels + p] = input[src + c];
+  // Blocks of pixels keep the reads in cache while each plane is written contiguously.
+  const block = 256;
+  for (let p0 = 0; p0 < pixels; p0 += block) {
+    const p1 = Math.min(pixels, p0 + block);
+    for (let c = 0; c < channels; c++) {
+      const plane = c * pixels;
+      for (let p = p0; p < p1; p++) planes[plane + p] = input[p * channels + c];
+    }
   }
 }
 
@@ -133,10 +138,17 @@ export function im2colTransposed(
 ): void {
   const planeSize = batch * g.inHeight * g.inWidth;
   const imageSize = g.inHeight * g.inWidth;
-  const rowLength = imageCount * g.outHeight * g.outWidth;
+  const { outWidth, inWidth, strideWidth } = g;
   let dst = 0;
   for (let kh = 0; kh < g.filterHeight; kh++) {
     for (let kw = 0; kw < g.filterWidth; kw++) {
+      // Output columns whose input column is inside the image: [owStart, owEnd).
+      const iwStart = kw * g.dilationWidth - g.padLeft;
+      const owStart = Math.min(outWidth, Math.max(0, Math.ceil(-iwStart / strideWidth)));
+      const owEnd = Math.max(
+        owStart,
+        Math.min(outWidth, Math.ceil((inWidth - iwStart) / strideWidth)),
+      );
       for (let c = 0; c < g.inChannels; c++) {
         const plane = c * planeSize;
         for (let n = firstImage; n < firstImage + imageCount; n++) {
@@ -144,20 +156,24 @@ export function im2colTransposed(
           for (let oh = 0; oh < g.outHeight; oh++) {
             const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
             if (ih < 0 || ih >= g.inHeight) {
-              columns.fill(0, dst, dst + g.outWidth);
-              dst += g.outWidth;
+              columns.fill(0, dst, dst + outWidth);
+              dst += outWidth;
               continue;
             }
-            const row = image + ih * g.inWidth;
-            const iwStart = kw * g.dilationWidth - g.padLeft;
-            for (let ow = 0; ow < g.outWidth; ow++) {
-              const iw = iwStart + ow * g.strideWidth;
-              columns[dst++] = iw >= 0 && iw < g.inWidth ? planes[row + iw] : 0;
+            const row = image + ih * inWidth + iwStart;
+            for (let ow = 0; ow < owStart; ow++) columns[dst + ow] = 0;
+            if (strideWidth === 1) {
+              for (let ow = owStart; ow < owEnd; ow++) columns[dst + ow] = planes[row + ow];
+            } else {
+              for (let ow = owStart; ow < owEnd; ow++) {
+                columns[dst + ow] = planes[row + ow * strideWidth];
+              }
             }
+            for (let ow = owEnd; ow < outWidth; ow++) columns[dst + ow] = 0;
+            dst += outWidth;
           }
         }
       }
     }
   }
-  if (dst !== rowLength * patchSize(g)) throw new Error('im2colTransposed: size mismatch');
 }
