@@ -7,8 +7,17 @@ export {
   NODE_BACKENDS,
   preferredBackends,
 } from './backend-names.js';
-export { availableBackends, type InitBackendOptions, initBackend } from './init-backend.js';
-export { registerTrainingKernels } from './kernels/register-training-kernels.js';
+export {
+  availableBackends,
+  type InitBackendOptions,
+  initBackend,
+  nativeKernelStatus,
+} from './init-backend.js';
+export type { NativeKernelStatus } from './kernels/native-kernels.js';
+export {
+  type RegisterTrainingKernelsOptions,
+  registerTrainingKernels,
+} from './kernels/register-training-kernels.js';
 export { type MemoryReport, memoryReport } from './memory.js';
 export { BackendError, isResidualError, ResidualError } from './residual-error.js';
 export { Rng, seededPermutation } from './rng.js';

@@ -177,3 +177,42 @@ export function im2colTransposed(
     }
   }
 }
+
+/**
+ * The adjoint of {@link im2col}: adds every row of `columns` (images `[firstImage, firstImage +
+ * imageCount)`) back onto the input pixels it was read from. With `columns = dy · filterᵀ`,
+ * this is the convolution's input gradient.
+ */
+export function col2im(
+  columns: Float32Array,
+  g: PatchGeometry,
+  firstImage: number,
+  imageCount: number,
+  output: Float32Array,
+): void {
+  const channels = g.inChannels;
+  const imageSize = g.inHeight * g.inWidth * channels;
+  const rowStride = g.inWidth * channels;
+  let src = 0;
+  for (let n = firstImage; n < firstImage + imageCount; n++) {
+    const imageStart = n * imageSize;
+    for (let oh = 0; oh < g.outHeight; oh++) {
+      const ihOrigin = oh * g.strideHeight - g.padTop;
+      for (let ow = 0; ow < g.outWidth; ow++) {
+        const iwOrigin = ow * g.strideWidth - g.padLeft;
+        for (let kh = 0; kh < g.filterHeight; kh++) {
+          const ih = ihOrigin + kh * g.dilationHeight;
+          const rowInside = ih >= 0 && ih < g.inHeight;
+          for (let kw = 0; kw < g.filterWidth; kw++) {
+            const iw = iwOrigin + kw * g.dilationWidth;
+            if (rowInside && iw >= 0 && iw < g.inWidth) {
+              const dst = imageStart + ih * rowStride + iw * channels;
+              for (let c = 0; c < channels; c++) output[dst + c] += columns[src + c];
+            }
+            src += channels;
+          }
+        }
+      }
+    }
+  }
+}

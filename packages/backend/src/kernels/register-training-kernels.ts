@@ -1,11 +1,14 @@
 import type * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm.js';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input-wasm.js';
+import { cpuConvKernels } from './cpu-conv-kernels.js';
+import { cpuTileReduceKernels } from './cpu-tile-reduce.js';
 import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overrides.js';
 import { registerLeanGradients } from './lean-gradients.js';
 import type { NativeKernels } from './native-kernels.js';
 import { wasmBatchNormGradKernel } from './wasm-batch-norm-grad.js';
 import { wasmCopyKernels } from './wasm-copy-kernels.js';
+import { wasmDepthwiseBackpropKernels } from './wasm-depthwise-backprop.js';
 import { nativeWasmConvKernels } from './wasm-native-conv.js';
 import { nativeWasmPointwiseKernels } from './wasm-native-pointwise.js';
 import { wasmSharedDataKernels } from './wasm-shared-data.js';
@@ -30,7 +33,10 @@ const PORTABLE_KERNELS: Record<string, readonly tf.KernelConfig[]> = {
     ...wasmSharedDataKernels,
     ...wasmCopyKernels,
     wasmBatchNormGradKernel(),
+    ...wasmDepthwiseBackpropKernels,
   ],
+  // The last resort where WebAssembly cannot start; tfjs's own kernels are slow there too.
+  cpu: [...cpuConvKernels, ...cpuTileReduceKernels],
 };
 
 const nativeConfigs = new WeakMap<NativeKernels, tf.KernelConfig[]>();
@@ -69,5 +75,5 @@ export function registerTrainingKernels(
     if (!wanted.has(kernelName)) restoreKernel(kernelName, backendName);
   }
   for (const config of wanted.values()) overrideKernel(config);
-  if (backendName === 'wasm') registerLeanGradients(backendName);
+  if (backendName === 'wasm' || backendName === 'cpu') registerLeanGradients(backendName);
 }
