@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { availableBackends, initBackend } from './init-backend.js';
+import { availableBackends, initBackend, nativeKernelStatus } from './init-backend.js';
+import { cpuConvKernels } from './kernels/cpu-conv-kernels.js';
 import { BackendError } from './residual-error.js';
+
+const nativeAvailable = (await nativeKernelStatus()).available;
 
 describe('initBackend', () => {
   it('chooses wasm in Node.js when @tensorflow/tfjs-node is not installed', async () => {
@@ -10,12 +13,50 @@ describe('initBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
   });
 
-  it('registers the filter-gradient kernel that stock wasm lacks, once', async () => {
+  it('registers the kernels stock wasm lacks or runs slowly, once', async () => {
     await initBackend({ backend: 'wasm' });
-    const kernel = tf.getKernel(tf.Conv2DBackpropFilter, 'wasm');
-    expect(kernel).toBeDefined();
+    const kernels = tf.getKernelsForBackend('wasm').map((k) => k.kernelFunc);
+    expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeDefined();
+    expect(tf.getKernel(tf.DepthwiseConv2dNativeBackpropFilter, 'wasm')).toBeDefined();
     await initBackend({ backend: 'wasm' });
-    expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBe(kernel);
+    expect(tf.getKernelsForBackend('wasm').map((k) => k.kernelFunc)).toEqual(kernels);
+  });
+
+  it('touches no backend but the one it chose', async () => {
+    const cpuKernels = tf.getKernelsForBackend('cpu').map((k) => k.kernelFunc);
+    const webglKernels = tf.getKernelsForBackend('webgl').length;
+    await initBackend({ backend: 'wasm' });
+    expect(tf.getKernelsForBackend('cpu').map((k) => k.kernelFunc)).toEqual(cpuKernels);
+    expect(tf.getKernelsForBackend('webgl')).toHaveLength(webglKernels);
+  });
+
+  it.runIf(nativeAvailable)(
+    'swaps native and WebAssembly kernels when asked, restoring stock ones',
+    async () => {
+      await initBackend({ backend: 'wasm', native: false });
+      const stockConv = tf.getKernel(tf.Conv2D, 'wasm')!.kernelFunc;
+      const portableFilterGradient = tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')!.kernelFunc;
+      await initBackend({ backend: 'wasm', native: true });
+      expect(tf.getKernel(tf.Conv2D, 'wasm')!.kernelFunc).not.toBe(stockConv);
+      expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')!.kernelFunc).not.toBe(
+        portableFilterGradient,
+      );
+      await initBackend({ backend: 'wasm', native: false });
+      expect(tf.getKernel(tf.Conv2D, 'wasm')!.kernelFunc).toBe(stockConv);
+      expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')!.kernelFunc).toBe(
+        portableFilterGradient,
+      );
+    },
+  );
+
+  it('reports whether the native kernels can run, or why not', async () => {
+    const status = await nativeKernelStatus();
+    if (status.available) {
+      expect(['avx512', 'avx2', 'generic']).toContain(status.isa);
+      expect(status.threads).toBeGreaterThan(0);
+    } else {
+      expect(status.reason).toMatch(/\S/);
+    }
   });
 
   it('forces the backend it is given', async () => {
@@ -23,10 +64,10 @@ describe('initBackend', () => {
     expect(tf.getBackend()).toBe('cpu');
   });
 
-  it('leaves backends it did not choose without our kernels', async () => {
+  it('gives cpu fast convolution gradients when it is chosen', async () => {
     await initBackend({ backend: 'cpu' });
-    // cpu has its own (slow) kernel; ours is registered for wasm only.
-    expect(tf.getKernel(tf.Conv2DBackpropFilter, 'cpu')?.backendName).toBe('cpu');
+    const ours = cpuConvKernels.find((k) => k.kernelName === tf.Conv2DBackpropFilter)!;
+    expect(tf.getKernel(tf.Conv2DBackpropFilter, 'cpu')!.kernelFunc).toBe(ours.kernelFunc);
   });
 
   it('rejects an unknown name with the known ones', async () => {

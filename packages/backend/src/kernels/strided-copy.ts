@@ -64,3 +64,60 @@ export function unpoolOneByOne(
     }
   }
 }
+
+/**
+ * The gradient of a max pool: each output's gradient goes to the first maximum of its window
+ * (padding never wins), as tfjs's cpu backend does. Stock tfjs-backend-wasm 4.22 loses the
+ * gradient of windows whose maximum is negative, so we replace it.
+ */
+export function maxPoolBackprop(
+  x: Float32Array,
+  dy: Float32Array,
+  info: {
+    batchSize: number;
+    inHeight: number;
+    inWidth: number;
+    inChannels: number;
+    outHeight: number;
+    outWidth: number;
+    strideHeight: number;
+    strideWidth: number;
+    dilationHeight: number;
+    dilationWidth: number;
+    effectiveFilterHeight: number;
+    effectiveFilterWidth: number;
+    padInfo: { top: number; left: number };
+  },
+  dx: Float32Array,
+): void {
+  const { inHeight, inWidth, inChannels: channels } = info;
+  dx.fill(0);
+  let source = 0;
+  for (let n = 0; n < info.batchSize; n++) {
+    const image = n * inHeight * inWidth * channels;
+    for (let oy = 0; oy < info.outHeight; oy++) {
+      const y0 = oy * info.strideHeight - info.padInfo.top;
+      for (let ox = 0; ox < info.outWidth; ox++, source += channels) {
+        const x0 = ox * info.strideWidth - info.padInfo.left;
+        for (let c = 0; c < channels; c++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let position = -1;
+          for (let ky = 0; ky < info.effectiveFilterHeight; ky += info.dilationHeight) {
+            const y = y0 + ky;
+            if (y < 0 || y >= inHeight) continue;
+            for (let kx = 0; kx < info.effectiveFilterWidth; kx += info.dilationWidth) {
+              const xx = x0 + kx;
+              if (xx < 0 || xx >= inWidth) continue;
+              const index = image + (y * inWidth + xx) * channels + c;
+              if (x[index] > best || position < 0) {
+                best = x[index];
+                position = index;
+              }
+            }
+          }
+          if (position >= 0) dx[position] += dy[source + c];
+        }
+      }
+    }
+  }
+}

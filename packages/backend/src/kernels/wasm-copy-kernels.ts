@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { originalKernel } from './kernel-overrides.js';
-import { sliceInto, unpoolOneByOne } from './strided-copy.js';
+import { maxPoolBackprop, sliceInto, unpoolOneByOne } from './strided-copy.js';
 import { sizeOf } from './wasm-heap.js';
 
 type KernelArgs = {
@@ -46,17 +46,23 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  if (
-    info.filterHeight !== 1 ||
-    info.filterWidth !== 1 ||
-    info.padInfo.top !== 0 ||
-    info.padInfo.left !== 0 ||
-    dy.dtype !== 'float32'
-  ) {
-    return stock(tf.MaxPoolGrad, args);
-  }
+  if (dy.dtype !== 'float32' || input.dtype !== 'float32') return stock(tf.MaxPoolGrad, args);
   const backend = args.backend as unknown as BackendWasm;
   const dx = backend.makeOutput([...input.shape], 'float32');
+  const oneByOne =
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0;
+  if (!oneByOne) {
+    maxPoolBackprop(
+      backend.typedArrayFromHeap(input) as Float32Array,
+      backend.typedArrayFromHeap(dy) as Float32Array,
+      info,
+      backend.typedArrayFromHeap(dx) as Float32Array,
+    );
+    return dx;
+  }
   unpoolOneByOne(
     backend.typedArrayFromHeap(dy) as Float32Array,
     dy.shape,
@@ -69,9 +75,10 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
 }
 
 /**
- * Slice, and the gradient of a 1×1 strided max pool, as plain copies. The stock `wasm` kernels
+ * Slice, and the gradient of a 1×1 strided max pool, as plain copies: the stock `wasm` kernels
  * compute an index per element (slicing a whole batch took longer than a convolution), and
- * both sit on the path of the ResNet paper's option-A shortcut.
+ * both sit on the path of the ResNet paper's option-A shortcut. Other max pools get a correct
+ * gradient ({@link maxPoolBackprop}: the stock one drops windows whose maximum is negative).
  */
 export const wasmCopyKernels: readonly tf.KernelConfig[] = [
   { kernelName: tf.Slice, backendName: 'wasm', kernelFunc: slice as tf.KernelFunc },

@@ -1,0 +1,252 @@
+// Every kernel we put on wasm (other than convolutions) against tfjs's own cpu kernels, with
+// and without the native addon.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, nativeKernelStatus } from '../init-backend.js';
+import { Rng } from '../rng.js';
+import { expectNoLeakedTensors } from '../testing/expect-no-leaked-tensors.js';
+import { expectTensorsClose } from '../testing/expect-tensors-close.js';
+import { BATCH_NORM_GRAD } from './wasm-batch-norm-grad.js';
+
+const nativeAvailable = (await nativeKernelStatus()).available;
+
+function random(shape: number[], seed: number, dtype: 'float32' | 'int32' = 'float32'): tf.Tensor {
+  const rng = new Rng(seed);
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = Array.from({ length: size }, () =>
+    dtype === 'int32' ? rng.nextInt(100) - 50 : rng.nextFloat() * 2 - 1,
+  );
+  return tf.tensor(values, shape, dtype);
+}
+
+/** `op` on wasm (our kernels) and on cpu (tfjs's): values, shapes and dtypes must agree. */
+async function matchesCpu(
+  op: () => tf.Tensor | tf.Tensor[],
+  tolerance = { rtol: 1e-5, atol: 1e-6 },
+): Promise<void> {
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    return tf.tidy(() => {
+      const out = op();
+      return (Array.isArray(out) ? out : [out]).map((t) => ({
+        shape: t.shape,
+        dtype: t.dtype,
+        values: Array.from(t.dataSync() as ArrayLike<number>),
+      }));
+    });
+  };
+  const expected = await run('cpu');
+  const actual = await run('wasm');
+  expect(actual.map((a) => [a.shape, a.dtype])).toEqual(expected.map((e) => [e.shape, e.dtype]));
+  actual.forEach((a, i) => expectTensorsClose(a.values, expected[i].values, tolerance));
+}
+
+for (const native of [true, false]) {
+  describe.skipIf(native && !nativeAvailable)(
+    `wasm kernels (native ${native ? 'on' : 'off'})`,
+    () => {
+      beforeAll(async () => {
+        await initBackend({ backend: 'wasm', native });
+      });
+
+      it('Tile repeats blocks of any rank and dtype', async () => {
+        for (const [shape, reps] of [
+          [
+            [1, 1, 1, 16],
+            [64, 8, 8, 1],
+          ],
+          [
+            [2, 3, 4],
+            [2, 1, 3],
+          ],
+          [
+            [3, 1],
+            [1, 400],
+          ],
+          [[5], [7]],
+        ] as const) {
+          await matchesCpu(() => tf.tile(random([...shape], 1), [...reps]));
+          await matchesCpu(() => tf.tile(random([...shape], 2, 'int32'), [...reps]));
+        }
+        await matchesCpu(() => tf.tile(tf.tensor([true, false], [2], 'bool'), [3]));
+      });
+
+      it('Sum and Mean reduce any axes, keeping dims or not', async () => {
+        const x = () => random([8, 6, 5, 16], 3);
+        for (const axis of [[0, 1, 2], [1, 2], [3], [0], [2, 3], [0, 2], undefined]) {
+          for (const keepDims of [false, true]) {
+            await matchesCpu(() => [tf.sum(x(), axis, keepDims), tf.mean(x(), axis, keepDims)], {
+              rtol: 1e-4,
+              atol: 1e-5,
+            });
+          }
+        }
+        await matchesCpu(() => tf.sum(random([4, 5, 6], 4, 'int32'), [0, 1]));
+      });
+
+      it('Slice copies any block', async () => {
+        const x = () => random([6, 7, 8, 9], 5);
+        await matchesCpu(() => tf.slice(x(), [2, 0, 0, 0], [3, 7, 8, 9]));
+        await matchesCpu(() => tf.slice(x(), [1, 2, 3, 4], [2, 3, 4, 5]));
+        await matchesCpu(() => tf.slice(x(), [0, 0, 0, 3], [-1, -1, -1, 2]));
+        await matchesCpu(() => tf.slice(random([10, 10], 6, 'int32'), [3, 4], [5, 2]));
+      });
+
+      it('max pooling has the gradient of tfjs cpu (1×1 strided: a subsampling)', async () => {
+        for (const [pool, stride, padding] of [
+          [1, 2, 'valid'],
+          [1, 2, 'same'],
+          [1, 3, 'same'],
+          [2, 2, 'valid'],
+          [3, 2, 'same'],
+          [3, 1, 'same'],
+        ] as const) {
+          await matchesCpu(() => {
+            const x = random([2, 7, 6, 3], 7);
+            const r = random(tf.maxPool(x as tf.Tensor4D, pool, stride, padding).shape, 8);
+            const f = (a: tf.Tensor) =>
+              tf
+                .maxPool(a as tf.Tensor4D, pool, stride, padding)
+                .mul(r)
+                .sum();
+            return tf.grad(f)(x);
+          });
+        }
+      });
+
+      it('Identity and Cast to the same dtype share the bytes, and free them once', async () => {
+        await matchesCpu(() => [
+          tf.clone(random([3, 4], 9)),
+          tf.cast(random([3, 4], 10), 'float32'),
+        ]);
+        await matchesCpu(() => tf.cast(random([3, 4], 11, 'int32'), 'float32'));
+        await expectNoLeakedTensors(() => {
+          const x = random([100], 12);
+          const y = tf.clone(x);
+          const z = tf.cast(y, 'float32');
+          x.dispose();
+          y.dispose();
+          expect(z.dataSync()[0]).toBeTypeOf('number');
+          z.dispose();
+        });
+      });
+
+      it('broadcasting element-wise ops agree for every operand layout', async () => {
+        const shapes: [number[], number[]][] = [
+          [[4, 8, 8, 16], [16]],
+          [[16], [4, 8, 8, 16]],
+          [
+            [4, 8, 8, 16],
+            [1, 1, 1, 16],
+          ],
+          [
+            [4, 8, 8, 16],
+            [4, 8, 8, 1],
+          ],
+          [
+            [4, 8, 8, 16],
+            [4, 8, 8, 16],
+          ],
+          [[4, 8, 8, 16], []],
+        ];
+        for (const [a, b] of shapes) {
+          await matchesCpu(() => {
+            const x = random(a, 13);
+            const y = random(b, 14).add(3);
+            return [
+              tf.add(x, y),
+              tf.sub(x, y),
+              tf.mul(x, y),
+              tf.div(x, y),
+              tf.squaredDifference(x, y),
+              tf.maximum(x, y),
+              tf.minimum(x, y),
+            ];
+          });
+        }
+      });
+
+      it('batch normalisation forward, with and without scale and offset', async () => {
+        await matchesCpu(() => {
+          const x = random([4, 8, 8, 16], 15);
+          const mean = random([16], 16);
+          const variance = random([16], 17).abs().add(0.5);
+          return [
+            tf.batchNorm(x, mean, variance, random([16], 18), random([16], 19), 1e-3),
+            tf.batchNorm(x, mean, variance, undefined, undefined, 1e-5),
+          ];
+        });
+      });
+
+      it('trains batch norm: the gradients of moments + batchNorm match tfjs', async () => {
+        await matchesCpu(
+          () => {
+            const x = random([6, 5, 4, 8], 20);
+            const gamma = random([8], 21);
+            const beta = random([8], 22);
+            const r = random([6, 5, 4, 8], 23);
+            const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+              const { mean, variance } = tf.moments(a, [0, 1, 2]);
+              return tf.batchNorm(a, mean, variance, b, g, 1e-3).mul(r).sum();
+            };
+            return tf.grads(f as (...args: tf.Tensor[]) => tf.Tensor)([x, gamma, beta]);
+          },
+          { rtol: 1e-4, atol: 1e-5 },
+        );
+        // A squared loss (so dy depends on the output). (tfjs cannot differentiate batchNorm
+        // without an offset: its tape reads the missing input.)
+        await matchesCpu(
+          () => {
+            const x = random([6, 5, 4, 8], 24);
+            const gamma = random([8], 25);
+            const beta = random([8], 26);
+            const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+              const { mean, variance } = tf.moments(a, [0, 1, 2]);
+              return tf.batchNorm(a, mean, variance, b, g).square().sum();
+            };
+            return tf.grads(f as (...args: tf.Tensor[]) => tf.Tensor)([x, gamma, beta]);
+          },
+          { rtol: 1e-4, atol: 1e-5 },
+        );
+      });
+
+      it('runs the fused batch-norm gradient kernel on wasm only', () => {
+        expect(tf.getKernel(BATCH_NORM_GRAD, 'wasm')).toBeDefined();
+        expect(tf.getKernel(BATCH_NORM_GRAD, 'webgl')).toBeUndefined();
+      });
+
+      it('a training step leaks no tensors', async () => {
+        await tf.setBackend('wasm');
+        const model = tf.sequential({
+          layers: [
+            tf.layers.conv2d({
+              inputShape: [8, 8, 2],
+              filters: 4,
+              kernelSize: 3,
+              padding: 'same',
+              useBias: false,
+            }),
+            tf.layers.batchNormalization(),
+            tf.layers.reLU(),
+            tf.layers.globalAveragePooling2d({}),
+            tf.layers.dense({ units: 3 }),
+          ],
+        });
+        const optimizer = tf.train.momentum(0.1, 0.9);
+        const x = random([4, 8, 8, 2], 25);
+        const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
+        const step = () =>
+          optimizer.minimize(
+            () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
+            true,
+          )!;
+        step().dispose();
+        const live = tf.memory().numTensors;
+        for (let i = 0; i < 5; i++) step().dispose();
+        expect(tf.memory().numTensors).toBe(live);
+        tf.dispose([x, y, optimizer as unknown as tf.Tensor]);
+        model.dispose();
+      });
+    },
+  );
+}
