@@ -107,7 +107,12 @@ describe.skipIf(native === undefined)('native element-wise kernels', () => {
       expect(sumDyCentered[c]).toBeCloseTo(b[c], 2);
     }
     native!.batchNormBackward(x, dy, mean, invStd, null, dx, sumDy, sumDyCentered, channels);
-    expect(relativeError(dx, Array.from(dy, (g, i) => g * invStd[i % channels]))).toBeLessThan(1e-6);
+    expect(
+      relativeError(
+        dx,
+        Array.from(dy, (g, i) => g * invStd[i % channels]),
+      ),
+    ).toBeLessThan(1e-6);
   });
 
   for (const [outer, reduce, inner] of [

@@ -38,7 +38,8 @@ async function matchesCpu(
   const expected = await run('cpu');
   const actual = await run('wasm');
   expect(actual.map((a) => [a.shape, a.dtype])).toEqual(expected.map((e) => [e.shape, e.dtype]));
-  actual.forEach((a, i) => expectTensorsClose(a.values, expected[i].values, tolerance));
+  for (const [i, a] of actual.entries())
+    expectTensorsClose(a.values, expected[i].values, tolerance);
 }
 
 for (const native of [true, false]) {
