@@ -70,6 +70,12 @@ describe('initBackend', () => {
     expect(tf.getKernel(tf.Conv2DBackpropFilter, 'cpu')!.kernelFunc).toBe(ours.kernelFunc);
   });
 
+  it('rejects a thread count that is not a positive integer', async () => {
+    await expect(initBackend({ threads: 0 })).rejects.toThrow(
+      'threads must be a positive integer, got 0.',
+    );
+  });
+
   it('rejects an unknown name with the known ones', async () => {
     await expect(initBackend({ backend: 'gpu' })).rejects.toThrow(
       'Unknown backend "gpu". Known: tensorflow, wasm, cpu, webgpu, webgl.',

@@ -28,6 +28,11 @@ export interface InitBackendOptions {
    * the WebAssembly kernels run them.
    */
   native?: boolean;
+  /**
+   * Threads the native kernels use, the calling thread included. Default: one per logical CPU,
+   * or the environment variable `RESIDUAL_NATIVE_THREADS`. (The WebAssembly kernels use one.)
+   */
+  threads?: number;
 }
 
 /**
@@ -40,6 +45,12 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   if (options.wasmPaths !== undefined && !isNode()) {
     const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
     setWasmPaths(options.wasmPaths as string);
+  }
+  if (
+    options.threads !== undefined &&
+    (!Number.isInteger(options.threads) || options.threads < 1)
+  ) {
+    throw new BackendError(`threads must be a positive integer, got ${options.threads}.`);
   }
   const forced = options.backend;
   if (forced !== undefined) {
@@ -80,16 +91,21 @@ async function activate(name: BackendName, options: InitBackendOptions): Promise
   await tf.ready();
   const native =
     name === 'wasm' && options.native !== false ? (await loadNative()).kernels : undefined;
+  if (native !== undefined && options.threads !== undefined) native.setThreads(options.threads);
   registerTrainingKernels(name, { native });
   return true;
 }
 
 /**
- * Whether `@residual/backend-native` runs the `wasm` backend's convolutions in this process
- * (when `initBackend` chose wasm and `native` was not false), or why not.
+ * Whether `@residual/backend-native` is installed, built and loads here (then `initBackend`
+ * runs the `wasm` backend's convolutions, batch norm and reductions with it unless told
+ * `native: false`), with its instruction set and thread count; or why not.
  */
 export async function nativeKernelStatus(): Promise<NativeKernelStatus> {
-  return (await loadNative()).status;
+  const { kernels, status } = await loadNative();
+  return kernels !== undefined && status.available
+    ? { ...status, threads: kernels.threads() }
+    : status;
 }
 
 async function canStart(name: BackendName): Promise<boolean> {
