@@ -1,0 +1,124 @@
+import { createModel, getModelEntry } from '@residual/models';
+import * as tf from '@tensorflow/tfjs';
+import { median } from './timing.js';
+import type { TorchWorker } from './torch.js';
+
+export interface NetworkCase {
+  model: string;
+  mode: 'train' | 'infer';
+  batch: number;
+  /** Square input size. */
+  size: number;
+}
+
+/** One training step (SGD + momentum, softmax cross-entropy) or one inference, synchronously. */
+function stepper(c: NetworkCase): { step: () => void; dispose: () => void } {
+  const model = createModel(c.model, { inputShape: [c.size, c.size, 3], numClasses: 10, seed: 1 });
+  const x = tf.randomNormal([c.batch, c.size, c.size, 3], 0, 1, 'float32', 4);
+  const labels = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: c.batch }, (_, i) => i % 10),
+      'int32',
+    ),
+    10,
+  );
+  const optimizer = tf.train.momentum(0.01, 0.9);
+  const step =
+    c.mode === 'train'
+      ? () => {
+          const loss = optimizer.minimize(
+            () =>
+              tf.losses.softmaxCrossEntropy(
+                labels,
+                model.apply(x, { training: true }) as tf.Tensor,
+              ),
+            true,
+          )!;
+          loss.dataSync();
+          loss.dispose();
+        }
+      : () => {
+          const y = model.predict(x, { batchSize: c.batch }) as tf.Tensor;
+          y.dataSync();
+          y.dispose();
+        };
+  return {
+    step,
+    dispose: () => {
+      tf.dispose([x, labels]);
+      optimizer.dispose();
+      // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar of its SGD base.
+      (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
+      model.dispose();
+    },
+  };
+}
+
+/** Seconds per step of ours on the active backend: `warmup` steps, then the median of `steps`. */
+export function timeNetwork(c: NetworkCase, warmup: number, steps: number): number {
+  const { step, dispose } = stepper(c);
+  try {
+    for (let i = 0; i < warmup; i++) step();
+    const times: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const start = performance.now();
+      step();
+      times.push((performance.now() - start) / 1000);
+    }
+    return median(times);
+  } finally {
+    dispose();
+  }
+}
+
+/** The same in PyTorch, or undefined when it has no counterpart of the model. */
+export async function timeTorchNetwork(
+  torch: TorchWorker,
+  c: NetworkCase,
+  threads: number,
+  warmup: number,
+  steps: number,
+): Promise<number | undefined> {
+  const answer = await torch.request({
+    kind: 'model',
+    name: c.model,
+    mode: c.mode,
+    batch: c.batch,
+    size: c.size,
+    channels: 3,
+    classes: 10,
+    threads,
+    warmup,
+    steps,
+  });
+  return answer.times === undefined ? undefined : median(answer.times as number[]);
+}
+
+/** Live tensors after the first and after the 20th training step, and the peak RSS. */
+export function memoryOverSteps(
+  c: NetworkCase,
+  steps = 20,
+): {
+  tensorsAfterFirstStep: number;
+  tensorsAfterLastStep: number;
+  steps: number;
+} {
+  const { step, dispose } = stepper(c);
+  try {
+    step();
+    const tensorsAfterFirstStep = tf.memory().numTensors;
+    for (let i = 1; i < steps; i++) step();
+    return { tensorsAfterFirstStep, tensorsAfterLastStep: tf.memory().numTensors, steps };
+  } finally {
+    dispose();
+  }
+}
+
+export function modelExists(name: string): boolean {
+  try {
+    getModelEntry(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,21 @@
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * Seconds per call of `fn`: one warm-up call, then calls until `minTime` seconds have passed
+ * (at least 3, at most `maxReps`); the median, which a busy machine disturbs least.
+ */
+export function timeCalls(fn: () => void, minTime: number, maxReps = 50): number[] {
+  fn();
+  const times: number[] = [];
+  const end = performance.now() + minTime * 1000;
+  while (times.length < 3 || (performance.now() < end && times.length < maxReps)) {
+    const start = performance.now();
+    fn();
+    times.push((performance.now() - start) / 1000);
+  }
+  return times;
+}

@@ -1,0 +1,205 @@
+"""PyTorch side of `pnpm bench`: the same convolutions and networks, measured on request.
+
+Reads one JSON request per line on stdin and answers one JSON line each, so the benchmark can
+interleave PyTorch and TensorFlow.js measurements in the same run (the machine is shared;
+only measurements taken side by side compare). PyTorch runs in its native NCHW layout.
+
+  {"kind": "hello"}                                    -> {"torch": version, "threads": n}
+  {"kind": "conv", "direction": "forward" | "input" | "filter", "batch", "height", "width",
+   "in_channels", "out_channels", "kernel", "stride", "threads", "min_time"}
+                                                       -> {"times": [seconds per call, ...]}
+  {"kind": "model", "name", "mode": "train" | "infer", "batch", "size", "channels",
+   "classes", "threads", "warmup", "steps"}            -> {"times": [...]} or {"error": why}
+  {"kind": "memory"}                                   -> {"peak_rss_bytes": n}
+
+The networks mirror the @residual/models registry: the CIFAR ResNets of He et al. 2015 with
+option-A (subsample + zero-pad) shortcuts, and torchvision's resnet18.
+"""
+import json
+import resource
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride, shortcut):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout, eps=1e-5, momentum=0.1)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout, eps=1e-5, momentum=0.1)
+        self.shortcut_kind = shortcut
+        self.stride, self.extra = stride, cout - cin
+        self.projection = None
+        if shortcut == "B" and (stride != 1 or cin != cout):
+            self.projection = nn.Sequential(
+                nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout)
+            )
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        s = x
+        if self.projection is not None:
+            s = self.projection(x)
+        elif self.stride != 1 or self.extra:
+            s = x[:, :, :: self.stride, :: self.stride]
+            before = self.extra // 2
+            s = F.pad(s, (0, 0, 0, 0, before, self.extra - before))
+        return F.relu(y + s)
+
+
+def cifar_resnet(depth, channels, classes, shortcut="A"):
+    n = (depth - 2) // 6
+    layers = [nn.Conv2d(channels, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()]
+    cin = 16
+    for stage, width in enumerate([16, 32, 64]):
+        for block in range(n):
+            stride = 2 if stage > 0 and block == 0 else 1
+            layers.append(BasicBlock(cin, width, stride, shortcut))
+            cin = width
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, classes)]
+    return nn.Sequential(*layers)
+
+
+class TorchvisionBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.down = None
+        if stride != 1 or cin != cout:
+            self.down = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        return F.relu(y + (x if self.down is None else self.down(x)))
+
+
+def resnet18(channels, classes):
+    layers = [
+        nn.Conv2d(channels, 64, 7, 2, 3, bias=False),
+        nn.BatchNorm2d(64),
+        nn.ReLU(),
+        nn.MaxPool2d(3, 2, 1),
+    ]
+    cin = 64
+    for stage, width in enumerate([64, 128, 256, 512]):
+        for block in range(2):
+            stride = 2 if stage > 0 and block == 0 else 1
+            layers.append(TorchvisionBlock(cin, width, stride))
+            cin = width
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, classes)]
+    return nn.Sequential(*layers)
+
+
+def build(name, channels, classes):
+    if name.startswith("cifar_resnet"):
+        return cifar_resnet(int(name[len("cifar_resnet"):]), channels, classes)
+    if name == "resnet18":
+        return resnet18(channels, classes)
+    raise ValueError(f"no PyTorch counterpart for {name}")
+
+
+_conv_cache = {}
+
+
+def conv(req):
+    key = tuple(req[k] for k in ("batch", "height", "width", "in_channels", "out_channels", "kernel", "stride"))
+    if key not in _conv_cache:
+        _conv_cache.clear()
+        n, h, w, cin, cout, k, s = key
+        g = torch.Generator().manual_seed(0)
+        x = torch.rand(n, cin, h, w, generator=g) * 2 - 1
+        weight = torch.rand(cout, cin, k, k, generator=g) * 2 - 1
+        pad = k // 2
+        y = F.conv2d(x, weight, stride=s, padding=pad)
+        dy = torch.rand(y.shape, generator=g) * 2 - 1
+        xr, wr = x.clone().requires_grad_(), weight.clone().requires_grad_()
+        yr = F.conv2d(xr, wr, stride=s, padding=pad)
+        _conv_cache[key] = (x, weight, pad, dy, xr, wr, yr)
+    x, weight, pad, dy, xr, wr, yr = _conv_cache[key]
+    s = req["stride"]
+    if req["direction"] == "forward":
+        def fn():
+            with torch.no_grad():
+                F.conv2d(x, weight, stride=s, padding=pad)
+    elif req["direction"] == "input":
+        fn = lambda: torch.autograd.grad(yr, [xr], dy, retain_graph=True)
+    else:
+        fn = lambda: torch.autograd.grad(yr, [wr], dy, retain_graph=True)
+    return {"times": timed(fn, req.get("min_time", 0.3), req.get("max_reps", 50))}
+
+
+def timed(fn, min_time, max_reps):
+    fn()
+    times = []
+    end = time.perf_counter() + min_time
+    while len(times) < 3 or (time.perf_counter() < end and len(times) < max_reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def model(req):
+    torch.manual_seed(0)
+    try:
+        net = build(req["name"], req["channels"], req["classes"])
+    except ValueError as error:
+        return {"error": str(error)}
+    x = torch.randn(req["batch"], req["channels"], req["size"], req["size"])
+    y = torch.randint(0, req["classes"], (req["batch"],))
+    if req["mode"] == "train":
+        net.train()
+        opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+
+        def step():
+            opt.zero_grad()
+            F.cross_entropy(net(x), y).backward()
+            opt.step()
+    else:
+        net.eval()
+
+        def step():
+            with torch.no_grad():
+                net(x)
+    for _ in range(req["warmup"]):
+        step()
+    times = []
+    for _ in range(req["steps"]):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return {"times": times}
+
+
+def main():
+    for line in sys.stdin:
+        req = json.loads(line)
+        if "threads" in req:
+            torch.set_num_threads(req["threads"])
+        kind = req["kind"]
+        if kind == "hello":
+            answer = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+        elif kind == "conv":
+            answer = conv(req)
+        elif kind == "model":
+            answer = model(req)
+        elif kind == "memory":
+            # ru_maxrss is in kilobytes on Linux.
+            answer = {"peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+        else:
+            answer = {"error": f"unknown request {kind}"}
+        print(json.dumps(answer), flush=True)
+
+
+if __name__ == "__main__":
+    main()
