@@ -39,8 +39,11 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
   const int nchunks = static_cast<int>(std::max<int64_t>(
       1, std::min<int64_t>({(P + kPixelsPerChunk - 1) / kPixelsPerChunk, kMaxChunks,
                             static_cast<int64_t>(kMaxPartialFloats / dw_size)})));
-  // Input-channel panels per task: split them when chunks x taps alone give few tasks.
-  const int mgroups = std::min(mpanels, std::max(1, 16 / (nchunks * ntaps)));
+  // Chunks of pixels first; then taps, then input-channel panels, until there are ~8 tasks.
+  // (A task packs its pixels' dy once for all its taps: with few channels, per-tap packing
+  // and coordinates cost more than the products.)
+  const int tap_groups = std::min(ntaps, std::max(1, ceil_div(8, nchunks)));
+  const int mgroups = std::min(mpanels, std::max(1, ceil_div(8, nchunks * tap_groups)));
   std::vector<std::vector<float>> partial(nchunks - 1);
   for (auto& v : partial) v.assign(dw_size, 0.f);
 
@@ -59,14 +62,14 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
   const int ohw = s.out_h * s.out_w;
 
   for (int g = 0; g < s.groups; ++g) {
-    pool.parallel_for(nchunks * ntaps * mgroups, [&](int task, int tid) {
-      const int chunk = task / (ntaps * mgroups);
-      const int t = task / mgroups % ntaps;
+    pool.parallel_for(nchunks * tap_groups * mgroups, [&](int task, int tid) {
+      const int chunk = task / (tap_groups * mgroups);
+      const int tg = task / mgroups % tap_groups;
       const int mg = task % mgroups;
       float* acc = chunk == 0 ? dw : partial[chunk - 1].data();
       const int64_t p0 = P * chunk / nchunks, p1 = P * (chunk + 1) / nchunks;
+      const int t0 = ntaps * tg / tap_groups, t1 = ntaps * (tg + 1) / tap_groups;
       const int i0 = mpanels * mg / mgroups, i1 = mpanels * (mg + 1) / mgroups;
-      const int ky = t / s.k_w, kx = t % s.k_w;
       Scratch& sc = scratch[tid];
       sc.b.resize(static_cast<size_t>(npanels) * kPixelBlock * NR);
       sc.a.resize(kPixelBlock);
@@ -79,48 +82,61 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
       sc.py.resize(kPixelBlock);
       sc.px.resize(kPixelBlock);
 
+      // Coordinates of pixel p0, then stepped pixel by pixel.
+      int n = static_cast<int>(p0 / ohw);
+      int rem = static_cast<int>(p0 - static_cast<int64_t>(n) * ohw);
+      int oy = rem / s.out_w, ox = rem % s.out_w;
       for (int64_t pb = p0; pb < p1; pb += kPixelBlock) {
         const int kcb = static_cast<int>(std::min<int64_t>(kPixelBlock, p1 - pb));
         for (int k = 0; k < kcb; ++k) {
-          const int64_t pix = pb + k;
-          const int n = static_cast<int>(pix / ohw);
-          const int rem = static_cast<int>(pix - static_cast<int64_t>(n) * ohw);
           sc.pn[k] = n;
-          sc.py[k] = rem / s.out_w * s.stride_h - s.pad_top;
-          sc.px[k] = rem % s.out_w * s.stride_w - s.pad_left;
+          sc.py[k] = oy * s.stride_h - s.pad_top;
+          sc.px[k] = ox * s.stride_w - s.pad_left;
+          if (++ox == s.out_w) {
+            ox = 0;
+            if (++oy == s.out_h) {
+              oy = 0;
+              ++n;
+            }
+          }
         }
         for (int j = 0; j < npanels; ++j) {
           const int n0 = j * NR, nn = std::min(NR, cog - n0);
           float* out = sc.b.data() + static_cast<size_t>(j) * kcb * NR;
           for (int k = 0; k < kcb; ++k, out += NR) {
             const float* row = dy + (pb + k) * s.out_c + g * cog + n0;
-            std::memcpy(out, row, sizeof(float) * nn);
-            if (nn < NR) std::memset(out + nn, 0, sizeof(float) * (NR - nn));
+            for (int c = 0; c < nn; ++c) out[c] = row[c];
+            for (int c = nn; c < NR; ++c) out[c] = 0.f;
           }
         }
-        // The input pixel feeding each output pixel of the block through tap t.
-        for (int k = 0; k < kcb; ++k) {
-          const int iy = sc.py[k] + ky * s.dil_h;
-          const int ix = sc.px[k] + kx * s.dil_w;
-          sc.a[k] = (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w)
-                        ? zeros.data()
-                        : x + ((static_cast<int64_t>(sc.pn[k]) * s.in_h + iy) * s.in_w + ix) *
-                                  s.in_c +
-                              g * cig;
-        }
-        if (tail_rows != 0 && i1 > full_panels) {
-          for (int k = 0; k < kcb; ++k)
-            std::memcpy(sc.tail.data() + k * MR, sc.a[k] + full_panels * MR,
-                        sizeof(float) * tail_rows);
-        }
-        for (int i = i0; i < i1; ++i) {
-          const int mr = std::min(MR, cig - i * MR);
-          const bool tail = i == full_panels;
-          for (int j = 0; j < npanels; ++j) {
-            float* c = acc + (static_cast<size_t>(t) * cig + i * MR) * s.out_c + g * cog + j * NR;
-            kern.fn(kcb, tail ? sc.tail_a.data() : sc.a.data(), tail ? 0 : i * MR,
-                    sc.b.data() + static_cast<size_t>(j) * kcb * NR, c, s.out_c, mr,
-                    std::min(NR, cog - j * NR), 1);
+        for (int t = t0; t < t1; ++t) {
+          const int ky = t / s.k_w, kx = t % s.k_w;
+          // The input pixel feeding each output pixel of the block through tap t.
+          for (int k = 0; k < kcb; ++k) {
+            const int iy = sc.py[k] + ky * s.dil_h;
+            const int ix = sc.px[k] + kx * s.dil_w;
+            sc.a[k] = (static_cast<unsigned>(iy) >= static_cast<unsigned>(s.in_h) ||
+                       static_cast<unsigned>(ix) >= static_cast<unsigned>(s.in_w))
+                          ? zeros.data()
+                          : x + ((static_cast<int64_t>(sc.pn[k]) * s.in_h + iy) * s.in_w + ix) *
+                                    s.in_c +
+                                g * cig;
+          }
+          if (tail_rows != 0 && i1 > full_panels) {
+            for (int k = 0; k < kcb; ++k)
+              std::memcpy(sc.tail.data() + k * MR, sc.a[k] + full_panels * MR,
+                          sizeof(float) * tail_rows);
+          }
+          for (int i = i0; i < i1; ++i) {
+            const int mr = std::min(MR, cig - i * MR);
+            const bool tail = i == full_panels;
+            for (int j = 0; j < npanels; ++j) {
+              float* c =
+                  acc + (static_cast<size_t>(t) * cig + i * MR) * s.out_c + g * cog + j * NR;
+              kern.fn(kcb, tail ? sc.tail_a.data() : sc.a.data(), tail ? 0 : i * MR,
+                      sc.b.data() + static_cast<size_t>(j) * kcb * NR, c, s.out_c, mr,
+                      std::min(NR, cog - j * NR), 1);
+            }
           }
         }
       }

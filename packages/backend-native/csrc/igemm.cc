@@ -62,7 +62,12 @@ void run_igemm(const IGemmProblem& p, const IGemmKernel& kern, const float* pack
     s.a.resize(static_cast<size_t>(ntile) * ntaps * MR);
     s.c.resize(static_cast<size_t>(ntile) * MR);
 
-    // Row pointers of every tile in this block.
+    // Row pointers of every tile in this block. The coordinates of consecutive rows are
+    // stepped, not divided out: with few channels this setup costs as much as the product.
+    const int64_t m0 = tile0 * MR;
+    int n = static_cast<int>(m0 / hw);
+    int rem = static_cast<int>(m0 - static_cast<int64_t>(n) * hw);
+    int qy = rem / p.rows_w, qx = rem - qy * p.rows_w;
     for (int i = 0; i < ntile; ++i) {
       const float** a = s.a.data() + static_cast<size_t>(i) * ntaps * MR;
       float** c = s.c.data() + static_cast<size_t>(i) * MR;
@@ -73,14 +78,13 @@ void run_igemm(const IGemmProblem& p, const IGemmKernel& kern, const float* pack
           c[r] = sink.data();
           continue;
         }
-        const int n = static_cast<int>(m / hw);
-        const int rem = static_cast<int>(m - static_cast<int64_t>(n) * hw);
-        const int qy = rem / p.rows_w, qx = rem - qy * p.rows_w;
         const float* img = p.src + static_cast<int64_t>(n) * p.src_h * p.src_w * p.src_pix;
+        const int y_base = qy * p.step_y, x_base = qx * p.step_x;
         for (int t = 0; t < ntaps; ++t) {
-          const int iy = qy * p.step_y + p.tap_dy[t];
-          const int ix = qx * p.step_x + p.tap_dx[t];
-          a[t * MR + r] = (iy >= 0 && iy < p.src_h && ix >= 0 && ix < p.src_w)
+          const int iy = y_base + p.tap_dy[t];
+          const int ix = x_base + p.tap_dx[t];
+          a[t * MR + r] = (static_cast<unsigned>(iy) < static_cast<unsigned>(p.src_h) &&
+                           static_cast<unsigned>(ix) < static_cast<unsigned>(p.src_w))
                               ? img + (static_cast<int64_t>(iy) * p.src_w + ix) * p.src_pix +
                                     p.src_c0
                               : zeros.data();
@@ -89,6 +93,13 @@ void run_igemm(const IGemmProblem& p, const IGemmKernel& kern, const float* pack
         const int x = p.dst_x0 + qx * p.dst_sx;
         c[r] = p.dst + ((static_cast<int64_t>(n) * p.dst_h + y) * p.dst_w + x) * p.dst_pix +
                p.dst_c0;
+        if (++qx == p.rows_w) {
+          qx = 0;
+          if (++qy == p.rows_h) {
+            qy = 0;
+            ++n;
+          }
+        }
       }
     }
 
