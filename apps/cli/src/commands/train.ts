@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initBackend, KNOWN_BACKENDS } from '@residual/backend';
+import { initBackend, KNOWN_BACKENDS, nativeKernelStatus } from '@residual/backend';
 import { loadDigits } from '@residual/datasets';
 import { createModel, listModels } from '@residual/models';
 import { type Evaluation, evaluate, saveModel, train, writeFileAtomic } from '@residual/train';
@@ -108,6 +108,7 @@ export const trainCommand: Command = {
     await refuseExistingRun(out);
 
     const backend = await initBackend({ backend: values.backend as string | undefined });
+    const native = backend === 'wasm' ? await nativeKernelStatus() : undefined;
     const dataset = await loadDigits();
     const limit = values.limit as number | undefined;
     const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);
@@ -119,7 +120,7 @@ export const trainCommand: Command = {
     });
     const epochs = values.epochs as number;
     terminal.err(
-      `training ${modelName} on ${dataset.name} (${trainSplit.count} train / ${dataset.test.count} test images) with the ${backend} backend\n`,
+      `training ${modelName} on ${dataset.name} (${trainSplit.count} train / ${dataset.test.count} test images) with the ${backend} backend${native?.available ? ` (native kernels: ${native.isa}, ${native.threads} threads)` : ''}\n`,
     );
 
     const progress = new EpochProgress(terminal, epochs);
