@@ -20,3 +20,4 @@ export {
   imageSize,
   type Normalization,
 } from './image-dataset.js';
+export { fetchImageDataset, packImageDataset, unpackImageDataset } from './packed-dataset.js';
