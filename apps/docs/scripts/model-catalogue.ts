@@ -202,11 +202,13 @@ function sidebar(entries: readonly CatalogueEntry[]) {
   }));
 }
 
-function referenceLink(
-  reference: NonNullable<CatalogueEntry['reference']>,
-  detail: boolean,
-): string {
-  const title = escapeText(reference.title);
+/**
+ * The reference as a link: in full on a model's page; in the index, shortened to the authors and
+ * year when the title has the form "Authors Year: Title", with what the entry reproduces.
+ */
+function referenceLink(reference: NonNullable<CatalogueEntry['reference']>, full: boolean): string {
+  const short = /^([^:]{3,60}\d{4}):/.exec(reference.title)?.[1];
+  const title = escapeText(full || short === undefined ? reference.title : short);
   const text = reference.url ? `[${title}](${reference.url})` : title;
-  return detail && reference.detail ? `${text}: ${escapeText(reference.detail)}` : text;
+  return reference.detail ? `${text}: ${escapeText(reference.detail)}` : text;
 }

@@ -3,7 +3,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { listModels } from '@residual/models';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DOCS_ROOT, SITE_DIR } from '../scripts/paths.js';
 import { launchChromium, SKIP_BROWSER_TESTS } from './chromium.js';
 import { type StaticSite, serveSite } from './static-server.js';
@@ -35,36 +35,58 @@ describe.skipIf(SKIP_BROWSER_TESTS)('the built site, in Chromium', () => {
     site = await serveSite(SITE_DIR);
     browser = await launchChromium();
   });
+  beforeEach(() => {
+    problems.length = 0;
+  });
   afterAll(async () => {
     await browser?.close();
     await site?.close();
   });
 
-  async function open(path: string, viewport: { width: number; height: number } = VIEWPORTS[0]) {
+  /** A page that records every problem, naming the path it was showing. */
+  async function newPage(viewport: { width: number; height: number } = VIEWPORTS[0]) {
     const page = await browser.newPage({ viewport });
+    const where = () => new URL(page.url()).pathname;
     page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`${path}: console error: ${message.text()}`);
+      if (message.type() === 'error') problems.push(`${where()}: console error: ${message.text()}`);
     });
-    page.on('pageerror', (error) => problems.push(`${path}: uncaught: ${error.message}`));
-    page.on('requestfailed', (request) =>
-      problems.push(`${path}: request failed: ${request.url()} ${request.failure()?.errorText}`),
-    );
+    page.on('pageerror', (error) => problems.push(`${where()}: uncaught: ${error.message}`));
+    page.on('requestfailed', (request) => {
+      const error = request.failure()?.errorText;
+      // Leaving a page cancels what it was still prefetching: not a failure of the site.
+      if (error !== 'net::ERR_ABORTED') {
+        problems.push(`${where()}: request failed: ${request.url()} ${error}`);
+      }
+    });
     page.on('response', (response) => {
-      if (response.status() >= 400)
-        problems.push(`${path}: HTTP ${response.status()} ${response.url()}`);
+      if (response.status() >= 400) {
+        problems.push(`${where()}: HTTP ${response.status()} ${response.url()}`);
+      }
     });
+    return page;
+  }
+
+  /** Loads `path` and waits until its demos have done what they do on load. */
+  async function visit(page: Page, path: string): Promise<number> {
     const response = await page.goto(site.url + path, { waitUntil: 'load' });
     await settleDemos(page);
-    return { page, status: response?.status() ?? 0 };
+    return response?.status() ?? 0;
+  }
+
+  async function open(path: string, viewport: { width: number; height: number } = VIEWPORTS[0]) {
+    const page = await newPage(viewport);
+    const status = await visit(page, path);
+    return { page, status };
   }
 
   it('visits every page with no console error, and no internal link is broken', async () => {
     const visits = new Map<string, Visit>();
     const queue = await builtPages();
+    const page = await newPage();
     while (queue.length > 0) {
       const path = queue.shift()!;
       if (visits.has(path)) continue;
-      const { page, status } = await open(path);
+      const status = await visit(page, path);
       const found = await page.evaluate(() => ({
         ids: Array.from(document.querySelectorAll('[id]'), (e) => e.id),
         links: Array.from(
@@ -72,7 +94,6 @@ describe.skipIf(SKIP_BROWSER_TESTS)('the built site, in Chromium', () => {
           (a) => (a as HTMLAnchorElement).href,
         ),
       }));
-      await page.close();
       const internal = found.links.filter((href) => href.startsWith(site.url));
       visits.set(path, { status, ids: new Set(found.ids), links: internal });
       for (const href of internal) {
@@ -81,6 +102,7 @@ describe.skipIf(SKIP_BROWSER_TESTS)('the built site, in Chromium', () => {
       }
     }
 
+    await page.close();
     const broken: string[] = [];
     for (const [path, visit] of visits) {
       if (visit.status !== 200) broken.push(`${path}: HTTP ${visit.status}`);
@@ -172,11 +194,12 @@ describe.skipIf(SKIP_BROWSER_TESTS)('the built site, in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('saves screenshots of the home page and the catalogue', async () => {
+  it('saves screenshots of the home page, the catalogue and the model explorer', async () => {
     for (const viewport of VIEWPORTS) {
       for (const [name, path] of [
         ['home', '/'],
         ['catalogue', '/models/'],
+        ['explorer', '/demos/model-explorer.html?model=cifar_resnet20'],
       ]) {
         const { page } = await open(path, viewport);
         await page.screenshot({

@@ -40,6 +40,10 @@ export async function serveSite(root: string): Promise<StaticSite> {
     }
     response.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      // Built assets have content hashes in their names; hosts let browsers keep them.
+      ...(path.startsWith('/assets/')
+        ? { 'cache-control': 'public, max-age=31536000, immutable' }
+        : {}),
     });
     createReadStream(file).pipe(response);
   });
