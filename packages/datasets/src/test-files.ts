@@ -1,0 +1,100 @@
+// Writers of small files in the real formats, for tests only (not exported by the package).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Rng } from '@residual/backend';
+import { type CifarVariant, cifarRecordBytes } from './cifar.js';
+
+export function tempDir(prefix = 'residual-datasets-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Writes `files` (relative path → bytes or text) under `root` and returns `root`. */
+export function writeTree(root: string, files: Record<string, Uint8Array | string>): string {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+/** A valid IDX file of uint8 values with the given shape. */
+export function idxBytes(shape: number[], values?: ArrayLike<number>): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  const bytes = new Uint8Array(4 + 4 * shape.length + count);
+  const view = new DataView(bytes.buffer);
+  bytes[2] = 0x08;
+  bytes[3] = shape.length;
+  shape.forEach((d, i) => {
+    view.setUint32(4 + 4 * i, d, false);
+  });
+  bytes.set(values ?? Array.from({ length: count }, (_, i) => i % 256), 4 + 4 * shape.length);
+  return bytes;
+}
+
+/**
+ * A CIFAR binary file with one record per label: pixel bytes are seeded noise, except that the
+ * first red, green and blue bytes of record n hold n, 100 + n and 200 + n (mod 256), so a test
+ * can tell records and channels apart. CIFAR-100 labels are [coarse, fine] pairs.
+ */
+export function cifarBytes(
+  variant: CifarVariant,
+  labels: readonly (number | readonly [number, number])[],
+  seed = 1,
+): Uint8Array {
+  const recordBytes = cifarRecordBytes(variant);
+  const labelBytes = variant === 'cifar10' ? 1 : 2;
+  const bytes = new Uint8Array(labels.length * recordBytes);
+  const rng = new Rng(seed);
+  labels.forEach((label, n) => {
+    const record = n * recordBytes;
+    if (typeof label === 'number') bytes[record] = label;
+    else bytes.set(label, record);
+    for (let i = labelBytes; i < recordBytes; i++) bytes[record + i] = rng.nextInt(256);
+    bytes[record + labelBytes] = n % 256;
+    bytes[record + labelBytes + 1024] = (100 + n) % 256;
+    bytes[record + labelBytes + 2048] = (200 + n) % 256;
+  });
+  return bytes;
+}
+
+/** A ustar archive of regular files (and the folders they imply). */
+export function tarBytes(files: Record<string, Uint8Array | string>): Uint8Array {
+  const blocks: Uint8Array[] = [];
+  const folders = new Set<string>();
+  for (const [name, content] of Object.entries(files)) {
+    const parts = name.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = `${parts.slice(0, i).join('/')}/`;
+      if (!folders.has(folder)) {
+        folders.add(folder);
+        blocks.push(tarHeader(folder, 0, '5'));
+      }
+    }
+    const data = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+    blocks.push(tarHeader(name, data.length, '0'));
+    const padded = new Uint8Array(Math.ceil(data.length / 512) * 512);
+    padded.set(data);
+    blocks.push(padded);
+  }
+  blocks.push(new Uint8Array(1024));
+  return new Uint8Array(Buffer.concat(blocks));
+}
+
+function tarHeader(name: string, size: number, type: string): Uint8Array {
+  const header = new Uint8Array(512);
+  const put = (text: string, at: number) => header.set(new TextEncoder().encode(text), at);
+  put(name, 0);
+  put('0000644\0', 100);
+  put('0000000\0', 108);
+  put('0000000\0', 116);
+  put(`${size.toString(8).padStart(11, '0')}\0`, 124);
+  put('14000000000\0', 136);
+  put(type, 156);
+  put('ustar\0', 257);
+  put('00', 263);
+  put('        ', 148);
+  const sum = header.reduce((a, b) => a + b, 0);
+  put(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return header;
+}
