@@ -127,7 +127,7 @@ async function tryDownload(
     const totalBytes = Number.isFinite(declared) ? declared : file.size;
     const hash = createHash('sha256');
     output = await open(partial, 'w');
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       watch();
       hash.update(chunk);
       await output.write(chunk);

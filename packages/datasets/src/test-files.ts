@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Rng } from '@residual/backend';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
 import { type CifarVariant, cifarRecordBytes } from './cifar.js';
 
 export function tempDir(prefix = 'residual-datasets-'): string {
@@ -97,4 +99,31 @@ function tarHeader(name: string, size: number, type: string): Uint8Array {
   const sum = header.reduce((a, b) => a + b, 0);
   put(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
   return header;
+}
+
+/** An image of `height`×`width` whose pixel (y, x) is `pixel(y, x)` = [r, g, b, a]. */
+export function rgbaImage(
+  height: number,
+  width: number,
+  pixel: (y: number, x: number) => readonly number[],
+): { width: number; height: number; data: Uint8Array } {
+  const data = new Uint8Array(height * width * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) data.set(pixel(y, x), (y * width + x) * 4);
+  }
+  return { width, height, data };
+}
+
+/** A PNG file (8-bit RGBA, or grey when `grey`) of the image. */
+export function pngBytes(image: ReturnType<typeof rgbaImage>, grey = false): Uint8Array {
+  const png = new PNG({ width: image.width, height: image.height });
+  png.data = Buffer.from(image.data);
+  return new Uint8Array(
+    PNG.sync.write(png, grey ? { colorType: 0, inputHasAlpha: true } : { colorType: 6 }),
+  );
+}
+
+/** A baseline JPEG file of the image, at quality 95. */
+export function jpegBytes(image: ReturnType<typeof rgbaImage>): Uint8Array {
+  return new Uint8Array(jpeg.encode(image, 95).data);
 }
