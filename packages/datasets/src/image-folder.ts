@@ -23,7 +23,7 @@ export async function readImageFolder(
   const files: ImageFile[] = [];
   const walk = async (relative: string[]): Promise<void> => {
     const folder = join(absolute, ...relative);
-    let entries: Awaited<ReturnType<typeof readdir>>;
+    let entries: import('node:fs').Dirent[];
     try {
       entries = await readdir(folder, { withFileTypes: true });
     } catch (error) {

@@ -1,5 +1,6 @@
 // Writers of small files in the real formats, for tests only (not exported by the package).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Rng } from '@residual/backend';
@@ -126,4 +127,35 @@ export function pngBytes(image: ReturnType<typeof rgbaImage>, grey = false): Uin
 /** A baseline JPEG file of the image, at quality 95. */
 export function jpegBytes(image: ReturnType<typeof rgbaImage>): Uint8Array {
   return new Uint8Array(jpeg.encode(image, 95).data);
+}
+
+/**
+ * The first `perClass` images of each class of the real Fashion-MNIST, from the `fashion-mnist`
+ * package (one JSON file per class of 784-value arrays, 0-255), interleaved by class.
+ * Only the start of each file is parsed.
+ */
+export function fashionMnistSample(perClass: number): { images: Uint8Array; labels: Uint8Array } {
+  const folder = join(createRequire(import.meta.url).resolve('fashion-mnist/package.json'), '..');
+  const perLabel = Array.from({ length: 10 }, (_, label) => {
+    // About 2.5 kB of JSON per image: read only the start of the 15 MB file.
+    const file = openSync(join(folder, 'src', 'clothes', `${label}.json`), 'r');
+    const head = Buffer.alloc(4096 * (perClass + 1));
+    const length = readSync(file, head, 0, head.length, 0);
+    closeSync(file);
+    const text = head.subarray(0, length).toString('latin1');
+    const start = text.indexOf('[[') + 1;
+    let end = start;
+    for (let i = 0; i < perClass; i++) end = text.indexOf(']', end) + 1;
+    return JSON.parse(`[${text.slice(start, end)}]`) as number[][];
+  });
+  const images = new Uint8Array(10 * perClass * 784);
+  const labels = new Uint8Array(10 * perClass);
+  for (let i = 0; i < perClass; i++) {
+    for (let label = 0; label < 10; label++) {
+      const n = i * 10 + label;
+      images.set(perLabel[label][i], n * 784);
+      labels[n] = label;
+    }
+  }
+  return { images, labels };
 }
