@@ -89,3 +89,12 @@ describe('extractTar', () => {
     );
   });
 });
+
+describe('extractTarGz on a missing file', () => {
+  it('fails at once instead of waiting forever', async () => {
+    const dir = tempDir();
+    await expect(extractTarGz(join(dir, 'none.tar.gz'), join(dir, 'out'))).rejects.toThrow(
+      `${join(dir, 'none.tar.gz')}: cannot read the file (ENOENT).`,
+    );
+  });
+});

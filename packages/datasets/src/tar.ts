@@ -1,4 +1,5 @@
 import { DatasetError } from './dataset-error.js';
+import { readErrorCode } from './files.js';
 
 const BLOCK = 512;
 
@@ -92,18 +93,31 @@ export async function extractTar(
         `${fileName}: refusing the entry "${entry.name}" outside the archive.`,
       );
     }
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+    if (/[\x00-\x1f\\]/.test(entry.name)) {
+      throw new DatasetError(
+        `${fileName}: refusing the entry ${JSON.stringify(entry.name)} (bad name).`,
+      );
+    }
     const target = join(destination, ...parts);
-    if (entry.type === 'directory') {
-      await mkdir(target, { recursive: true });
-    } else if (entry.type === 'file' && parts.length > 0) {
-      await mkdir(dirname(target), { recursive: true });
-      const file = await open(target, 'w');
-      try {
-        for await (const chunk of content) await file.write(chunk);
-      } finally {
-        await file.close();
+    try {
+      if (entry.type === 'directory') {
+        await mkdir(target, { recursive: true });
+      } else if (entry.type === 'file' && parts.length > 0) {
+        await mkdir(dirname(target), { recursive: true });
+        const file = await open(target, 'w');
+        try {
+          for await (const chunk of content) await file.write(chunk);
+        } finally {
+          await file.close();
+        }
+        written.push(parts.join('/'));
       }
-      written.push(parts.join('/'));
+    } catch (error) {
+      if (error instanceof DatasetError) throw error;
+      throw new DatasetError(
+        `${fileName}: cannot extract "${entry.name}" (${readErrorCode(error)}).`,
+      );
     }
   });
   return written;
@@ -115,10 +129,15 @@ export async function extractTarGz(archive: string, destination: string): Promis
     import('node:fs'),
     import('node:zlib'),
   ]);
-  const stream = createReadStream(archive).pipe(createGunzip());
+  const input = createReadStream(archive);
+  const stream = createGunzip();
+  // pipe() does not pass on read errors: without this a missing file would never end.
+  input.on('error', (error) => stream.destroy(error));
+  input.pipe(stream);
   try {
     return await extractTar(gzipErrorsAsDatasetErrors(stream, archive), archive, destination);
   } finally {
+    input.destroy();
     stream.destroy();
   }
 }
@@ -131,6 +150,10 @@ async function* gzipErrorsAsDatasetErrors(
     yield* stream;
   } catch (error) {
     if (error instanceof DatasetError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined && !code.startsWith('Z_')) {
+      throw new DatasetError(`${archive}: cannot read the file (${code}).`);
+    }
     throw new DatasetError(`${archive}: corrupt gzip data (${(error as Error).message}).`);
   }
 }
