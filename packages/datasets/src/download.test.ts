@@ -46,6 +46,19 @@ describe('downloadFile', () => {
     expect(readdirSync(join(path, '..'))).toEqual(['data.bin']);
   });
 
+  it('cleans up what a killed download left behind, but not a running one', async () => {
+    server.route('/after-crash', { body });
+    const path = destination();
+    const dead = `${path}.999999999-abc.partial`;
+    const running = `${path}.${process.pid}-def.partial`;
+    writeFileSync(dead, 'half a file');
+    writeFileSync(running, 'still coming');
+    await downloadFile(remote('/after-crash'), path);
+    expect(readdirSync(join(path, '..')).sort()).toEqual(
+      ['data.bin', `data.bin.${process.pid}-def.partial`].sort(),
+    );
+  });
+
   it('keeps a verified file and replaces a corrupt one', async () => {
     server.route('/cached', { body });
     const path = destination();

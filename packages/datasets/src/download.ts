@@ -1,6 +1,6 @@
 import type { RemoteFile } from './catalog.js';
 import { DatasetError } from './dataset-error.js';
-import { temporaryName } from './files.js';
+import { removeAbandoned, temporaryName } from './files.js';
 
 /** Reported while a file downloads; `totalBytes` is undefined when the server does not say. */
 export interface DownloadProgress {
@@ -53,6 +53,7 @@ export async function downloadFile(
   const { mkdir } = await import('node:fs/promises');
   const { dirname } = await import('node:path');
   await mkdir(dirname(destination), { recursive: true });
+  await removeAbandoned(destination, 'partial');
   const failures: string[] = [];
   const attempts = options.attempts ?? 3;
   for (const url of file.urls) {

@@ -211,6 +211,12 @@ describe('loadDataset by name', () => {
     expect(cifar.train.count).toBe(10);
   });
 
+  it('refuses superclasses for a data set without them', async () => {
+    await expect(loadDataset('mnist', { dataDir: mnistData, labels: 'coarse' })).rejects.toThrow(
+      'mnist: only cifar100 has coarse labels (superclasses).',
+    );
+  });
+
   it('names a standard file with too few images', async () => {
     const dataDir = writeTree(tempDir(), {
       'mnist/train-images-idx3-ubyte': idxBytes([3, 28, 28]),

@@ -4,7 +4,7 @@ import { defaultDataDir } from './data-dir.js';
 import { DatasetError } from './dataset-error.js';
 import { loadDigits } from './digits.js';
 import { type DownloadOptions, downloadFile, hasChecksum } from './download.js';
-import { pathKind, temporaryName } from './files.js';
+import { pathKind, removeAbandoned, temporaryName } from './files.js';
 import { readIdxSplit } from './idx.js';
 import type { ImageDataset, ImageSplit } from './image-dataset.js';
 import type { ImageFolderOptions } from './image-files.js';
@@ -119,6 +119,9 @@ async function readFound(
   options: LoadDatasetOptions,
   verified = false,
 ): Promise<ImageDataset> {
+  if (options.labels === 'coarse' && found.format !== 'cifar100') {
+    throw new DatasetError(`${info.name}: only cifar100 has coarse labels (superclasses).`);
+  }
   if (found.format === 'idx') {
     const train = await readIdxSplit(found.trainImages, found.trainLabels, info.numClasses);
     const test = await readIdxSplit(found.testImages, found.testLabels, info.numClasses);
@@ -133,10 +136,7 @@ async function readFound(
   const paths = (names: readonly string[]) => names.map((name) => join(folder, name));
   const train = await readCifarFiles(paths(files.train), found.format, info.trainCount);
   const test = await readCifarFiles(paths(files.test), found.format, info.testCount);
-  if (options.labels === 'coarse') {
-    if (found.format !== 'cifar100' || files.coarseClassNames === undefined) {
-      throw new DatasetError(`${info.name}: only cifar100 has coarse labels (superclasses).`);
-    }
+  if (options.labels === 'coarse' && files.coarseClassNames !== undefined) {
     const classNames = await readCifarClassNames(
       join(folder, files.coarseClassNames),
       CIFAR100_SUPERCLASSES.length,
@@ -185,6 +185,7 @@ async function extractCifarArchive(
     );
   }
   const target = join(dirname(archive), folder);
+  await removeAbandoned(target, 'extracting');
   const scratch = temporaryName(target, 'extracting');
   try {
     await extractTarGz(archive, scratch);
