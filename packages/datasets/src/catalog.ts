@@ -262,10 +262,13 @@ export function listDatasets(): readonly DatasetInfo[] {
  */
 export function getDatasetInfo(name: string): DatasetInfo {
   const info = DATASETS.find((entry) => entry.name === name);
-  if (info === undefined) {
-    throw new DatasetError(
-      `Unknown data set "${name}". Known: ${DATASETS.map((entry) => entry.name).join(', ')}, or a path to a folder.`,
-    );
-  }
+  if (info === undefined) throw unknownDataset(name);
   return info;
+}
+
+/** The error for a name that is neither a known data set nor a path. */
+export function unknownDataset(name: string): DatasetError {
+  return new DatasetError(
+    `Unknown data set "${name}". Known: ${DATASETS.map((entry) => entry.name).join(', ')}, or a path to a folder.`,
+  );
 }

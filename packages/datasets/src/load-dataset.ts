@@ -1,4 +1,10 @@
-import { CIFAR100_SUPERCLASSES, DATASETS, type DatasetInfo, getDatasetInfo } from './catalog.js';
+import {
+  CIFAR100_SUPERCLASSES,
+  DATASETS,
+  type DatasetInfo,
+  getDatasetInfo,
+  unknownDataset,
+} from './catalog.js';
 import { CIFAR_FILES, readCifarClassNames, readCifarFiles } from './cifar-files.js';
 import { defaultDataDir } from './data-dir.js';
 import { DatasetError } from './dataset-error.js';
@@ -25,7 +31,8 @@ export interface LoadDatasetOptions extends DownloadOptions {
   download?: boolean;
   /**
    * Hold images out of the training set as `validation`: `true` for the data set's standard
-   * count (5,000 for CIFAR, as in the ResNet paper's 45k/5k split), or a number. Default none.
+   * count (5,000 for CIFAR, as in the ResNet paper's 45k/5k split; a tenth of the training
+   * images for a folder), or a number. Default none.
    */
   validation?: boolean | number;
   /** CIFAR-100 only: the 100 fine classes (default) or the 20 superclasses. */
@@ -61,8 +68,7 @@ export async function loadDataset(
   } else if (/[/\\]/.test(source) || source.startsWith('.') || (await pathKind(source))) {
     ({ dataset, info } = await loadPath(source, options));
   } else {
-    getDatasetInfo(source); // throws, listing the known names
-    throw new Error('unreachable');
+    throw unknownDataset(source);
   }
   return withValidation(dataset, options.validation, info);
 }
