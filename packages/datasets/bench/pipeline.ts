@@ -2,7 +2,7 @@
 // (50,000 × 32×32×3 bytes): one epoch of batches(), shuffled, augmented (pad 4, random crop,
 // flip) and converted to normalised float32 tensors, as training consumes it.
 //
-//   pnpm --filter @residual/datasets bench [-- --backend cpu --epochs 2 --batch-size 128]
+//   pnpm --filter @residual/datasets bench [--backend cpu] [--epochs 2] [--batch-size 128]
 //
 // Prints the numbers and writes them to bench/results/pipeline-<time>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,8 @@ const REQUIRED_SPEEDUP = 20;
 const RSS_ALLOWANCE_BYTES = 300 * 1024 * 1024;
 
 const { values } = parseArgs({
+  // `pnpm bench -- --x` passes the `--` on; it separates nothing here.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     backend: { type: 'string' },
     epochs: { type: 'string', default: '1' },
