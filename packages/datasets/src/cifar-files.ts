@@ -1,3 +1,4 @@
+import type { DatasetInfo } from './catalog.js';
 import {
   CIFAR_IMAGE_BYTES,
   CIFAR_LAYOUTS,
@@ -8,7 +9,9 @@ import {
   copyCifarRecords,
 } from './cifar.js';
 import { DatasetError } from './dataset-error.js';
-import { readErrorCode } from './files.js';
+import { hasChecksum } from './download.js';
+import { pathKind, readErrorCode, removeAbandoned, temporaryName } from './files.js';
+import { extractTarGz } from './tar.js';
 
 /** Records decoded per read: about 3 MB, so reading never holds a second copy of a split. */
 const RECORDS_PER_READ = 1024;
@@ -121,4 +124,45 @@ export async function readCifarClassNames(
     );
   }
   return names;
+}
+
+/**
+ * Extracts a CIFAR archive next to itself, after checking its SHA-256. The files appear under
+ * their final folder name only once all are written, so an interrupted extraction is redone.
+ */
+export async function extractCifarArchive(
+  info: DatasetInfo,
+  archive: string,
+  verified: boolean,
+): Promise<string> {
+  const [{ rename, rm }, { dirname, join }] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:path'),
+  ]);
+  const format = info.format as 'cifar10' | 'cifar100';
+  const { folder } = CIFAR_FILES[format];
+  const expected = info.files.find((file) => file.name === CIFAR_FILES[format].archive);
+  if (!verified && expected !== undefined && !(await hasChecksum(archive, expected.sha256))) {
+    throw new DatasetError(
+      `${archive}: not the ${info.name} archive (its SHA-256 is not ${expected.sha256}); delete it, or load with download: true to fetch it again.`,
+    );
+  }
+  const target = join(dirname(archive), folder);
+  await removeAbandoned(target, 'extracting');
+  const scratch = temporaryName(target, 'extracting');
+  try {
+    await extractTarGz(archive, scratch);
+    if ((await pathKind(join(scratch, folder))) !== 'directory') {
+      throw new DatasetError(`${archive}: the archive holds no ${folder}/ folder.`);
+    }
+    try {
+      await rename(join(scratch, folder), target);
+    } catch (error) {
+      // Another process extracted the same archive first: its copy is as good as ours.
+      if ((await pathKind(target)) !== 'directory') throw error;
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return target;
 }

@@ -5,19 +5,23 @@ import {
   getDatasetInfo,
   unknownDataset,
 } from './catalog.js';
-import { CIFAR_FILES, readCifarClassNames, readCifarFiles } from './cifar-files.js';
+import {
+  CIFAR_FILES,
+  extractCifarArchive,
+  readCifarClassNames,
+  readCifarFiles,
+} from './cifar-files.js';
 import { defaultDataDir } from './data-dir.js';
 import { DatasetError } from './dataset-error.js';
 import { loadDigits } from './digits.js';
-import { type DownloadOptions, downloadFile, hasChecksum } from './download.js';
-import { pathKind, removeAbandoned, temporaryName } from './files.js';
+import { type DownloadOptions, downloadFile } from './download.js';
+import { pathKind } from './files.js';
 import { readIdxSplit } from './idx.js';
 import type { ImageDataset, ImageSplit } from './image-dataset.js';
 import type { ImageFolderOptions } from './image-files.js';
 import { readImageFolder } from './image-folder.js';
 import { computeNormalization } from './normalization.js';
 import { type FoundFiles, findStandardFiles, searchFolders } from './standard-files.js';
-import { extractTarGz } from './tar.js';
 import { splitValidation } from './validation-split.js';
 
 export interface LoadDatasetOptions extends DownloadOptions {
@@ -167,47 +171,6 @@ async function readFound(
     info.classNames,
   );
   return { ...metadata(info), classNames, train: train.split, test: test.split };
-}
-
-/**
- * Extracts a CIFAR archive next to itself, after checking its SHA-256. The files appear under
- * their final folder name only once all are written, so an interrupted extraction is redone.
- */
-async function extractCifarArchive(
-  info: DatasetInfo,
-  archive: string,
-  verified: boolean,
-): Promise<string> {
-  const [{ rename, rm }, { dirname, join }] = await Promise.all([
-    import('node:fs/promises'),
-    import('node:path'),
-  ]);
-  const format = info.format as 'cifar10' | 'cifar100';
-  const { folder } = CIFAR_FILES[format];
-  const expected = info.files.find((file) => file.name === CIFAR_FILES[format].archive);
-  if (!verified && expected !== undefined && !(await hasChecksum(archive, expected.sha256))) {
-    throw new DatasetError(
-      `${archive}: not the ${info.name} archive (its SHA-256 is not ${expected.sha256}); delete it, or load with download: true to fetch it again.`,
-    );
-  }
-  const target = join(dirname(archive), folder);
-  await removeAbandoned(target, 'extracting');
-  const scratch = temporaryName(target, 'extracting');
-  try {
-    await extractTarGz(archive, scratch);
-    if ((await pathKind(join(scratch, folder))) !== 'directory') {
-      throw new DatasetError(`${archive}: the archive holds no ${folder}/ folder.`);
-    }
-    try {
-      await rename(join(scratch, folder), target);
-    } catch (error) {
-      // Another process extracted the same archive first: its copy is as good as ours.
-      if ((await pathKind(target)) !== 'directory') throw error;
-    }
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
-  return target;
 }
 
 /** A folder given by path: the standard files of a known data set, or an image folder. */
