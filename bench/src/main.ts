@@ -26,6 +26,11 @@ import { fixed, formatTable } from './table.js';
 import { median } from './timing.js';
 import { TorchWorker } from './torch.js';
 
+/** Appends a measurement to the list under `label`. */
+function record(times: Record<string, number[]>, label: string, value: number): void {
+  times[label] = [...(times[label] ?? []), value];
+}
+
 interface Mode {
   label: string;
   backend: string;
@@ -96,12 +101,12 @@ if (options.kernels) {
           // The JavaScript cpu kernels would take minutes on ResNet-50's shapes.
           if (mode.backend === 'cpu' && shape.batch * shape.size ** 2 > 32 * 32 * 32) continue;
           await activate(mode);
-          (times[mode.label] ??= []).push(timeConv(shape, direction, options.minTime));
+          record(times, mode.label, timeConv(shape, direction, options.minTime));
         }
         for (const threads of torch === undefined ? [] : options.threads) {
           if (torch === undefined) break;
           const seconds = await timeTorchConv(torch, shape, direction, threads, options.minTime);
-          (times[`PyTorch×${threads}`] ??= []).push(seconds);
+          record(times, `PyTorch×${threads}`, seconds);
         }
       }
       const gflops = Object.fromEntries(
@@ -143,12 +148,12 @@ if (options.networks) {
     for (let round = 0; round < options.rounds; round++) {
       for (const mode of modes) {
         await activate(mode);
-        (times[mode.label] ??= []).push(timeNetwork(c, options.warmup, options.steps));
+        record(times, mode.label, timeNetwork(c, options.warmup, options.steps));
       }
       for (const threads of torch === undefined ? [] : options.threads) {
         if (torch === undefined) break;
         const seconds = await timeTorchNetwork(torch, c, threads, options.warmup, options.steps);
-        if (seconds !== undefined) (times[`PyTorch×${threads}`] ??= []).push(seconds);
+        if (seconds !== undefined) record(times, `PyTorch×${threads}`, seconds);
       }
     }
     const imagesPerSecond = Object.fromEntries(
