@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { modelsCommand } from './models.js';
+import { summaryCommand } from './summary.js';
 import { trainCommand } from './train.js';
 
 /** Every command, in the order `residual --help` lists them. */
-export const COMMANDS: readonly Command[] = [trainCommand, modelsCommand];
+export const COMMANDS: readonly Command[] = [trainCommand, modelsCommand, summaryCommand];
