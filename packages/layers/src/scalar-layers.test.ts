@@ -48,6 +48,16 @@ describe.each(Object.entries(layers))('%s', (className, create) => {
     expect(restored.getLayer('scalar').getClassName()).toBe(className);
     const x = tf.tensor2d([[1, -2, 3, 0]]);
     expectTensorsClose(restored.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor);
+    // Its one-element weight of shape [] survives the weights file too.
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
+    expectTensorsClose(loaded.getLayer('scalar').getWeights()[0], tf.scalar(0.25));
   });
 });
 
