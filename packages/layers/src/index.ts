@@ -34,10 +34,6 @@ export {
   preActBottleneckBlock,
 } from './pre-act-bottleneck-block.js';
 export {
-  activate,
-  type BranchPlan,
-  fixupBias,
-  planBranch,
   RESIDUAL_SCALES,
   type ResidualBlockOptions,
   type ResidualScale,

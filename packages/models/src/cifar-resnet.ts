@@ -7,6 +7,7 @@ import {
   type ResidualBlockOptions,
 } from '@residual/layers';
 import * as tf from '@tensorflow/tfjs';
+import { ModelError } from './model-error.js';
 import {
   checkChoice,
   type NetworkOptions,
@@ -18,7 +19,7 @@ import {
 import { blockVariant, finishNetwork, networkActivation, postActivation } from './network.js';
 
 export interface CifarResNetOptions extends NetworkOptions {
-  /** Shortcut where a stage changes width and resolution. Default: the variant's ('A' for the ResNet paper's nets). */
+  /** Shortcut where a stage changes shape. Default: the variant's ('A' in the ResNet paper). */
   shortcut?: ShortcutOption;
 }
 
@@ -52,6 +53,11 @@ export function cifarResNet(
   options: CifarResNetOptions = {},
 ): tf.LayersModel {
   const { name, blocksPerStage } = spec;
+  if (!Number.isInteger(blocksPerStage) || blocksPerStage < 1) {
+    throw new ModelError(
+      `${name}: blocksPerStage must be a positive integer, got ${blocksPerStage}.`,
+    );
+  }
   const residual = spec.residual ?? true;
   const preActivation = spec.preActivation ?? false;
   const settings = resolveNetworkOptions(name, options, CIFAR);

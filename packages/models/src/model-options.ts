@@ -120,7 +120,8 @@ export function resolveNetworkOptions(
     );
     if (clashing.length > 0) {
       throw new ModelError(
-        `${name}: features: true outputs every stage's feature map; ${clashing.join(', ')} do not apply.`,
+        `${name}: features: true outputs every stage's feature map; ${clashing.join(', ')} ` +
+          `${clashing.length === 1 ? 'does' : 'do'} not apply.`,
       );
     }
   }
@@ -167,6 +168,15 @@ export function checkInputShape(model: string, shape: readonly number[]): [numbe
     );
   }
   return [shape[0], shape[1], shape[2]];
+}
+
+/** Blocks per stage: one positive integer per stage. */
+export function checkDepths(model: string, depths: readonly number[]): void {
+  if (depths.length === 0 || depths.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new ModelError(
+      `${model}: depths must list a positive number of blocks per stage, got [${depths}].`,
+    );
+  }
 }
 
 export function checkNumClasses(model: string, numClasses: number): number {

@@ -56,7 +56,7 @@ describe('the registry', () => {
       'resnet18: dropPathRate must be in [0, 1), got 1.',
     );
     expect(() => createModel('resnet18', { features: true, numClasses: 5 } as never)).toThrow(
-      "resnet18: features: true outputs every stage's feature map; numClasses do not apply.",
+      "resnet18: features: true outputs every stage's feature map; numClasses does not apply.",
     );
     expect(() => createModel('cifar_resnet20', { numClasses: 0 })).toThrow(
       /numClasses must be a positive integer, got 0/,

@@ -1,6 +1,6 @@
 import { conv, preActBottleneckBlock } from '@residual/layers';
 import * as tf from '@tensorflow/tfjs';
-import { type NetworkOptions, resolveNetworkOptions } from './model-options.js';
+import { checkDepths, type NetworkOptions, resolveNetworkOptions } from './model-options.js';
 import { blockVariant, finishNetwork, postActivation } from './network.js';
 
 export type ResNetV2Options = NetworkOptions;
@@ -23,6 +23,7 @@ const IMAGENET = { inputShape: [224, 224, 3], numClasses: 1000 } as const;
  * the shortcut), and BN → ReLU after the last stage. Outputs logits.
  */
 export function resNetV2(spec: ResNetV2Spec, options: ResNetV2Options = {}): tf.LayersModel {
+  checkDepths(spec.name, spec.depths);
   const settings = resolveNetworkOptions(spec.name, options, IMAGENET);
   const input = tf.input({ shape: [...settings.inputShape], name: 'input' });
   let x = conv(input, {

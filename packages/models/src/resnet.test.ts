@@ -5,8 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countParameters } from './count-parameters.js';
 import './index.js';
+import { cifarResNet } from './cifar-resnet.js';
 import type { ModelOptions } from './model-options.js';
 import { createModel } from './registry.js';
+import { resNet } from './resnet.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
@@ -149,6 +151,19 @@ describe('residual variants on a registered model', () => {
     );
     expect(build({ shortcut: 'D' }).getLayer('stage2_block1_shortcut_pool').getClassName()).toBe(
       'AveragePooling2D',
+    );
+  });
+});
+
+describe('the generic builders', () => {
+  it('build variants that are not registered, and refuse impossible ones', () => {
+    const tiny = resNet({ name: 'resnet10', block: 'basic', depths: [1, 1, 1, 1] }, small);
+    expect(tiny.getLayer('stage4_block1_out').outputShape).toEqual([null, 1, 1, 512]);
+    expect(() => resNet({ name: 'broken', block: 'basic', depths: [2, 0] })).toThrow(
+      'broken: depths must list a positive number of blocks per stage, got [2,0].',
+    );
+    expect(() => cifarResNet({ name: 'broken', blocksPerStage: 1.5 })).toThrow(
+      'broken: blocksPerStage must be a positive integer, got 1.5.',
     );
   });
 });

@@ -2,6 +2,7 @@ import { basicBlock, bottleneckBlock, convBn, type ResidualBlockOptions } from '
 import * as tf from '@tensorflow/tfjs';
 import {
   checkChoice,
+  checkDepths,
   type NetworkOptions,
   type NetworkSettings,
   resolveNetworkOptions,
@@ -46,6 +47,7 @@ const IMAGENET = { inputShape: [224, 224, 3], numClasses: 1000 } as const;
  */
 export function resNet(spec: ResNetSpec, options: ResNetOptions = {}): tf.LayersModel {
   const { name } = spec;
+  checkDepths(name, spec.depths);
   const residual = spec.residual ?? true;
   const settings = resolveNetworkOptions(name, options, IMAGENET);
   const shortcut = checkChoice(
