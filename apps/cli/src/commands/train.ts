@@ -1,14 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, KNOWN_BACKENDS } from '@residual/backend';
-import { loadDigits } from '@residual/datasets';
+import { loadDataset } from '@residual/datasets';
 import { createModel, listModels } from '@residual/models';
 import { type Evaluation, evaluate, saveModel, train, writeFileAtomic } from '@residual/train';
 import type { Command } from '../command.js';
+import { downloadProgress } from '../download-progress.js';
 import { EpochProgress, percent } from '../progress.js';
 import { UsageError } from '../usage-error.js';
-
-export const DATASETS = ['digits'] as const;
+import { DATA_DIR_OPTION } from './datasets.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -28,10 +28,17 @@ export const trainCommand: Command = {
     {
       name: 'dataset',
       type: 'string',
-      placeholder: 'name',
-      description: 'Data set to train on.',
+      placeholder: 'name|path',
+      description:
+        "Data set to train on: a name from 'residual datasets', or a folder (the standard files, or one subfolder of images per class).",
       default: 'digits',
-      choices: DATASETS,
+    },
+    DATA_DIR_OPTION,
+    {
+      name: 'download',
+      type: 'boolean',
+      description: 'Download the data set if it is not in the data folder (verified by SHA-256).',
+      default: false,
     },
     {
       name: 'epochs',
@@ -86,6 +93,7 @@ export const trainCommand: Command = {
     'residual train',
     'residual train --model cifar_resnet20 --epochs 5 --out runs/r20',
     'residual train --seed 1 --epochs 1',
+    'residual train --model cifar_resnet20 --dataset cifar10 --download',
   ],
   async run(values, terminal) {
     const modelName = values.model as string;
@@ -108,7 +116,11 @@ export const trainCommand: Command = {
     await refuseExistingRun(out);
 
     const backend = await initBackend({ backend: values.backend as string | undefined });
-    const dataset = await loadDigits();
+    const dataset = await loadDataset(values.dataset as string, {
+      dataDir: values['data-dir'] as string | undefined,
+      download: values.download as boolean,
+      onProgress: downloadProgress(terminal),
+    });
     const limit = values.limit as number | undefined;
     const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);
     const seed = values.seed as number;
@@ -167,7 +179,7 @@ export const trainCommand: Command = {
     };
     await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     terminal.out(
-      `test accuracy ${percent(final.accuracy)} on ${dataset.test.count} held-out digits after ${epochs} epochs (${seconds.toFixed(1)}s); model and metrics.json written to ${out}\n`,
+      `test accuracy ${percent(final.accuracy)} on ${dataset.test.count} held-out images after ${epochs} epochs (${seconds.toFixed(1)}s); model and metrics.json written to ${out}\n`,
     );
     return 0;
   },
