@@ -14,6 +14,13 @@ export interface OptionSpec {
   choices?: readonly string[];
 }
 
+/** A positional argument, e.g. the model name of `residual summary <model>`. Always required. */
+export interface PositionalSpec {
+  /** Shown in help as `<name>`; its value is passed to `run` under this name. */
+  name: string;
+  description: string;
+}
+
 export type OptionValues = Record<string, string | number | boolean | undefined>;
 
 export interface Command {
@@ -23,6 +30,8 @@ export interface Command {
   /** Paragraphs for `residual <command> --help` and the docs. */
   description: string;
   options: readonly OptionSpec[];
+  /** Positional arguments, in order. Default: none (any positional is a usage error). */
+  positionals?: readonly PositionalSpec[];
   /** Example invocations, for help and the docs. */
   examples: readonly string[];
   /** Runs the command; resolves to the process exit status. */

@@ -31,11 +31,21 @@ export function commandHelp(command: Command): string {
     ].filter(Boolean);
     return `  ${flags[i].padEnd(width)}  ${option.description}${extras.length ? ` (${extras.join('; ')})` : ''}`;
   });
+  const positionals = command.positionals ?? [];
+  const argumentLines =
+    positionals.length === 0
+      ? []
+      : [
+          'Arguments:',
+          ...positionals.map((p) => `  ${`<${p.name}>`.padEnd(width)}  ${p.description}`),
+          '',
+        ];
   return [
-    `Usage: residual ${command.name} [options]`,
+    `Usage: residual ${command.name}${positionals.map((p) => ` <${p.name}>`).join('')} [options]`,
     '',
     command.description,
     '',
+    ...argumentLines,
     'Options:',
     ...lines,
     `  ${'-h, --help'.padEnd(width)}  Show this help.`,

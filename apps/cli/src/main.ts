@@ -22,7 +22,7 @@ export async function run(args: string[], terminal: Terminal): Promise<number> {
         `unknown command '${name}'. Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`,
       );
     }
-    const values = parseOptions(command.name, command.options, rest);
+    const values = parseOptions(command.name, command.options, rest, command.positionals);
     if (values.help) {
       terminal.out(commandHelp(command));
       return 0;

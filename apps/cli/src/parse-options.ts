@@ -1,22 +1,24 @@
 import { parseArgs } from 'node:util';
-import type { OptionSpec, OptionValues } from './command.js';
+import type { OptionSpec, OptionValues, PositionalSpec } from './command.js';
 import { UsageError } from './usage-error.js';
 
 /**
- * Parses `args` against `specs`: converts numbers, checks choices, fills defaults.
- * `--help` is always accepted. @throws UsageError naming the option and the bad value.
+ * Parses `args` against `specs`: converts numbers, checks choices, fills defaults, and puts
+ * each of `positionals` (all required, in order) under its name. `--help` is always accepted,
+ * with or without the positionals. @throws UsageError naming the option and the bad value.
  */
 export function parseOptions(
   commandName: string,
   specs: readonly OptionSpec[],
   args: string[],
+  positionals: readonly PositionalSpec[] = [],
 ): OptionValues & { help: boolean } {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: positionals.length > 0,
       options: {
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(
@@ -39,6 +41,20 @@ export function parseOptions(
     values[spec.name] =
       raw === undefined ? spec.default : convert(commandName, spec, raw as string | boolean);
   }
+  if (values.help) return values;
+  const given = parsed.positionals;
+  const seeHelp = `See 'residual ${commandName} --help'.`;
+  if (given.length < positionals.length) {
+    throw new UsageError(`${commandName}: missing <${positionals[given.length].name}>. ${seeHelp}`);
+  }
+  if (given.length > positionals.length) {
+    throw new UsageError(
+      `${commandName}: unexpected argument '${given[positionals.length]}'. ${seeHelp}`,
+    );
+  }
+  positionals.forEach((spec, i) => {
+    values[spec.name] = given[i];
+  });
   return values;
 }
 

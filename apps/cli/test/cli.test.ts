@@ -20,18 +20,22 @@ describe('residual', () => {
   it('models lists the registry with trainable parameters, as a table and as JSON', async () => {
     const table = recordingTerminal();
     expect(await run(['models'], table)).toBe(0);
-    expect(table.stdout).toMatch(/cifar_resnet20\s+cifar_resnet\s+269,722\s+32×32×3/);
+    expect(table.stdout).toMatch(/cifar_resnet20\s+cifar_resnet\s+269,722\s+40\.6 M\s+32×32×3/);
+    expect(table.stdout).toMatch(/resnet50\s+resnet\s+25,557,032\s+4\.09 G\s+224×224×3/);
     const json = recordingTerminal();
     expect(await run(['models', '--json'], json)).toBe(0);
     const rows = JSON.parse(json.stdout) as { name: string; trainableParams: number }[];
     expect(rows.map((r) => r.name)).toEqual(listModels().map((m) => m.name));
     expect(rows.find((r) => r.name === 'cifar_resnet110')?.trainableParams).toBe(1_727_962);
+    const resnet50 = rows.find((r) => r.name === 'resnet50') as unknown as Record<string, unknown>;
+    expect(resnet50).toMatchObject({ trainableParams: 25_557_032, totalParams: 25_610_152 });
+    expect(Math.abs((resnet50.macs as number) / 4.09e9 - 1)).toBeLessThan(0.01);
   });
 
   it.each([
     [
       ['frobnicate'],
-      "residual: unknown command 'frobnicate'. Commands: train, models, datasets.\n",
+      "residual: unknown command 'frobnicate'. Commands: train, models, summary, datasets.\n",
     ],
     [['train', '--epochs', 'two'], "residual: train --epochs: expected an integer, got 'two'.\n"],
     [['train', '--lr', 'fast'], "residual: train --lr: expected a number, got 'fast'.\n"],
@@ -43,6 +47,23 @@ describe('residual', () => {
     [
       ['train', '--bogus'],
       "residual: train: Unknown option '--bogus'. See 'residual train --help'.\n",
+    ],
+    [
+      ['train', 'resnet18'],
+      "residual: train: Unexpected argument 'resnet18'. This command does not take positional arguments. See 'residual train --help'.\n",
+    ],
+    [['summary'], "residual: summary: missing <model>. See 'residual summary --help'.\n"],
+    [
+      ['summary', 'resnet18', 'resnet34'],
+      "residual: summary: unexpected argument 'resnet34'. See 'residual summary --help'.\n",
+    ],
+    [
+      ['summary', 'cifar_resnet8', '--input-shape', '28x28'],
+      "residual: summary --input-shape: expected height,width,channels of positive integers (e.g. 64,64,3), got '28x28'.\n",
+    ],
+    [
+      ['summary', 'cifar_plain8', '--shortcut', 'B'],
+      'residual: cifar_plain8: unknown option "shortcut". Accepted: inputShape, numClasses, seed, includeTop, pooling, features.\n',
     ],
   ])('%j is a user error: one line, exit status 2', async (args, message) => {
     const terminal = recordingTerminal();

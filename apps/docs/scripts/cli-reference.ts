@@ -24,7 +24,19 @@ export function cliReference(commands: readonly Command[]): string {
 }
 
 function commandSection(command: Command): string {
-  const usage = `residual ${command.name}${command.options.length ? ' [options]' : ''}`;
+  const positionals = command.positionals ?? [];
+  const usage = `residual ${command.name}${positionals.map((p) => ` <${p.name}>`).join('')}${
+    command.options.length ? ' [options]' : ''
+  }`;
+  const argumentsSection = positionals.length
+    ? [
+        '### Arguments',
+        table(
+          ['argument', 'description'],
+          positionals.map((p) => [code(`<${p.name}>`), escapeText(p.description)]),
+        ),
+      ]
+    : [];
   const options = table(
     ['option', 'description', 'default'],
     [
@@ -43,6 +55,7 @@ function commandSection(command: Command): string {
     escapeText(command.summary),
     fence('sh', usage),
     escapeText(command.description),
+    ...argumentsSection,
     '### Options',
     options,
     '### Examples',

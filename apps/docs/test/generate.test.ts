@@ -53,6 +53,8 @@ describe('the CLI reference', () => {
       for (const option of command.options) expect(page).toContain(`\`--${option.name}`);
       for (const example of command.examples) expect(page).toContain(example);
     }
+    expect(page).toContain('residual summary <model> [options]');
+    expect(page).toMatch(/\| `<model>` \| Architecture from the registry/);
   });
 });
 

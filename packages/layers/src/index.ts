@@ -1,16 +1,48 @@
 export { type BasicBlockOptions, basicBlock } from './basic-block.js';
 export {
+  BOTTLENECK_EXPANSION,
+  type BottleneckBlockOptions,
+  bottleneckBlock,
+} from './bottleneck-block.js';
+export {
   BATCH_NORM_EPSILON,
   BATCH_NORM_MOMENTUM,
   batchNorm,
   type ConvBnOptions,
+  type ConvOptions,
+  conv,
   convBn,
+  NORMALIZATIONS,
+  type Normalization,
   relu,
 } from './conv-bn.js';
+export { CUSTOM_LAYER_CLASS_NAMES, customLayerClassNames } from './custom-layers.js';
+export { DropPath, type DropPathArgs, stochasticDepthRate } from './drop-path.js';
+export { GroupedConv2D, type GroupedConv2DArgs } from './grouped-conv2d.js';
 export {
   heNormalInitializers,
   type Initializer,
   type KernelInitializerFactory,
   layerSeed,
 } from './initializers.js';
+export type { LayerArgs, SerializedInitializer } from './layer-config.js';
+export { LayerError } from './layer-error.js';
+export { LAYER_SCALE_INIT, layerScale } from './layer-scale.js';
+export { type PreActBlockOptions, preActBasicBlock } from './pre-act-basic-block.js';
+export {
+  type PreActBottleneckBlockOptions,
+  preActBottleneckBlock,
+} from './pre-act-bottleneck-block.js';
+export {
+  RESIDUAL_SCALES,
+  type ResidualBlockOptions,
+  type ResidualScale,
+} from './residual-branch.js';
+export { ScalarBias } from './scalar-bias.js';
+export { ScalarMultiply, type ScalarMultiplyArgs } from './scalar-multiply.js';
 export { SHORTCUT_KINDS, type ShortcutKind, type ShortcutOptions, shortcut } from './shortcut.js';
+export {
+  type SqueezeExcitationOptions,
+  squeezeChannels,
+  squeezeExcitation,
+} from './squeeze-excitation.js';

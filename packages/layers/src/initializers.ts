@@ -3,8 +3,10 @@ import * as tf from '@tensorflow/tfjs';
 /**
  * Gives each layer its kernel initializer. Blocks ask for one by layer name, so a model's
  * initial weights depend only on its seed and its layer names, not on construction order.
+ * `gain` multiplies the standard deviation: Fixup shrinks the layers inside residual branches
+ * with it, and a gain of 0 starts a kernel at zero.
  */
-export type KernelInitializerFactory = (layerName: string) => Initializer;
+export type KernelInitializerFactory = (layerName: string, gain?: number) => Initializer;
 
 /** tfjs's initializer class, which tfjs does not export by name. */
 export type Initializer = ReturnType<typeof tf.initializers.heNormal>;
@@ -14,8 +16,18 @@ export type Initializer = ReturnType<typeof tf.initializers.heNormal>;
  * `seed` and the layer's name. Without a seed, every call draws fresh random weights.
  */
 export function heNormalInitializers(seed?: number): KernelInitializerFactory {
-  return (layerName) =>
-    tf.initializers.heNormal(seed === undefined ? {} : { seed: layerSeed(seed, layerName) });
+  return (layerName, gain = 1) => {
+    if (gain === 0) return tf.initializers.zeros();
+    const seeded = seed === undefined ? {} : { seed: layerSeed(seed, layerName) };
+    if (gain === 1) return tf.initializers.heNormal(seeded);
+    // He-normal is variance scaling with scale 2 over the fan-in; a gain g scales the variance by g².
+    return tf.initializers.varianceScaling({
+      scale: 2 * gain * gain,
+      mode: 'fanIn',
+      distribution: 'normal',
+      ...seeded,
+    });
+  };
 }
 
 /** A 31-bit seed derived from a model seed and a layer name (FNV-1a, then mixed). */

@@ -1,74 +1,110 @@
-import { basicBlock, convBn, heNormalInitializers, relu } from '@residual/layers';
+import {
+  basicBlock,
+  bottleneckBlock,
+  convBn,
+  preActBasicBlock,
+  preActBottleneckBlock,
+  type ResidualBlockOptions,
+} from '@residual/layers';
 import * as tf from '@tensorflow/tfjs';
 import { ModelError } from './model-error.js';
 import {
-  type CommonModelOptions,
   checkChoice,
-  checkInputShape,
-  checkNumClasses,
+  type NetworkOptions,
+  resolveNetworkOptions,
+  SHORTCUT_KINDS_BY_OPTION,
+  SHORTCUT_OPTIONS,
+  type ShortcutOption,
 } from './model-options.js';
+import { blockVariant, finishNetwork, networkActivation, postActivation } from './network.js';
 
-/** The ResNet paper's CIFAR shortcut options: A zero-pads (no parameters), B projects. */
-export type CifarShortcut = 'A' | 'B';
-export const CIFAR_SHORTCUTS: readonly CifarShortcut[] = ['A', 'B'];
-
-export interface CifarResNetOptions extends CommonModelOptions {
-  /** Shortcut where a stage changes width and resolution. Default 'A' (the paper's CIFAR choice). */
-  shortcut?: CifarShortcut;
+export interface CifarResNetOptions extends NetworkOptions {
+  /** Shortcut where a stage changes shape. Default: the variant's ('A' in the ResNet paper). */
+  shortcut?: ShortcutOption;
 }
 
+/** One CIFAR network: the ResNet paper's, its plain and pre-activation forms, Wide ResNets. */
 export interface CifarResNetSpec {
   /** Registry name, also the model's name. */
   name: string;
-  /** Weighted layers, 6n + 2. */
-  depth: number;
-  /** false builds the plain counterpart: the same layers without any shortcut. */
-  residual: boolean;
+  /** Blocks in each of the three stages (n). */
+  blocksPerStage: number;
+  /** Default 'basic'. A bottleneck block outputs 4× its stage width. */
+  block?: 'basic' | 'bottleneck';
+  /** Stage widths (planes). Default [16, 32, 64]; WRN-d-k uses [16k, 32k, 64k]. */
+  widths?: readonly [number, number, number];
+  /** Pre-activation blocks (He et al. 2016) and BN → ReLU after the last. Default false. */
+  preActivation?: boolean;
+  /** false builds the plain counterpart: the same layers without any shortcut. Default true. */
+  residual?: boolean;
+  /** Default shortcut. Default 'A'. */
+  shortcut?: ShortcutOption;
 }
 
-const STAGE_WIDTHS = [16, 32, 64] as const;
+const CIFAR = { inputShape: [32, 32, 3], numClasses: 10 } as const;
 
 /**
- * The ResNet paper's CIFAR-10 networks (He et al. 2015, §4.2): a 3×3 stem with 16 filters, three
- * stages of n basic blocks with 16, 32 and 64 filters at 32², 16² and 8², global average
- * pooling and a fully connected layer: 6n + 2 weighted layers. Outputs logits.
+ * The ResNet paper's CIFAR-10 networks (He et al. 2015, §4.2) and their relatives: a 3×3 stem
+ * with 16 filters, three stages of n blocks at 32², 16² and 8² (widths 16, 32, 64 unless
+ * widened), global average pooling and a fully connected layer. Outputs logits.
  */
 export function cifarResNet(
   spec: CifarResNetSpec,
   options: CifarResNetOptions = {},
 ): tf.LayersModel {
-  const { name, depth, residual } = spec;
-  if ((depth - 2) % 6 !== 0 || depth < 8) {
-    throw new ModelError(`${name}: depth must be 6n + 2 with n >= 1, got ${depth}.`);
+  const { name, blocksPerStage } = spec;
+  if (!Number.isInteger(blocksPerStage) || blocksPerStage < 1) {
+    throw new ModelError(
+      `${name}: blocksPerStage must be a positive integer, got ${blocksPerStage}.`,
+    );
   }
-  const blocksPerStage = (depth - 2) / 6;
-  const inputShape = checkInputShape(name, options.inputShape ?? [32, 32, 3]);
-  const numClasses = checkNumClasses(name, options.numClasses ?? 10);
-  const shortcut = checkChoice(name, 'shortcut', options.shortcut ?? 'A', CIFAR_SHORTCUTS);
-  const kernelInitializer = heNormalInitializers(options.seed);
-
-  const input = tf.input({ shape: [...inputShape], name: 'input' });
+  const residual = spec.residual ?? true;
+  const preActivation = spec.preActivation ?? false;
+  const settings = resolveNetworkOptions(name, options, CIFAR);
+  const shortcut = checkChoice(
+    name,
+    'shortcut',
+    options.shortcut ?? spec.shortcut ?? 'A',
+    SHORTCUT_OPTIONS,
+  );
+  const { kernelInitializer } = settings;
+  const input = tf.input({ shape: [...settings.inputShape], name: 'input' });
+  // A pre-activation network's first block normalises the stem's output itself.
   let x = convBn(input, {
-    filters: STAGE_WIDTHS[0],
+    filters: 16,
     kernelSize: 3,
     name: 'stem',
     kernelInitializer,
+    norm: preActivation ? 'none' : settings.norm,
+    useBias: settings.norm === 'none' && !settings.fixup,
   });
-  x = relu(x, 'stem_relu');
-  STAGE_WIDTHS.forEach((filters, stage) => {
+  if (!preActivation) x = networkActivation(x, 'stem_relu', settings);
+
+  const total = 3 * blocksPerStage;
+  const stages: tf.SymbolicTensor[] = [];
+  (spec.widths ?? [16, 32, 64]).forEach((filters, stage) => {
     for (let block = 0; block < blocksPerStage; block++) {
-      x = basicBlock(x, {
+      const index = stage * blocksPerStage + block;
+      const options: ResidualBlockOptions = {
+        ...(residual ? blockVariant(settings, index, total) : { norm: settings.norm }),
         filters,
         strides: stage > 0 && block === 0 ? 2 : 1,
-        shortcut: residual ? (shortcut === 'A' ? 'zero-pad' : 'projection') : null,
+        shortcut: residual ? SHORTCUT_KINDS_BY_OPTION[shortcut] : null,
         name: `stage${stage + 1}_block${block + 1}`,
         kernelInitializer,
-      });
+      };
+      if (!preActivation) {
+        x = spec.block === 'bottleneck' ? bottleneckBlock(x, options) : basicBlock(x, options);
+      } else {
+        // He et al. 2016 (§4.1): the first block activates the stem's output before splitting.
+        const preActOptions = { ...options, preActivatedShortcut: index === 0 };
+        x =
+          spec.block === 'bottleneck'
+            ? preActBottleneckBlock(x, preActOptions)
+            : preActBasicBlock(x, preActOptions);
+      }
     }
+    stages.push(preActivation && stage === 2 ? postActivation(x, settings) : x);
   });
-  x = tf.layers.globalAveragePooling2d({ name: 'avg_pool' }).apply(x) as tf.SymbolicTensor;
-  const logits = tf.layers
-    .dense({ units: numClasses, kernelInitializer: kernelInitializer('logits'), name: 'logits' })
-    .apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: logits, name });
+  return finishNetwork(input, stages, settings);
 }

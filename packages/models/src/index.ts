@@ -1,15 +1,24 @@
+// Registration order is listing order: the paper's CIFAR nets, then torchvision/timm, then Keras.
 import './cifar-models.js';
+import './resnet-models.js';
+import './resnet-v2-models.js';
 
-export {
-  CIFAR_SHORTCUTS,
-  type CifarResNetOptions,
-  type CifarResNetSpec,
-  type CifarShortcut,
-  cifarResNet,
-} from './cifar-resnet.js';
+export { type CifarResNetOptions, type CifarResNetSpec, cifarResNet } from './cifar-resnet.js';
+export { countMacs, layerMacs, layerOutputShapes } from './count-macs.js';
 export { countParameters, type ParameterCount } from './count-parameters.js';
 export { ModelError } from './model-error.js';
-export type { CommonModelOptions } from './model-options.js';
+export {
+  type CommonModelOptions,
+  type HeadOptions,
+  type ModelOptions,
+  type NetworkOptions,
+  POOLINGS,
+  type Pooling,
+  type ResidualOptions,
+  SHORTCUT_OPTIONS,
+  type ShortcutOption,
+} from './model-options.js';
+export { type LayerSummary, type ModelSummary, summarizeModel } from './model-summary.js';
 export {
   createModel,
   getModelEntry,
@@ -18,3 +27,5 @@ export {
   type ModelReference,
   registerModel,
 } from './registry.js';
+export { type ResNetOptions, type ResNetSpec, resNet } from './resnet.js';
+export { type ResNetV2Options, type ResNetV2Spec, resNetV2 } from './resnet-v2.js';

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { ModelError } from './model-error.js';
-import type { CommonModelOptions } from './model-options.js';
+import type { CommonModelOptions, ModelOptions } from './model-options.js';
 
 /** Where a registered architecture comes from. */
 export interface ModelReference {
@@ -14,13 +14,20 @@ export interface ModelReference {
 /** One registered architecture: how to build it and what it is held to. */
 export interface ModelEntry<Options extends CommonModelOptions = CommonModelOptions> {
   name: string;
-  /** Family name, e.g. `cifar_resnet` or `cifar_plain`. */
+  /** Family name, e.g. `resnet`, `cifar_resnet` or `cifar_plain`. */
   family: string;
   description: string;
   defaultInputShape: readonly [number, number, number];
   defaultNumClasses: number;
   /** Trainable parameters at the default input shape and classes, as PyTorch counts them. */
   trainableParams: number;
+  /** Trainable plus non-trainable (batch-norm moving statistics), as Keras counts them. */
+  totalParams: number;
+  /**
+   * Multiply-accumulates per image at the default input shape: convolutions and fully
+   * connected layers, as torchvision's "GFLOPS" column counts them (see `countMacs`).
+   */
+  macs: number;
   reference: ModelReference;
   /** Options this entry understands, beyond the common ones. */
   options: readonly string[];
@@ -57,10 +64,7 @@ export function getModelEntry(name: string): ModelEntry {
  * Builds the registered architecture `name` with fresh (seeded, when `options.seed` is set)
  * weights. @throws ModelError for an unknown name, option or option value.
  */
-export function createModel<Options extends CommonModelOptions>(
-  name: string,
-  options: Options = {} as Options,
-): tf.LayersModel {
+export function createModel(name: string, options: ModelOptions = {}): tf.LayersModel {
   const entry = getModelEntry(name);
   const accepted = ['inputShape', 'numClasses', 'seed', ...entry.options];
   for (const key of Object.keys(options)) {

@@ -1,13 +1,16 @@
 import { listModels } from '@residual/models';
 import { type Command, JSON_OPTION } from '../command.js';
+import { formatCount, formatTable } from '../format.js';
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'List the registered architectures with their parameter counts.',
+  summary: 'List the registered architectures with their parameters and MACs.',
   description:
     'Lists every architecture in the model registry: its name, family, trainable parameters ' +
-    '(as PyTorch counts them, at the default input shape and number of classes), default input ' +
-    'shape and the reference it reproduces.',
+    '(as PyTorch counts them, at the default input shape and number of classes), total ' +
+    'parameters (with batch-norm statistics, as Keras counts them), multiply-accumulates per ' +
+    "image at the default input shape, and the reference it reproduces. 'residual summary " +
+    "<model>' shows one model layer by layer.",
   options: [JSON_OPTION],
   examples: ['residual models', 'residual models --json'],
   async run(values, terminal) {
@@ -15,11 +18,14 @@ export const modelsCommand: Command = {
       name: entry.name,
       family: entry.family,
       trainableParams: entry.trainableParams,
+      totalParams: entry.totalParams,
+      macs: entry.macs,
       inputShape: [...entry.defaultInputShape],
       numClasses: entry.defaultNumClasses,
       reference: entry.reference.detail
         ? `${entry.reference.title} (${entry.reference.detail})`
         : entry.reference.title,
+      url: entry.reference.url,
       description: entry.description,
     }));
     if (values.json) {
@@ -27,23 +33,16 @@ export const modelsCommand: Command = {
       return 0;
     }
     const table = [
-      ['model', 'family', 'trainable params', 'input'],
+      ['model', 'family', 'trainable params', 'MACs', 'input'],
       ...rows.map((r) => [
         r.name,
         r.family,
         r.trainableParams.toLocaleString('en-US'),
+        formatCount(r.macs),
         r.inputShape.join('×'),
       ]),
     ];
-    const widths = table[0].map((_, col) => Math.max(...table.map((row) => row[col].length)));
-    for (const row of table) {
-      terminal.out(
-        `${row
-          .map((cell, col) => (col === 2 ? cell.padStart(widths[col]) : cell.padEnd(widths[col])))
-          .join('  ')
-          .trimEnd()}\n`,
-      );
-    }
+    terminal.out(formatTable(table, [2, 3]));
     return 0;
   },
 };

@@ -1,0 +1,103 @@
+// The conformance test: every registered model, the same checks.
+import { initBackend } from '@residual/backend';
+import { expectNoLeakedTensors, expectTensorsClose } from '@residual/backend/testing';
+import { customLayerClassNames } from '@residual/layers';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countMacs } from './count-macs.js';
+import { countParameters } from './count-parameters.js';
+import './index.js';
+import { createModel, listModels, type ModelEntry } from './registry.js';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
+
+/**
+ * The input a model is exercised at: 8×8 for the CIFAR layouts (2×2 at the last stage) and
+ * 32×32 for the ImageNet layouts (1×1 at the last stage). Weights do not depend on the input
+ * size, and MACs at the default size come from the same layers' shapes (countMacs), so nothing
+ * an entry is held to is lost at the smaller size; only the arithmetic shrinks.
+ */
+function testInputShape(entry: ModelEntry): [number, number, number] {
+  const [height, , channels] = entry.defaultInputShape;
+  return height > 64 ? [32, 32, channels] : [8, 8, channels];
+}
+
+/** The only entries with a layer Keras lacks; every other entry is made of standard layers. */
+const CUSTOM_LAYERS: Record<string, string[]> = {
+  resnext50_32x4d: ['GroupedConv2D'],
+  resnext101_32x8d: ['GroupedConv2D'],
+  resnext101_64x4d: ['GroupedConv2D'],
+};
+
+/** Saves `model` to memory, disposes it, and loads the copy (tfjs skips initialisers then). */
+async function saveAndLoad(model: tf.LayersModel): Promise<tf.LayersModel> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  model.dispose();
+  return tf.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
+}
+
+const standardOnly: string[] = [];
+
+describe.each(listModels().map((entry) => [entry.name, entry] as const))('%s', (name, entry) => {
+  it('has its published counts, predicts without leaks, round-trips and trains a step', async () => {
+    const inputShape = testInputShape(entry);
+    const model = createModel(name, { seed: 1, inputShape });
+    const params = countParameters(model);
+    expect([params.trainable, params.total]).toEqual([entry.trainableParams, entry.totalParams]);
+    expect(countMacs(model, entry.defaultInputShape)).toBe(entry.macs);
+    expect(customLayerClassNames(model)).toEqual(CUSTOM_LAYERS[name] ?? []);
+    if (customLayerClassNames(model).length === 0) standardOnly.push(name);
+
+    const x = tf.randomNormal([2, ...inputShape], 0, 1, 'float32', 1);
+    // Inference uses the batch norms' initial statistics (mean 0, variance 1), under which an
+    // untrained 1000-layer network can overflow; finiteness is checked on the training loss.
+    const y = await expectNoLeakedTensors(() => model.predict(x) as tf.Tensor);
+    expect(y.shape).toEqual([2, entry.defaultNumClasses]);
+    const names = model.layers.map((l) => l.name);
+
+    // The original goes before the copy comes back, so only one set of weights is alive.
+    const restored = await saveAndLoad(model);
+    expect(restored.layers.map((l) => l.name)).toEqual(names);
+    const again = restored.predict(x) as tf.Tensor;
+    expectTensorsClose(again, y, { rtol: 1e-4, atol: 1e-4 });
+
+    // One SGD step of the loaded model: every name builds, loads and trains.
+    const labels = tf.oneHot([0, 1], entry.defaultNumClasses);
+    const logitsKernel = () =>
+      tf.tidy(() => restored.getLayer('logits').getWeights()[0].dataSync().slice(0, 8));
+    const before = logitsKernel();
+    const optimizer = tf.train.sgd(0.01);
+    await expectNoLeakedTensors(() => {
+      const loss = optimizer.minimize(
+        () =>
+          tf.losses.softmaxCrossEntropy(
+            labels,
+            restored.apply(x, { training: true }) as tf.Tensor,
+          ) as tf.Scalar,
+        true,
+      );
+      expect(Number.isFinite(loss?.dataSync()[0])).toBe(true);
+      loss?.dispose();
+    });
+    expect(logitsKernel()).not.toEqual(before);
+    tf.dispose([x, y, again, labels]);
+    restored.dispose();
+  }, 600_000);
+});
+
+afterAll(() => {
+  // The entries that convert to Keras as they are (DESIGN.md, "Scaling past one machine").
+  expect(standardOnly).toEqual(
+    listModels()
+      .map((entry) => entry.name)
+      .filter((name) => CUSTOM_LAYERS[name] === undefined),
+  );
+});

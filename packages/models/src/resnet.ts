@@ -1,0 +1,129 @@
+import { basicBlock, bottleneckBlock, convBn, type ResidualBlockOptions } from '@residual/layers';
+import * as tf from '@tensorflow/tfjs';
+import {
+  checkChoice,
+  checkDepths,
+  type NetworkOptions,
+  type NetworkSettings,
+  resolveNetworkOptions,
+  SHORTCUT_KINDS_BY_OPTION,
+  SHORTCUT_OPTIONS,
+  type ShortcutOption,
+} from './model-options.js';
+import { blockVariant, finishNetwork, networkActivation } from './network.js';
+
+export interface ResNetOptions extends NetworkOptions {
+  /** Shortcut where a stage changes shape. Default: the variant's ('B' in torchvision). */
+  shortcut?: ShortcutOption;
+}
+
+/** One ImageNet ResNet variant, as torchvision's and timm's `ResNet` classes take it. */
+export interface ResNetSpec {
+  /** Registry name, also the model's name. */
+  name: string;
+  block: 'basic' | 'bottleneck';
+  /** Blocks per stage, e.g. [3, 4, 6, 3] for ResNet-50. */
+  depths: readonly number[];
+  /** Groups of every 3×3 convolution in a bottleneck (ResNeXt cardinality). Default 1. */
+  groups?: number;
+  /** Bottleneck width per group at the first stage (64 for ResNet, 128 for Wide ResNet-50-2). */
+  widthPerGroup?: number;
+  /** 'standard': one 7×7 conv; 'deep': three 3×3 convs (ResNet-C, timm's `deep` stem). */
+  stem?: 'standard' | 'deep';
+  /** Default shortcut where the shape changes. Default 'B'. */
+  shortcut?: ShortcutOption;
+  /** Squeeze-and-excitation in every block (SE-ResNet). Default false. */
+  squeezeExcitation?: boolean;
+  /** false builds the plain counterpart (no shortcuts). Default true. */
+  residual?: boolean;
+}
+
+const IMAGENET = { inputShape: [224, 224, 3], numClasses: 1000 } as const;
+
+/**
+ * The ImageNet ResNet of He et al. 2015 in torchvision's layout: a 7×7/2 stem and 3×3/2 max
+ * pool, four stages of 64·2^i planes at strides 4, 8, 16, 32 (the stride on each stage's first
+ * 3×3), global average pooling and a fully connected layer. Outputs logits.
+ */
+export function resNet(spec: ResNetSpec, options: ResNetOptions = {}): tf.LayersModel {
+  const { name } = spec;
+  checkDepths(name, spec.depths);
+  const residual = spec.residual ?? true;
+  const settings = resolveNetworkOptions(name, options, IMAGENET);
+  const shortcut = checkChoice(
+    name,
+    'shortcut',
+    options.shortcut ?? spec.shortcut ?? 'B',
+    SHORTCUT_OPTIONS,
+  );
+  const groups = spec.groups ?? 1;
+  const widthPerGroup = spec.widthPerGroup ?? 64;
+  const input = tf.input({ shape: [...settings.inputShape], name: 'input' });
+  let x = stem(input, spec.stem ?? 'standard', settings);
+
+  const total = spec.depths.reduce((a, b) => a + b, 0);
+  let index = 0;
+  const stages: tf.SymbolicTensor[] = [];
+  spec.depths.forEach((count, stage) => {
+    const planes = 64 * 2 ** stage;
+    for (let block = 0; block < count; block++) {
+      const options: ResidualBlockOptions = {
+        ...(residual ? blockVariant(settings, index, total) : { norm: settings.norm }),
+        filters: planes,
+        strides: stage > 0 && block === 0 ? 2 : 1,
+        shortcut: residual ? SHORTCUT_KINDS_BY_OPTION[shortcut] : null,
+        name: `stage${stage + 1}_block${block + 1}`,
+        kernelInitializer: settings.kernelInitializer,
+        squeezeExcitation: spec.squeezeExcitation,
+      };
+      index++;
+      x =
+        spec.block === 'basic'
+          ? basicBlock(x, options)
+          : bottleneckBlock(x, {
+              ...options,
+              // torchvision: width = planes · (width_per_group / 64) · groups
+              width: Math.floor((planes * widthPerGroup) / 64) * groups,
+              groups,
+            });
+    }
+    stages.push(x);
+  });
+  return finishNetwork(input, stages, settings);
+}
+
+function stem(
+  input: tf.SymbolicTensor,
+  kind: 'standard' | 'deep',
+  settings: NetworkSettings,
+): tf.SymbolicTensor {
+  const unit = {
+    kernelInitializer: settings.kernelInitializer,
+    norm: settings.norm,
+    useBias: settings.norm === 'none' && !settings.fixup,
+  };
+  let x = input;
+  if (kind === 'standard') {
+    x = convBn(x, { ...unit, filters: 64, kernelSize: 7, strides: 2, name: 'stem' });
+    x = networkActivation(x, 'stem_relu', settings);
+  } else {
+    // ResNet-C (He et al. 2019, Bag of Tricks §4.2): three 3×3 convs of 32, 32, 64 channels.
+    [32, 32, 64].forEach((filters, i) => {
+      x = convBn(x, {
+        ...unit,
+        filters,
+        kernelSize: 3,
+        strides: i === 0 ? 2 : 1,
+        name: `stem_${i + 1}`,
+      });
+      x = networkActivation(x, `stem_${i + 1}_relu`, settings);
+    });
+  }
+  // PyTorch pads the pool with -inf; after a ReLU, zeros are the same.
+  x = tf.layers
+    .zeroPadding2d({ padding: [1, 1], name: 'stem_pool_pad' })
+    .apply(x) as tf.SymbolicTensor;
+  return tf.layers
+    .maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: 'stem_pool' })
+    .apply(x) as tf.SymbolicTensor;
+}
