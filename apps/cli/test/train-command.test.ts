@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,18 +33,30 @@ describe('residual train (the built command, as a user runs it)', () => {
       out,
     );
     expect(stderr).toMatch(
-      /training cifar_resnet8 on digits \(256 train \/ 2000 test images\) with the wasm backend/,
+      /training cifar_resnet8 on digits \(256 train \/ 2000 test images\) with the sgd recipe and the wasm backend/,
     );
     expect(stderr.match(/^epoch \d\/2 .*test acc/gm)).toHaveLength(2);
     expect(stdout).toMatch(/^test accuracy \d+\.\d\d% on 2000 held-out digits after 2 epochs/);
-    expect(readdirSync(out).sort()).toEqual(['metrics.json', 'model.json', 'weights.bin']);
+    expect(readdirSync(out).sort()).toEqual([
+      'checkpoints',
+      'metrics.json',
+      'model.json',
+      'run.json',
+      'weights.bin',
+    ]);
+    // 8 steps an epoch: a checkpoint at each epoch end.
+    expect(readdirSync(join(out, 'checkpoints'))).toEqual(['step-00000008', 'step-00000016']);
     const metrics = readMetrics(out);
     expect(metrics).toMatchObject({
       model: 'cifar_resnet8',
       dataset: 'digits',
       backend: 'wasm',
+      recipe: 'sgd',
       seed: 1,
       epochs: 2,
+      batchSize: 32,
+      learningRate: 0.05,
+      steps: 16,
       trainImages: 256,
     });
     expect(metrics.history).toHaveLength(2);
@@ -77,3 +89,131 @@ describe('residual train (the built command, as a user runs it)', () => {
     expect(readFileSync(join(out, 'weights.bin')).equals(before)).toBe(true);
   });
 });
+
+/**
+ * Starts `residual train` with the test pause at `point`, waits until it pauses there, sends
+ * `signal`, and resolves to how the process ended.
+ */
+function signalAt(
+  point: string,
+  signal: NodeJS.Signals,
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, NO_COLOR: '1', RESIDUAL_TRAIN_TEST_PAUSE: point },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!sent && stderr.includes(`residual-test: paused at ${point}\n`)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    child.on('exit', (code, exitSignal) => {
+      if (sent) resolve({ code, signal: exitSignal, stderr });
+      else
+        reject(new Error(`residual train ended (${code}) before pausing at ${point}:\n${stderr}`));
+    });
+  });
+}
+
+describe('residual train --recipe, checkpoints and --resume', () => {
+  // The paper's recipe on 64 digits: 4 steps an epoch, 8 in all, the rate dropping at 4 and 6.
+  const args = [
+    'train',
+    '--recipe',
+    'paper',
+    '--epochs',
+    '2',
+    '--limit',
+    '64',
+    '--batch-size',
+    '16',
+    '--checkpoint-every',
+    '2',
+    '--seed',
+    '3',
+  ];
+
+  it('survives Ctrl-C and SIGKILL, and resumes to the same weights as a run never stopped', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'residual-resume-'));
+    const reference = join(root, 'reference');
+    await residual(...args, '--out', reference);
+    const metrics = readMetrics(reference);
+    expect(metrics).toMatchObject({ recipe: 'paper', steps: 8, batchSize: 16, learningRate: 0.1 });
+    expect(metrics.history.map((r: EpochLike) => [r.learningRate, r.endLearningRate])).toEqual([
+      [0.1, 0.1],
+      [0.01, 0.001],
+    ]);
+
+    const out = join(root, 'interrupted');
+    // Ctrl-C in the middle of step 3: the step finishes, checkpoint 3 is written, status 130.
+    const interrupted = await signalAt('step:3', 'SIGINT', [...args, '--out', out]);
+    expect(interrupted).toMatchObject({ code: 130, signal: null });
+    expect(interrupted.stderr).toContain(
+      `stopped after step 3; checkpoint ${out}/checkpoints/step-00000003. Continue with: residual train --resume ${out}\n`,
+    );
+    expect(readdirSync(join(out, 'checkpoints'))).toEqual(['step-00000002', 'step-00000003']);
+
+    // SIGKILL while the resumed run writes checkpoint 6.
+    const killed = await signalAt('checkpoint:6:weights.bin', 'SIGKILL', [
+      'train',
+      '--resume',
+      out,
+    ]);
+    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.stderr).toContain(`resuming from ${out}/checkpoints/step-00000003`);
+
+    // The same command again continues the run (from checkpoint 4) and finishes it.
+    const { stderr } = await residual(...args, '--out', out);
+    expect(stderr).toContain(`resuming from ${out}/checkpoints/step-00000004`);
+    expect(
+      readFileSync(join(out, 'weights.bin')).equals(readFileSync(join(reference, 'weights.bin'))),
+    ).toBe(true);
+    const resumed = readMetrics(out);
+    expect(resumed.testLoss).toBe(metrics.testLoss);
+    expect(resumed.history.map((r: EpochLike) => r.loss)).toEqual(
+      metrics.history.map((r: EpochLike) => r.loss),
+    );
+
+    // A finished run is neither overwritten nor resumed; another configuration is refused.
+    await expect(residual('train', '--resume', out)).rejects.toMatchObject({
+      code: 2,
+      stderr: `residual: train --resume: ${out} is a finished run (it holds model.json); nothing to continue.\n`,
+    });
+    const other = join(root, 'other');
+    await signalAt('step:1', 'SIGKILL', [...args, '--out', other]);
+    await expect(residual(...args.slice(0, -1), '4', '--out', other)).rejects.toMatchObject({
+      code: 2,
+      stderr: `residual: train --out: ${other} holds a run of another configuration (seed is 3 there, 4 here); choose another directory.\n`,
+    });
+    await expect(residual('train', '--resume', other, '--epochs', '5')).rejects.toMatchObject({
+      code: 2,
+      stderr: `residual: train --resume: ${other} was started with --epochs 2; drop --epochs 5.\n`,
+    });
+  });
+
+  it('refuses a non-empty --out that holds no run, and a --resume of a directory that is none', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'residual-full-'));
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    await expect(residual('train', '--out', out)).rejects.toMatchObject({
+      code: 2,
+      stderr: `residual: train --out: ${out} is not empty and holds no run.json; choose another directory.\n`,
+    });
+    await expect(residual('train', '--resume', out)).rejects.toMatchObject({
+      code: 2,
+      stderr: `residual: train --resume: ${out}/run.json: missing; ${out} is not a run directory.\n`,
+    });
+    expect(readdirSync(out)).toEqual(['notes.txt']);
+  });
+});
+
+interface EpochLike {
+  loss: number;
+  learningRate: number;
+  endLearningRate: number;
+}

@@ -41,6 +41,16 @@ export {
   weightedLayerCount,
 } from './recipes.js';
 export {
+  CHECKPOINTS_DIR,
+  configDifference,
+  type OpenedRun,
+  openRunDirectory,
+  RUN_FILE,
+  type RunConfig,
+  RunDirectoryError,
+  readRunConfig,
+} from './run-directory.js';
+export {
   type ConstantWarmupOptions,
   type CosineOptions,
   constantSchedule,

@@ -88,6 +88,6 @@ describe('recipeByName', () => {
       epochs: 3,
       batchSize: 128,
     });
-    expect(() => recipeByName('fast')).toThrow('Unknown recipe "fast". Known: paper, modern.');
+    expect(() => recipeByName('fast')).toThrow('Unknown recipe "fast". Known: sgd, paper, modern.');
   });
 });

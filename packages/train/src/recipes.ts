@@ -118,22 +118,28 @@ export function modernRecipe(options: ModernRecipeOptions = {}): Recipe {
 }
 
 export interface SgdRecipeOptions {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
+  /** Default 3. */
+  epochs?: number;
+  /** Default 64. */
+  batchSize?: number;
+  /** Default 0.05. */
+  learningRate?: number;
   /** Default 0.9. */
   momentum?: number;
   /** Default 0. */
   weightDecay?: number;
 }
 
-/** Plain SGD with momentum at a constant rate, no augmentation: quick experiments. */
-export function sgdRecipe(options: SgdRecipeOptions): Recipe {
+/**
+ * Plain SGD with momentum at a constant rate and no augmentation: quick experiments, and the
+ * `residual train` default (a few epochs of the digits in about a minute).
+ */
+export function sgdRecipe(options: SgdRecipeOptions = {}): Recipe {
   return {
     name: 'sgd',
-    epochs: options.epochs,
-    batchSize: options.batchSize,
-    learningRate: options.learningRate,
+    epochs: options.epochs ?? 3,
+    batchSize: options.batchSize ?? 64,
+    learningRate: options.learningRate ?? 0.05,
     momentum: options.momentum ?? 0.9,
     nesterov: false,
     weightDecay: options.weightDecay ?? 0,
@@ -145,6 +151,7 @@ export function sgdRecipe(options: SgdRecipeOptions): Recipe {
 
 /** The named recipes, as the CLI's `--recipe` offers them. */
 export const RECIPES = {
+  sgd: sgdRecipe,
   paper: paperRecipe,
   modern: modernRecipe,
 } as const;

@@ -38,12 +38,7 @@ export function resolveRecipe(options: TrainOptions): Recipe {
   checkModelFitsData(options);
   const recipe =
     base === undefined
-      ? sgdRecipe({
-          epochs: epochs as number,
-          batchSize: batchSize as number,
-          learningRate: learningRate as number,
-          momentum: options.momentum,
-        })
+      ? sgdRecipe({ epochs, batchSize, learningRate, momentum: options.momentum })
       : { ...base, epochs: epochs as number, batchSize: batchSize as number };
   return { ...recipe, learningRate: learningRate as number };
 }

@@ -1,22 +1,41 @@
-import { readdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, KNOWN_BACKENDS } from '@residual/backend';
-import { loadDigits } from '@residual/datasets';
+import { type ImageDataset, loadDigits } from '@residual/datasets';
 import { createModel, listModels } from '@residual/models';
-import { type Evaluation, evaluate, saveModel, train, writeFileAtomic } from '@residual/train';
-import type { Command } from '../command.js';
+import {
+  evaluate,
+  MODEL_FILE,
+  openRunDirectory,
+  RECIPE_NAMES,
+  type RunConfig,
+  RunDirectoryError,
+  readRunConfig,
+  recipeByName,
+  saveModel,
+  train,
+  writeFileAtomic,
+} from '@residual/train';
+import type { Command, OptionValues } from '../command.js';
 import { EpochProgress, percent } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 
 export const DATASETS = ['digits'] as const;
 
+/** The options that define a run: stored in run.json, and a resumed run must agree on them. */
+const RUN_OPTIONS = ['model', 'dataset', 'recipe', 'epochs', 'batch-size', 'lr', 'seed', 'limit'];
+
 export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a residual network (default: ResNet-8 on the bundled MNIST digits).',
   description:
-    'Trains a registered model with SGD and momentum, shows progress per epoch, evaluates on ' +
-    'the held-out images and writes the trained model (TensorFlow.js Layers format: model.json ' +
-    '+ weights.bin) and metrics.json (test accuracy and the per-epoch history) to --out.',
+    'Trains a registered model by a recipe, shows progress per epoch, evaluates on the held-out ' +
+    'images and writes the trained model (TensorFlow.js Layers format: model.json + ' +
+    'weights.bin) and metrics.json (test accuracy and the per-epoch history, learning rates ' +
+    'included) to --out. Checkpoints go to --out/checkpoints every --checkpoint-every steps and ' +
+    'at each epoch end. Ctrl-C finishes the current step, writes a checkpoint and exits with ' +
+    "status 130; 'residual train --resume <dir>' (or the same command again) continues the run " +
+    'and ends with the same weights as a run never interrupted.',
   options: [
     {
       name: 'model',
@@ -34,32 +53,42 @@ export const trainCommand: Command = {
       choices: DATASETS,
     },
     {
+      name: 'recipe',
+      type: 'string',
+      placeholder: 'name',
+      description:
+        'sgd: momentum 0.9 at a constant rate; paper: the ResNet paper (lr 0.1, ÷10 at 50% and ' +
+        '75%, weight decay 1e-4, batch 128, crop + flip); modern: warm-up, cosine, label smoothing.',
+      default: 'sgd',
+      choices: RECIPE_NAMES,
+    },
+    {
       name: 'epochs',
       type: 'integer',
       placeholder: 'n',
-      description: 'Passes over the training images.',
-      default: 3,
+      description:
+        "Passes over the training images (default: the recipe's: sgd 3, paper 164, modern 200).",
     },
     {
       name: 'batch-size',
       type: 'integer',
       placeholder: 'n',
-      description: 'Images per optimizer step.',
-      default: 64,
+      description:
+        "Images per optimizer step (default: the recipe's: sgd 64, paper and modern 128).",
     },
     {
       name: 'lr',
       type: 'number',
       placeholder: 'rate',
-      description: 'Learning rate of SGD with momentum 0.9.',
-      default: 0.05,
+      description:
+        "Peak learning rate, which the recipe's schedule scales (default: sgd 0.05, paper and modern 0.1).",
     },
     {
       name: 'seed',
       type: 'integer',
       placeholder: 'n',
       description:
-        'Seeds the initial weights and the data order: the same seed and backend give the same run.',
+        'Seeds the initial weights, the data order and augmentation: the same seed and backend give the same run.',
       default: 0,
     },
     {
@@ -73,7 +102,29 @@ export const trainCommand: Command = {
       name: 'out',
       type: 'string',
       placeholder: 'dir',
-      description: 'Where to write the model and metrics.json (default: runs/<timestamp>).',
+      description:
+        'Where to write the run (default: runs/<timestamp>). Must be new, empty, or an interrupted run of the same options (which is then continued).',
+    },
+    {
+      name: 'resume',
+      type: 'string',
+      placeholder: 'dir',
+      description: 'Continue the interrupted run in dir, with the options it was started with.',
+    },
+    {
+      name: 'checkpoint-every',
+      type: 'integer',
+      placeholder: 'steps',
+      description:
+        'Write a checkpoint every this many steps, besides each epoch end (applies to this invocation: repeat it with --resume).',
+      default: 100,
+    },
+    {
+      name: 'keep-checkpoints',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Keep the newest n checkpoints.',
+      default: 3,
     },
     {
       name: 'limit',
@@ -84,79 +135,98 @@ export const trainCommand: Command = {
   ],
   examples: [
     'residual train',
-    'residual train --model cifar_resnet20 --epochs 5 --out runs/r20',
+    'residual train --model cifar_resnet20 --recipe paper --epochs 2 --out runs/r20',
+    'residual train --resume runs/r20',
     'residual train --seed 1 --epochs 1',
   ],
   async run(values, terminal) {
-    const modelName = values.model as string;
-    const known = listModels().map((m) => m.name);
-    if (!known.includes(modelName)) {
+    const { config, out } = await runConfig(values);
+    if (await exists(join(out, MODEL_FILE))) {
       throw new UsageError(
-        `train --model: unknown model "${modelName}". Known: ${known.join(', ')}.`,
+        values.resume === undefined
+          ? `train --out: ${out} already holds a trained model; choose another directory.`
+          : `train --resume: ${out} is a finished run (it holds ${MODEL_FILE}); nothing to continue.`,
       );
     }
-    for (const name of ['epochs', 'batch-size', 'limit'] as const) {
-      const value = values[name] as number | undefined;
-      if (value !== undefined && value < 1)
-        throw new UsageError(`train --${name}: must be at least 1, got ${value}.`);
-    }
-    if (!((values.lr as number) > 0))
-      throw new UsageError(`train --lr: must be positive, got ${values.lr}.`);
-    const out =
-      (values.out as string | undefined) ??
-      join('runs', new Date().toISOString().replace(/[:.]/g, '-'));
-    await refuseExistingRun(out);
+    const run = await openRunDirectory(out, config).catch((error: unknown) => {
+      if (error instanceof RunDirectoryError) {
+        throw new UsageError(
+          `train --${values.resume === undefined ? 'out' : 'resume'}: ${error.message}`,
+        );
+      }
+      throw error;
+    });
 
     const backend = await initBackend({ backend: values.backend as string | undefined });
-    const dataset = await loadDigits();
-    const limit = values.limit as number | undefined;
+    const dataset = await loadDataset(config.dataset as string);
+    const limit = config.limit as number | undefined;
     const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);
-    const seed = values.seed as number;
+    const modelName = config.model as string;
     const model = createModel(modelName, {
       inputShape: [...trainSplit.imageShape] as [number, number, number],
       numClasses: dataset.numClasses,
-      seed,
+      seed: config.seed as number,
     });
-    const epochs = values.epochs as number;
+    const recipe = recipeByName(config.recipe as string, {
+      epochs: config.epochs as number,
+      batchSize: config['batch-size'] as number,
+      learningRate: config.lr as number,
+    });
     terminal.err(
-      `training ${modelName} on ${dataset.name} (${trainSplit.count} train / ${dataset.test.count} test images) with the ${backend} backend\n`,
+      `training ${modelName} on ${dataset.name} (${trainSplit.count} train / ${dataset.test.count} test images) ` +
+        `with the ${recipe.name} recipe and the ${backend} backend${run.resumeFrom === undefined ? '' : `, resuming from ${run.resumeFrom}`}\n`,
     );
 
-    const progress = new EpochProgress(terminal, epochs);
-    const started = performance.now();
-    let final: Evaluation | undefined;
-    const result = await train({
-      model,
-      data: { ...dataset, train: trainSplit, test: undefined },
-      epochs,
-      batchSize: values['batch-size'] as number,
-      learningRate: values.lr as number,
-      seed,
-      callbacks: {
-        onEpochStart: () => progress.epochStart(),
-        onBatchEnd: (info) => progress.batchEnd(info),
-        onEpochEnd: (record) => {
-          final = evaluate(model, dataset.test, {
-            numClasses: dataset.numClasses,
-            normalization: dataset.normalization,
-          });
-          record.testLoss = final.loss;
-          record.testAccuracy = final.accuracy;
-          progress.epochEnd(record);
+    const progress = new EpochProgress(terminal, recipe.epochs);
+    const interrupt = interruptOnSigint(terminal);
+    let result: Awaited<ReturnType<typeof train>>;
+    try {
+      result = await train({
+        model,
+        data: { ...dataset, train: trainSplit },
+        recipe,
+        seed: config.seed as number,
+        signal: interrupt.signal,
+        checkpoints: {
+          dir: run.checkpoints,
+          every: values['checkpoint-every'] as number,
+          keep: values['keep-checkpoints'] as number,
         },
-      },
-    });
-    if (final === undefined) throw new Error('training ended before its first epoch');
-    const seconds = (performance.now() - started) / 1000;
-    await saveModel(model, out);
+        resume: run.resumeFrom,
+        callbacks: {
+          onEpochStart: () => progress.epochStart(),
+          onBatchEnd: (info) => progress.batchEnd(info),
+          onEpochEnd: (record) => progress.epochEnd(record),
+        },
+      });
+    } finally {
+      interrupt.dispose();
+    }
+    if (result.aborted) {
+      terminal.err(
+        `stopped after step ${result.steps}; checkpoint ${result.checkpoint}. Continue with: residual train --resume ${out}\n`,
+      );
+      return 130;
+    }
+
+    // A run resumed after its last epoch's checkpoint has no evaluation of its own yet.
+    const final =
+      result.evaluation ??
+      evaluate(model, dataset.test, {
+        numClasses: dataset.numClasses,
+        normalization: dataset.normalization,
+      });
+    const seconds = result.history.reduce((sum, record) => sum + record.seconds, 0);
     const metrics = {
       model: modelName,
       dataset: dataset.name,
       backend,
-      seed,
-      epochs,
-      batchSize: values['batch-size'],
-      learningRate: values.lr,
+      seed: config.seed,
+      recipe: recipe.name,
+      epochs: recipe.epochs,
+      batchSize: recipe.batchSize,
+      learningRate: recipe.learningRate,
+      steps: result.steps,
       trainImages: trainSplit.count,
       testImages: dataset.test.count,
       testAccuracy: final.accuracy,
@@ -166,26 +236,119 @@ export const trainCommand: Command = {
       history: result.history,
     };
     await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    // The model last: its presence marks the run finished.
+    await saveModel(model, out);
     terminal.out(
-      `test accuracy ${percent(final.accuracy)} on ${dataset.test.count} held-out digits after ${epochs} epochs (${seconds.toFixed(1)}s); model and metrics.json written to ${out}\n`,
+      `test accuracy ${percent(final.accuracy)} on ${dataset.test.count} held-out ${dataset.name} after ${recipe.epochs} epochs (${seconds.toFixed(1)}s); model and metrics.json written to ${out}\n`,
     );
     return 0;
   },
 };
 
-/** Never overwrite a finished run: a directory that already holds a model is refused. */
-async function refuseExistingRun(out: string): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(out);
-  } catch {
-    return;
+/**
+ * The run's configuration and directory: from the options, or with --resume from the run's
+ * run.json (options that define a run may then only repeat what it was started with).
+ */
+async function runConfig(values: OptionValues): Promise<{ config: RunConfig; out: string }> {
+  for (const name of ['epochs', 'batch-size', 'limit', 'checkpoint-every', 'keep-checkpoints']) {
+    const value = values[name] as number | undefined;
+    if (value !== undefined && value < 1)
+      throw new UsageError(`train --${name}: must be at least 1, got ${value}.`);
   }
-  if (entries.includes('model.json') || entries.includes('metrics.json')) {
-    throw new UsageError(
-      `train --out: ${out} already holds a trained model; choose another directory.`,
+  if (values.lr !== undefined && !((values.lr as number) > 0))
+    throw new UsageError(`train --lr: must be positive, got ${values.lr}.`);
+
+  const resume = values.resume as string | undefined;
+  if (resume !== undefined) {
+    if (values.out !== undefined && values.out !== resume) {
+      throw new UsageError(`train --resume: the run continues in ${resume}; drop --out.`);
+    }
+    const saved = await readRunConfig(resume).catch(asUsageError('resume'));
+    for (const name of RUN_OPTIONS) {
+      // parseOptions fills in defaults, so an option at its default counts as not given.
+      const given = values[name];
+      if (given === undefined || given === saved[name] || isDefault(name, given)) continue;
+      throw new UsageError(
+        `train --resume: ${resume} was started with ${describeOption(name, saved[name])}; drop --${name} ${given}.`,
+      );
+    }
+    return { config: saved, out: resume };
+  }
+
+  const model = values.model as string;
+  const known = listModels().map((m) => m.name);
+  if (!known.includes(model)) {
+    throw new UsageError(`train --model: unknown model "${model}". Known: ${known.join(', ')}.`);
+  }
+  // Stored resolved, so the same command always names the same configuration.
+  const recipe = recipeByName(values.recipe as string, {
+    epochs: values.epochs as number | undefined,
+    batchSize: values['batch-size'] as number | undefined,
+    learningRate: values.lr as number | undefined,
+  });
+  const config: RunConfig = {
+    model,
+    dataset: values.dataset as string,
+    recipe: recipe.name,
+    epochs: recipe.epochs,
+    'batch-size': recipe.batchSize,
+    lr: recipe.learningRate,
+    seed: values.seed as number,
+    limit: values.limit as number | undefined,
+  };
+  const out =
+    (values.out as string | undefined) ??
+    join('runs', new Date().toISOString().replace(/[:.]/g, '-'));
+  return { config, out };
+}
+
+/** Reports a run directory that cannot be used as a user error about `--option`. */
+function asUsageError(option: string) {
+  return (error: unknown): never => {
+    if (error instanceof RunDirectoryError) {
+      throw new UsageError(`train --${option}: ${error.message}`);
+    }
+    throw error;
+  };
+}
+
+function isDefault(name: string, value: unknown): boolean {
+  return trainCommand.options.find((option) => option.name === name)?.default === value;
+}
+
+function describeOption(name: string, value: unknown): string {
+  return value === undefined ? `no --${name}` : `--${name} ${value}`;
+}
+
+async function loadDataset(name: string): Promise<ImageDataset> {
+  if (name === 'digits') return loadDigits();
+  throw new UsageError(
+    `train --dataset: unknown data set "${name}". Known: ${DATASETS.join(', ')}.`,
+  );
+}
+
+/**
+ * The first Ctrl-C asks training to stop after the current step (it writes a checkpoint); a
+ * second one quits at once, which is safe because checkpoints are written atomically.
+ */
+function interruptOnSigint(terminal: { err(text: string): void }) {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    terminal.err(
+      '\ninterrupted: finishing the current step and writing a checkpoint (Ctrl-C again to quit now)\n',
     );
-  }
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function takeFirst<
