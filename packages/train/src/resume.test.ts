@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { latestCheckpoint } from './checkpoints.js';
 import { DivergenceError } from './divergence-error.js';
@@ -36,8 +36,13 @@ describe('exact resume', () => {
       checkpoints: { dir, every: 2 },
     });
     const straight = base(mkdtempSync(join(tmpdir(), 'residual-straight-')));
+    const tensors = tf.memory().numTensors;
     const reference = await train(straight);
     expect(reference.steps).toBe(9);
+    expect(tf.memory().numTensors).toBe(tensors);
+    await expect(train(straight)).rejects.toThrow(
+      `${straight.checkpoints?.dir} already holds checkpoints (the newest is ${straight.checkpoints?.dir}/step-00000009); resume from it or choose another directory.`,
+    );
 
     const dir = mkdtempSync(join(tmpdir(), 'residual-resumed-'));
     const controller = new AbortController();
@@ -55,8 +60,10 @@ describe('exact resume', () => {
 
     // A fresh process would build a fresh model: here, one with other initial weights.
     const resumed = { ...base(dir), model: smallConvNet(99) };
+    const beforeResume = tf.memory().numTensors;
     const second = await train({ ...resumed, resume: (await latestCheckpoint(dir)) as string });
     expect(second.steps).toBe(9);
+    expect(tf.memory().numTensors).toBe(beforeResume);
     expect(weightBytes(resumed.model)).toEqual(weightBytes(straight.model));
     expect(withoutTimes(second.history)).toEqual(withoutTimes(reference.history));
     expect(second.history.map((r) => [r.learningRate, r.endLearningRate])).toEqual([

@@ -146,7 +146,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
 
   try {
-    if (checkpointDir !== undefined) await removeIncompleteCheckpoints(checkpointDir);
+    if (checkpointDir !== undefined) {
+      await removeIncompleteCheckpoints(checkpointDir);
+      const newest = (await listCheckpoints(checkpointDir)).at(-1);
+      if (options.resume === undefined && newest !== undefined) {
+        throw new CheckpointError(
+          `${checkpointDir} already holds checkpoints (the newest is ${newest}); resume from it or choose another directory.`,
+        );
+      }
+    }
     if (options.resume !== undefined) {
       const checkpoint =
         typeof options.resume === 'string' ? await readCheckpoint(options.resume) : options.resume;
