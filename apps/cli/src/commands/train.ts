@@ -23,7 +23,17 @@ import { UsageError } from '../usage-error.js';
 export const DATASETS = ['digits'] as const;
 
 /** The options that define a run: stored in run.json, and a resumed run must agree on them. */
-const RUN_OPTIONS = ['model', 'dataset', 'recipe', 'epochs', 'batch-size', 'lr', 'seed', 'limit'];
+const RUN_OPTIONS = [
+  'model',
+  'dataset',
+  'recipe',
+  'epochs',
+  'batch-size',
+  'lr',
+  'seed',
+  'limit',
+  'test-limit',
+];
 
 export const trainCommand: Command = {
   name: 'train',
@@ -132,6 +142,12 @@ export const trainCommand: Command = {
       placeholder: 'n',
       description: 'Train on the first n training images only (quick checks).',
     },
+    {
+      name: 'test-limit',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Evaluate on the first n held-out images only (quick checks).',
+    },
   ],
   examples: [
     'residual train',
@@ -161,6 +177,8 @@ export const trainCommand: Command = {
     const dataset = await loadDataset(config.dataset as string);
     const limit = config.limit as number | undefined;
     const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);
+    const testLimit = config['test-limit'] as number | undefined;
+    const testSplit = testLimit === undefined ? dataset.test : takeFirst(dataset.test, testLimit);
     const modelName = config.model as string;
     const model = createModel(modelName, {
       inputShape: [...trainSplit.imageShape] as [number, number, number],
@@ -173,7 +191,7 @@ export const trainCommand: Command = {
       learningRate: config.lr as number,
     });
     terminal.err(
-      `training ${modelName} on ${dataset.name} (${trainSplit.count} train / ${dataset.test.count} test images) ` +
+      `training ${modelName} on ${dataset.name} (${trainSplit.count} train / ${testSplit.count} test images) ` +
         `with the ${recipe.name} recipe and the ${backend} backend${run.resumeFrom === undefined ? '' : `, resuming from ${run.resumeFrom}`}\n`,
     );
 
@@ -183,7 +201,7 @@ export const trainCommand: Command = {
     try {
       result = await train({
         model,
-        data: { ...dataset, train: trainSplit },
+        data: { ...dataset, train: trainSplit, test: testSplit },
         recipe,
         seed: config.seed as number,
         signal: interrupt.signal,
@@ -212,7 +230,7 @@ export const trainCommand: Command = {
     // A run resumed after its last epoch's checkpoint has no evaluation of its own yet.
     const final =
       result.evaluation ??
-      evaluate(model, dataset.test, {
+      evaluate(model, testSplit, {
         numClasses: dataset.numClasses,
         normalization: dataset.normalization,
       });
@@ -228,7 +246,7 @@ export const trainCommand: Command = {
       learningRate: recipe.learningRate,
       steps: result.steps,
       trainImages: trainSplit.count,
-      testImages: dataset.test.count,
+      testImages: testSplit.count,
       testAccuracy: final.accuracy,
       testLoss: final.loss,
       confusionMatrix: final.confusionMatrix.counts(),
@@ -239,7 +257,7 @@ export const trainCommand: Command = {
     // The model last: its presence marks the run finished.
     await saveModel(model, out);
     terminal.out(
-      `test accuracy ${percent(final.accuracy)} on ${dataset.test.count} held-out ${dataset.name} after ${recipe.epochs} epochs (${seconds.toFixed(1)}s); model and metrics.json written to ${out}\n`,
+      `test accuracy ${percent(final.accuracy)} on ${testSplit.count} held-out ${dataset.name} after ${recipe.epochs} epochs (${seconds.toFixed(1)}s); model and metrics.json written to ${out}\n`,
     );
     return 0;
   },
@@ -250,7 +268,14 @@ export const trainCommand: Command = {
  * run.json (options that define a run may then only repeat what it was started with).
  */
 async function runConfig(values: OptionValues): Promise<{ config: RunConfig; out: string }> {
-  for (const name of ['epochs', 'batch-size', 'limit', 'checkpoint-every', 'keep-checkpoints']) {
+  for (const name of [
+    'epochs',
+    'batch-size',
+    'limit',
+    'test-limit',
+    'checkpoint-every',
+    'keep-checkpoints',
+  ]) {
     const value = values[name] as number | undefined;
     if (value !== undefined && value < 1)
       throw new UsageError(`train --${name}: must be at least 1, got ${value}.`);
@@ -295,6 +320,7 @@ async function runConfig(values: OptionValues): Promise<{ config: RunConfig; out
     lr: recipe.learningRate,
     seed: values.seed as number,
     limit: values.limit as number | undefined,
+    'test-limit': values['test-limit'] as number | undefined,
   };
   const out =
     (values.out as string | undefined) ??
