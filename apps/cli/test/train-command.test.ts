@@ -186,7 +186,7 @@ describe('residual train --recipe, checkpoints and --resume', () => {
       `train --resume: ${out} is a finished run (it holds model.json); nothing to continue.`,
     );
     expect(readFileSync(join(out, 'weights.bin')).equals(weights)).toBe(true);
-    // Five training processes: a generous watchdog for a busy machine, not a timing.
+    // Four training processes: a generous watchdog for a busy machine, not a timing.
   }, 400_000);
 
   it('refuses an --out that holds anything but a run of the same options', async () => {
