@@ -26,6 +26,10 @@ export interface EpochProgress {
   seconds: number;
 }
 
+export function emptyProgress(): EpochProgress {
+  return { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+}
+
 /** `state.json`: where the run stands. */
 export interface CheckpointState {
   format: 'residual-checkpoint';

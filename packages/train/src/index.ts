@@ -67,7 +67,6 @@ export {
   stepDecay,
 } from './schedules.js';
 export { SgdMomentum, type SgdMomentumOptions, type WeightDecayTarget } from './sgd-momentum.js';
-export { TEST_PAUSE_VARIABLE } from './test-hooks.js';
 export {
   type CheckpointOptions,
   type TrainOptions,

@@ -2,26 +2,21 @@ import { batchCount, batches } from '@residual/datasets';
 import * as tf from '@tensorflow/tfjs';
 import {
   type Checkpoint,
-  CheckpointError,
   type CheckpointState,
-  checkpointStep,
-  type EpochProgress,
-  listCheckpoints,
+  emptyProgress,
   pruneCheckpoints,
-  readCheckpoint,
-  removeIncompleteCheckpoints,
   writeCheckpoint,
 } from './checkpoints.js';
 import { DivergenceError } from './divergence-error.js';
 import { type Evaluation, evaluate } from './evaluate.js';
 import type { Recipe } from './recipe.js';
-import { restoreCheckpoint } from './resume.js';
+import { startingPoint } from './resume.js';
 import { SgdMomentum } from './sgd-momentum.js';
 import { testPausePoint } from './test-hooks.js';
 import type { EpochRecord, TrainCallbacks } from './train-callbacks.js';
 import { resolveRecipe } from './train-options.js';
 import type { TrainingData } from './training-data.js';
-import { fingerprintDifference, trainingFingerprint } from './training-fingerprint.js';
+import { trainingFingerprint } from './training-fingerprint.js';
 import { trainingStep } from './training-step.js';
 
 export interface CheckpointOptions {
@@ -114,7 +109,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const optimizer = new SgdMomentum(model.trainableWeights, recipe);
 
   let step = 0;
-  let position = { epoch: 0, batch: 0 };
   let progress = emptyProgress();
   const history: EpochRecord[] = [];
   let lastCheckpoint: string | undefined;
@@ -146,43 +140,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
 
   try {
-    if (checkpointDir !== undefined) {
-      await removeIncompleteCheckpoints(checkpointDir);
-      const newest = (await listCheckpoints(checkpointDir)).at(-1);
-      if (options.resume === undefined && newest !== undefined) {
-        throw new CheckpointError(
-          `${checkpointDir} already holds checkpoints (the newest is ${newest}); resume from it or choose another directory.`,
-        );
-      }
-    }
-    if (options.resume !== undefined) {
-      const checkpoint =
-        typeof options.resume === 'string' ? await readCheckpoint(options.resume) : options.resume;
-      const difference = fingerprintDifference(checkpoint.state.training, fingerprint);
-      if (difference !== undefined) {
-        throw new CheckpointError(
-          `${checkpoint.path} belongs to another training configuration: ${difference}.`,
-        );
-      }
-      if (checkpointDir !== undefined) {
-        const newest = (await listCheckpoints(checkpointDir)).at(-1);
-        if (newest !== undefined && checkpointStep(newest) > checkpoint.state.step) {
-          throw new CheckpointError(
-            `${checkpointDir} holds a newer checkpoint (${newest}) than ${checkpoint.path}; resuming from the older one would overwrite the run's later checkpoints.`,
-          );
-        }
-      }
-      restoreCheckpoint(model, optimizer, checkpoint);
-      ({ step } = checkpoint.state);
-      position = { epoch: checkpoint.state.epoch, batch: checkpoint.state.batch };
-      progress = { ...checkpoint.state.epochProgress };
-      history.push(...checkpoint.state.history);
-      lastCheckpoint = checkpoint.path;
-      lastCheckpointStep = step;
-    }
+    const start = await startingPoint({
+      model,
+      optimizer,
+      fingerprint,
+      checkpointDir,
+      resume: options.resume,
+    });
+    ({ step, progress, checkpoint: lastCheckpoint } = start);
+    history.push(...start.history);
+    if (lastCheckpoint !== undefined) lastCheckpointStep = step;
 
-    for (let epoch = position.epoch; epoch < epochs; epoch++) {
-      const firstBatch = epoch === position.epoch ? position.batch : 0;
+    for (let epoch = start.epoch; epoch < epochs; epoch++) {
+      const firstBatch = epoch === start.epoch ? start.batch : 0;
       if (firstBatch === 0) progress = emptyProgress();
       let resumedAt = performance.now();
       await callbacks.onEpochStart?.(epoch);
@@ -278,8 +248,4 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     optimizer.dispose();
   }
   return { history, steps: step, aborted: false, evaluation, checkpoint: lastCheckpoint, recipe };
-}
-
-function emptyProgress(): EpochProgress {
-  return { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
 }
