@@ -7,13 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { listCheckpoints, readCheckpoint } from '../src/checkpoints.js';
 import { TEST_PAUSE_VARIABLE } from '../src/test-hooks.js';
 
-// The child runs the built package: `pnpm test` builds it first (turbo), or run
-// `pnpm --filter @residual/train build` before vitest.
-const child = join(import.meta.dirname, 'crash-child.mjs');
+// The child runs the package's TypeScript sources through a small loader: no build needed.
+const child = [
+  '--import',
+  join(import.meta.dirname, 'register-source-loader.mjs'),
+  join(import.meta.dirname, 'crash-child.ts'),
+];
 
 /** Trains in a child process to the end (resuming from the newest checkpoint in `dir`). */
 async function runToEnd(dir: string): Promise<void> {
-  await promisify(execFile)(process.execPath, [child, dir]);
+  await promisify(execFile)(process.execPath, [...child, dir]);
 }
 
 /**
@@ -22,7 +25,7 @@ async function runToEnd(dir: string): Promise<void> {
  */
 function killAt(dir: string, point: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const process_ = spawn(process.execPath, [child, dir], {
+    const process_ = spawn(process.execPath, [...child, dir], {
       env: { ...process.env, [TEST_PAUSE_VARIABLE]: point },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -100,5 +103,6 @@ describe('a training process killed with SIGKILL', () => {
     expect(JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8'))).toEqual(
       JSON.parse(readFileSync(join(reference, 'history.json'), 'utf8')),
     );
-  });
+    // Seven training processes: a generous watchdog for a busy machine, not a timing.
+  }, 300_000);
 });
