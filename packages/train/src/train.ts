@@ -154,7 +154,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     for (let epoch = start.epoch; epoch < epochs; epoch++) {
       const firstBatch = epoch === start.epoch ? start.batch : 0;
       if (firstBatch === 0) progress = emptyProgress();
-      let resumedAt = performance.now();
+      // The epoch's wall time, summed over the processes that ran parts of it.
+      let since = performance.now();
+      const tick = () => {
+        progress.seconds += (performance.now() - since) / 1000;
+        since = performance.now();
+      };
       await callbacks.onEpochStart?.(epoch);
       let batch = firstBatch;
       for (const items of batches(data.train, {
@@ -200,12 +205,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         });
         const midEpoch = batch < perEpoch;
         if (midEpoch && every !== undefined && step % every === 0) {
-          progress.seconds += (performance.now() - resumedAt) / 1000;
-          resumedAt = performance.now();
+          tick();
           await saveCheckpoint({ epoch, batch });
         }
         if (signal?.aborted && midEpoch) {
-          progress.seconds += (performance.now() - resumedAt) / 1000;
+          tick();
           await saveCheckpoint({ epoch, batch });
           return { history, steps: step, aborted: true, checkpoint: lastCheckpoint, recipe };
         }
@@ -229,7 +233,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         record.testLoss = evaluation.loss;
         record.testAccuracy = evaluation.accuracy;
       }
-      record.seconds = progress.seconds + (performance.now() - resumedAt) / 1000;
+      tick();
+      record.seconds = progress.seconds;
       history.push(record);
       await saveCheckpoint({ epoch: epoch + 1, batch: 0 });
       await callbacks.onEpochEnd?.(record, evaluation);
