@@ -157,41 +157,20 @@ export const trainCommand: Command = {
   ],
   async run(values, terminal) {
     const { config, out } = await runConfig(values);
+    const option = values.resume === undefined ? 'out' : 'resume';
     if (await exists(join(out, MODEL_FILE))) {
       throw new UsageError(
-        values.resume === undefined
+        option === 'out'
           ? `train --out: ${out} already holds a trained model; choose another directory.`
           : `train --resume: ${out} is a finished run (it holds ${MODEL_FILE}); nothing to continue.`,
       );
     }
-    const run = await openRunDirectory(out, config).catch((error: unknown) => {
-      if (error instanceof RunDirectoryError) {
-        throw new UsageError(
-          `train --${values.resume === undefined ? 'out' : 'resume'}: ${error.message}`,
-        );
-      }
-      throw error;
-    });
+    const run = await openRunDirectory(out, config).catch(asUsageError(option));
 
     const backend = await initBackend({ backend: values.backend as string | undefined });
-    const dataset = await loadDataset(config.dataset as string);
-    const limit = config.limit as number | undefined;
-    const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);
-    const testLimit = config['test-limit'] as number | undefined;
-    const testSplit = testLimit === undefined ? dataset.test : takeFirst(dataset.test, testLimit);
-    const modelName = config.model as string;
-    const model = createModel(modelName, {
-      inputShape: [...trainSplit.imageShape] as [number, number, number],
-      numClasses: dataset.numClasses,
-      seed: config.seed as number,
-    });
-    const recipe = recipeByName(config.recipe as string, {
-      epochs: config.epochs as number,
-      batchSize: config['batch-size'] as number,
-      learningRate: config.lr as number,
-    });
+    const { dataset, trainSplit, testSplit, model, recipe } = await setUp(config);
     terminal.err(
-      `training ${modelName} on ${dataset.name} (${trainSplit.count} train / ${testSplit.count} test images) ` +
+      `training ${config.model} on ${dataset.name} (${trainSplit.count} train / ${testSplit.count} test images) ` +
         `with the ${recipe.name} recipe and the ${backend} backend${run.resumeFrom === undefined ? '' : `, resuming from ${run.resumeFrom}`}\n`,
     );
 
@@ -236,7 +215,7 @@ export const trainCommand: Command = {
       });
     const seconds = result.history.reduce((sum, record) => sum + record.seconds, 0);
     const metrics = {
-      model: modelName,
+      model: config.model,
       dataset: dataset.name,
       backend,
       seed: config.seed,
@@ -262,6 +241,26 @@ export const trainCommand: Command = {
     return 0;
   },
 };
+
+/** The data, a fresh model sized for it, and the recipe, as the run's configuration says. */
+async function setUp(config: RunConfig) {
+  const dataset = await loadDataset(config.dataset as string);
+  const limit = config.limit as number | undefined;
+  const testLimit = config['test-limit'] as number | undefined;
+  const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);
+  const testSplit = testLimit === undefined ? dataset.test : takeFirst(dataset.test, testLimit);
+  const model = createModel(config.model as string, {
+    inputShape: [...trainSplit.imageShape] as [number, number, number],
+    numClasses: dataset.numClasses,
+    seed: config.seed as number,
+  });
+  const recipe = recipeByName(config.recipe as string, {
+    epochs: config.epochs as number,
+    batchSize: config['batch-size'] as number,
+    learningRate: config.lr as number,
+  });
+  return { dataset, trainSplit, testSplit, model, recipe };
+}
 
 /**
  * The run's configuration and directory: from the options, or with --resume from the run's
