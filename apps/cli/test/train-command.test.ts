@@ -1,5 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -169,6 +176,20 @@ describe('residual train --recipe, checkpoints and --resume', () => {
     expect(killed.signal).toBe('SIGKILL');
     expect(killed.stderr).toContain(`resuming from ${out}/checkpoints/step-00000003`);
 
+    // A damaged copy of the run is refused, naming the damaged file.
+    const damaged = join(root, 'damaged');
+    cpSync(out, damaged, { recursive: true });
+    const weightsFile = join(damaged, 'checkpoints', 'step-00000004', 'weights.bin');
+    truncateSync(weightsFile, 100);
+    await expectUserError(
+      ['train', '--resume', damaged],
+      expect.stringMatching(
+        new RegExp(
+          `^${weightsFile}: corrupt checkpoint: its SHA-256 is [0-9a-f]{64}, SHA256SUMS says [0-9a-f]{64}\\.$`,
+        ),
+      ),
+    );
+
     // The same command again continues the run (from checkpoint 4) and finishes it.
     const { stderr } = await residual(...args, '--out', out);
     expect(stderr).toContain(`resuming from ${out}/checkpoints/step-00000004`);
@@ -221,11 +242,16 @@ describe('residual train --recipe, checkpoints and --resume', () => {
   });
 });
 
-/** Runs `residual <args>` in this process and expects one line of user error, status 2. */
-async function expectUserError(args: string[], message: string): Promise<void> {
+/**
+ * Runs `residual <args>` in this process and expects status 2 with the user error as the last
+ * line of stderr (after any progress lines).
+ */
+async function expectUserError(args: string[], message: unknown): Promise<void> {
   const terminal = recordingTerminal();
   expect(await run(args, terminal)).toBe(2);
-  expect(terminal.stderr).toBe(`residual: ${message}\n`);
+  const line = /(?:^|\n)residual: ([^\n]*)\n$/.exec(terminal.stderr)?.[1];
+  expect(line).toEqual(message);
+  expect(terminal.stdout).toBe('');
 }
 
 interface EpochLike {
