@@ -45,7 +45,7 @@ describe('residual train (the built command, as a user runs it)', () => {
       /training cifar_resnet8 on digits \(256 train \/ 2000 test images\) with the sgd recipe and the wasm backend/,
     );
     expect(stderr.match(/^epoch \d\/2 .*test acc/gm)).toHaveLength(2);
-    expect(stdout).toMatch(/^test accuracy \d+\.\d\d% on 2000 held-out digits after 2 epochs/);
+    expect(stdout).toMatch(/^test accuracy \d+\.\d\d% on 2000 held-out images after 2 epochs/);
     expect(readdirSync(out).sort()).toEqual([
       'checkpoints',
       'metrics.json',

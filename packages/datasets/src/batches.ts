@@ -123,6 +123,14 @@ function toFloat(bytes: Uint8Array, channels: number, lookup: Float32Array[]): F
   if (channels === 1) {
     const table = lookup[0];
     for (let i = 0; i < bytes.length; i++) out[i] = table[bytes[i]];
+  } else if (channels === 3) {
+    // RGB is the common case: one table per channel without a modulo per byte.
+    const [red, green, blue] = lookup;
+    for (let i = 0; i < bytes.length; i += 3) {
+      out[i] = red[bytes[i]];
+      out[i + 1] = green[bytes[i + 1]];
+      out[i + 2] = blue[bytes[i + 2]];
+    }
   } else {
     for (let i = 0; i < bytes.length; i++) out[i] = lookup[i % channels][bytes[i]];
   }

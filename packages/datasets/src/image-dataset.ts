@@ -22,6 +22,8 @@ export interface ImageDataset {
   name: string;
   train: ImageSplit;
   test: ImageSplit;
+  /** Images held out of the training set for model selection, when asked for. */
+  validation?: ImageSplit;
   numClasses: number;
   classNames: readonly string[];
   normalization: Normalization;

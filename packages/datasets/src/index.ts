@@ -11,8 +11,31 @@ export {
   batches,
   epochOrder,
 } from './batches.js';
+export {
+  CIFAR100_CLASSES,
+  CIFAR100_SUPERCLASSES,
+  type DatasetInfo,
+  getDatasetInfo,
+  listDatasets,
+  type RemoteFile,
+} from './catalog.js';
+export {
+  type CifarRecords,
+  type CifarVariant,
+  type ParseCifarOptions,
+  parseCifar,
+} from './cifar.js';
+export { readCifarFiles } from './cifar-files.js';
+export { DATA_DIR_ENV, type DataDirContext, defaultDataDir } from './data-dir.js';
 export { DatasetError } from './dataset-error.js';
+export { type DecodedImage, decodeImage, type ImageDecoder } from './decode-image.js';
+export { decodeImageInBrowser } from './decode-image-browser.js';
 export { loadDigits, MNIST_NORMALIZATION, stratifiedCounts } from './digits.js';
+export {
+  type DownloadOptions,
+  type DownloadProgress,
+  downloadFile,
+} from './download.js';
 export { type IdxArray, type IdxType, parseIdx, readIdxFile, readIdxSplit } from './idx.js';
 export {
   type ImageDataset,
@@ -20,3 +43,9 @@ export {
   imageSize,
   type Normalization,
 } from './image-dataset.js';
+export { type ImageFile, type ImageFolderOptions, imageDatasetFromFiles } from './image-files.js';
+export { readImageFiles, readImageFolder } from './image-folder.js';
+export { type LoadDatasetOptions, loadDataset, locateDataset } from './load-dataset.js';
+export { computeNormalization } from './normalization.js';
+export { type TfDatasetOptions, toTfDataset } from './tf-dataset.js';
+export { splitValidation, type ValidationSplitOptions } from './validation-split.js';

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, KNOWN_BACKENDS } from '@residual/backend';
-import { type ImageDataset, loadDigits } from '@residual/datasets';
+import { loadDataset } from '@residual/datasets';
 import { createModel, listModels } from '@residual/models';
 import {
   evaluate,
@@ -17,10 +17,11 @@ import {
   writeFileAtomic,
 } from '@residual/train';
 import type { Command, OptionValues } from '../command.js';
+import { downloadProgress } from '../download-progress.js';
 import { EpochProgress, percent } from '../progress.js';
+import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
-
-export const DATASETS = ['digits'] as const;
+import { DATA_DIR_OPTION } from './datasets.js';
 
 /** The options that define a run: stored in run.json, and a resumed run must agree on them. */
 const RUN_OPTIONS = [
@@ -57,10 +58,17 @@ export const trainCommand: Command = {
     {
       name: 'dataset',
       type: 'string',
-      placeholder: 'name',
-      description: 'Data set to train on.',
+      placeholder: 'name|path',
+      description:
+        "Data set to train on: a name from 'residual datasets', or a folder (the standard files, or one subfolder of images per class).",
       default: 'digits',
-      choices: DATASETS,
+    },
+    DATA_DIR_OPTION,
+    {
+      name: 'download',
+      type: 'boolean',
+      description: 'Download the data set if it is not in the data folder (verified by SHA-256).',
+      default: false,
     },
     {
       name: 'recipe',
@@ -154,6 +162,7 @@ export const trainCommand: Command = {
     'residual train --model cifar_resnet20 --recipe paper --epochs 2 --out runs/r20',
     'residual train --resume runs/r20',
     'residual train --seed 1 --epochs 1',
+    'residual train --model cifar_resnet20 --dataset cifar10 --download --recipe paper',
   ],
   async run(values, terminal) {
     const { config, out } = await runConfig(values);
@@ -168,7 +177,7 @@ export const trainCommand: Command = {
     const run = await openRunDirectory(out, config).catch(asUsageError(option));
 
     const backend = await initBackend({ backend: values.backend as string | undefined });
-    const { dataset, trainSplit, testSplit, model, recipe } = await setUp(config);
+    const { dataset, trainSplit, testSplit, model, recipe } = await setUp(config, values, terminal);
     terminal.err(
       `training ${config.model} on ${dataset.name} (${trainSplit.count} train / ${testSplit.count} test images) ` +
         `with the ${recipe.name} recipe and the ${backend} backend${run.resumeFrom === undefined ? '' : `, resuming from ${run.resumeFrom}`}\n`,
@@ -236,15 +245,19 @@ export const trainCommand: Command = {
     // The model last: its presence marks the run finished.
     await saveModel(model, out);
     terminal.out(
-      `test accuracy ${percent(final.accuracy)} on ${testSplit.count} held-out ${dataset.name} after ${recipe.epochs} epochs (${seconds.toFixed(1)}s); model and metrics.json written to ${out}\n`,
+      `test accuracy ${percent(final.accuracy)} on ${testSplit.count} held-out images after ${recipe.epochs} epochs (${seconds.toFixed(1)}s); model and metrics.json written to ${out}\n`,
     );
     return 0;
   },
 };
 
 /** The data, a fresh model sized for it, and the recipe, as the run's configuration says. */
-async function setUp(config: RunConfig) {
-  const dataset = await loadDataset(config.dataset as string);
+async function setUp(config: RunConfig, values: OptionValues, terminal: Terminal) {
+  const dataset = await loadDataset(config.dataset as string, {
+    dataDir: values['data-dir'] as string | undefined,
+    download: values.download as boolean,
+    onProgress: downloadProgress(terminal),
+  });
   const limit = config.limit as number | undefined;
   const testLimit = config['test-limit'] as number | undefined;
   const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);
@@ -343,13 +356,6 @@ function isDefault(name: string, value: unknown): boolean {
 
 function describeOption(name: string, value: unknown): string {
   return value === undefined ? `no --${name}` : `--${name} ${value}`;
-}
-
-async function loadDataset(name: string): Promise<ImageDataset> {
-  if (name === 'digits') return loadDigits();
-  throw new UsageError(
-    `train --dataset: unknown data set "${name}". Known: ${DATASETS.join(', ')}.`,
-  );
 }
 
 /**

@@ -1,0 +1,76 @@
+import { DATA_DIR_ENV, defaultDataDir, listDatasets, locateDataset } from '@residual/datasets';
+import { type Command, JSON_OPTION, type OptionSpec } from '../command.js';
+
+/** The `--data-dir` option `datasets` and `train` share. */
+export const DATA_DIR_OPTION: OptionSpec = {
+  name: 'data-dir',
+  type: 'string',
+  placeholder: 'dir',
+  description: `Folder of data sets: files are looked for in <dir>/<name>/ and <dir>, and downloaded to <dir>/<name>/ (default: $${DATA_DIR_ENV}, else the user cache folder).`,
+};
+
+export const datasetsCommand: Command = {
+  name: 'datasets',
+  summary: 'List the data sets with their size, shape and classes, and whether they are here.',
+  description:
+    'Lists every named data set (use the name with `residual train --dataset`): its training ' +
+    'and test images, image shape, number of classes, download size, and whether its files are ' +
+    'already in the data folder. `residual train --dataset <name> --download` fetches a missing ' +
+    'one, verified by SHA-256. A path to a folder works as a data set too: the standard files ' +
+    'of one of these, or one subfolder of PNG/JPEG images per class.',
+  options: [DATA_DIR_OPTION, JSON_OPTION],
+  examples: ['residual datasets', 'residual datasets --data-dir ~/data --json'],
+  async run(values, terminal) {
+    const dataDir = (values['data-dir'] as string | undefined) ?? defaultDataDir();
+    const rows = await Promise.all(
+      listDatasets().map(async (info) => {
+        const { found, location } = await locateDataset(info.name, { dataDir });
+        return {
+          name: info.name,
+          title: info.title,
+          trainImages: info.trainCount,
+          testImages: info.testCount,
+          imageShape: [...info.imageShape],
+          numClasses: info.numClasses,
+          downloadBytes: info.files.reduce((sum, file) => sum + file.size, 0),
+          bundled: info.format === 'bundled',
+          cached: found,
+          location,
+          homepage: info.homepage,
+        };
+      }),
+    );
+    if (values.json) {
+      terminal.out(`${JSON.stringify({ dataDir, datasets: rows }, null, 2)}\n`);
+      return 0;
+    }
+    const table = [
+      ['dataset', 'train', 'test', 'shape', 'classes', 'download', 'here?'],
+      ...rows.map((r) => [
+        r.name,
+        r.trainImages.toLocaleString('en-US'),
+        r.testImages.toLocaleString('en-US'),
+        r.imageShape.join('×'),
+        String(r.numClasses),
+        r.bundled ? '-' : `${(r.downloadBytes / 1e6).toFixed(1)} MB`,
+        r.bundled ? 'bundled' : r.cached ? `yes, in ${r.location}` : 'no',
+      ]),
+    ];
+    const widths = table[0].map((_, col) => Math.max(...table.map((row) => row[col].length)));
+    const numeric = new Set([1, 2, 4, 5]);
+    for (const row of table) {
+      terminal.out(
+        `${row
+          .map((cell, col) =>
+            numeric.has(col) ? cell.padStart(widths[col]) : cell.padEnd(widths[col]),
+          )
+          .join('  ')
+          .trimEnd()}\n`,
+      );
+    }
+    terminal.out(
+      `\ndata folder: ${dataDir} (change it with --data-dir or ${DATA_DIR_ENV}); fetch a data set with 'residual train --dataset <name> --download'\n`,
+    );
+    return 0;
+  },
+};
