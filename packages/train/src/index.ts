@@ -43,6 +43,7 @@ export {
 export {
   CHECKPOINTS_DIR,
   configDifference,
+  inspectRunDirectory,
   type OpenedRun,
   openRunDirectory,
   RUN_FILE,

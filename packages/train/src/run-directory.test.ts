@@ -1,15 +1,30 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openRunDirectory, readRunConfig } from './run-directory.js';
+import { inspectRunDirectory, openRunDirectory, readRunConfig } from './run-directory.js';
 
 const config = { model: 'cifar_resnet20', epochs: 2, lr: 0.1, limit: undefined };
 
 describe('run directories', () => {
   it('start in a new or empty directory, writing run.json', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'residual-run-')), 'run');
-    expect(await openRunDirectory(dir, config)).toEqual({ checkpoints: `${dir}/checkpoints` });
+    expect(await inspectRunDirectory(dir, config)).toEqual({
+      checkpoints: `${dir}/checkpoints`,
+      isNew: true,
+    });
+    expect(existsSync(dir)).toBe(false);
+    expect(await openRunDirectory(dir, config)).toEqual({
+      checkpoints: `${dir}/checkpoints`,
+      isNew: true,
+    });
     expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))).toEqual({
       format: 'residual-run',
       version: 1,
@@ -24,6 +39,7 @@ describe('run directories', () => {
     expect(await openRunDirectory(dir, { ...config })).toEqual({
       checkpoints: `${dir}/checkpoints`,
       resumeFrom: undefined,
+      isNew: false,
     });
     mkdirSync(join(dir, 'checkpoints', 'step-00000010'), { recursive: true });
     mkdirSync(join(dir, 'checkpoints', 'step-00000100'));

@@ -18,6 +18,8 @@ export interface OpenedRun {
   checkpoints: string;
   /** The newest checkpoint of an earlier, interrupted run of the same configuration. */
   resumeFrom?: string;
+  /** True when `dir` is absent or empty: a new run. */
+  isNew: boolean;
 }
 
 /**
@@ -27,18 +29,29 @@ export interface OpenedRun {
  * @throws RunDirectoryError naming the directory and the first difference.
  */
 export async function openRunDirectory(dir: string, config: RunConfig): Promise<OpenedRun> {
-  const { mkdir, readdir } = await import('node:fs/promises');
+  const run = await inspectRunDirectory(dir, config);
+  if (run.isNew) {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(dir, { recursive: true });
+    const record = { format: 'residual-run', version: 1, config: defined(config) };
+    await replaceFileDurable(`${dir}/${RUN_FILE}`, `${JSON.stringify(record, null, 2)}\n`);
+  }
+  return run;
+}
+
+/**
+ * What {@link openRunDirectory} would find in `dir`, without writing anything: check a
+ * directory before slow work (loading data), create it after.
+ * @throws RunDirectoryError as openRunDirectory does.
+ */
+export async function inspectRunDirectory(dir: string, config: RunConfig): Promise<OpenedRun> {
+  const { readdir } = await import('node:fs/promises');
   const checkpoints = `${dir}/${CHECKPOINTS_DIR}`;
   const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [] as string[];
     throw new RunDirectoryError(`${dir}: cannot read it (${error.code ?? error.message}).`);
   });
-  if (entries.length === 0) {
-    await mkdir(dir, { recursive: true });
-    const run = { format: 'residual-run', version: 1, config: defined(config) };
-    await replaceFileDurable(`${dir}/${RUN_FILE}`, `${JSON.stringify(run, null, 2)}\n`);
-    return { checkpoints };
-  }
+  if (entries.length === 0) return { checkpoints, isNew: true };
   if (!entries.includes(RUN_FILE)) {
     throw new RunDirectoryError(
       `${dir} is not empty and holds no ${RUN_FILE}; choose another directory.`,
@@ -51,7 +64,7 @@ export async function openRunDirectory(dir: string, config: RunConfig): Promise<
       `${dir} holds a run of another configuration (${difference}); choose another directory.`,
     );
   }
-  return { checkpoints, resumeFrom: await latestCheckpoint(checkpoints) };
+  return { checkpoints, resumeFrom: await latestCheckpoint(checkpoints), isNew: false };
 }
 
 /**

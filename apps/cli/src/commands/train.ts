@@ -5,6 +5,7 @@ import { loadDataset } from '@residual/datasets';
 import { createModel, listModels } from '@residual/models';
 import {
   evaluate,
+  inspectRunDirectory,
   MODEL_FILE,
   openRunDirectory,
   RECIPE_NAMES,
@@ -174,10 +175,11 @@ export const trainCommand: Command = {
           : `train --resume: ${out} is a finished run (it holds ${MODEL_FILE}); nothing to continue.`,
       );
     }
-    const run = await openRunDirectory(out, config).catch(asUsageError(option));
-
+    // Checked before the data is loaded, created after: a failed start leaves nothing behind.
+    await inspectRunDirectory(out, config).catch(asUsageError(option));
     const backend = await initBackend({ backend: values.backend as string | undefined });
     const { dataset, trainSplit, testSplit, model, recipe } = await setUp(config, values, terminal);
+    const run = await openRunDirectory(out, config).catch(asUsageError(option));
     terminal.err(
       `training ${config.model} on ${dataset.name} (${trainSplit.count} train / ${testSplit.count} test images) ` +
         `with the ${recipe.name} recipe and the ${backend} backend${run.resumeFrom === undefined ? '' : `, resuming from ${run.resumeFrom}`}\n`,
