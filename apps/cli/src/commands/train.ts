@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, KNOWN_BACKENDS } from '@residual/backend';
 import { loadDataset } from '@residual/datasets';
-import { createModel, listModels } from '@residual/models';
+import { createModel } from '@residual/models';
 import {
   evaluate,
   inspectRunDirectory,
@@ -10,8 +10,6 @@ import {
   openRunDirectory,
   RECIPE_NAMES,
   type RunConfig,
-  RunDirectoryError,
-  readRunConfig,
   recipeByName,
   saveModel,
   train,
@@ -19,23 +17,12 @@ import {
 } from '@residual/train';
 import type { Command, OptionValues } from '../command.js';
 import { downloadProgress } from '../download-progress.js';
+import { interruptOnSigint } from '../interrupt.js';
 import { EpochProgress, percent } from '../progress.js';
 import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
 import { DATA_DIR_OPTION } from './datasets.js';
-
-/** The options that define a run: stored in run.json, and a resumed run must agree on them. */
-const RUN_OPTIONS = [
-  'model',
-  'dataset',
-  'recipe',
-  'epochs',
-  'batch-size',
-  'lr',
-  'seed',
-  'limit',
-  'test-limit',
-];
+import { asUsageError, runConfig } from './train-config.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -166,7 +153,7 @@ export const trainCommand: Command = {
     'residual train --model cifar_resnet20 --dataset cifar10 --download --recipe paper',
   ],
   async run(values, terminal) {
-    const { config, out } = await runConfig(values);
+    const { config, out } = await runConfig(values, trainCommand.options);
     const option = values.resume === undefined ? 'out' : 'resume';
     if (await exists(join(out, MODEL_FILE))) {
       throw new UsageError(
@@ -275,106 +262,6 @@ async function setUp(config: RunConfig, values: OptionValues, terminal: Terminal
     learningRate: config.lr as number,
   });
   return { dataset, trainSplit, testSplit, model, recipe };
-}
-
-/**
- * The run's configuration and directory: from the options, or with --resume from the run's
- * run.json (options that define a run may then only repeat what it was started with).
- */
-async function runConfig(values: OptionValues): Promise<{ config: RunConfig; out: string }> {
-  for (const name of [
-    'epochs',
-    'batch-size',
-    'limit',
-    'test-limit',
-    'checkpoint-every',
-    'keep-checkpoints',
-  ]) {
-    const value = values[name] as number | undefined;
-    if (value !== undefined && value < 1)
-      throw new UsageError(`train --${name}: must be at least 1, got ${value}.`);
-  }
-  if (values.lr !== undefined && !((values.lr as number) > 0))
-    throw new UsageError(`train --lr: must be positive, got ${values.lr}.`);
-
-  const resume = values.resume as string | undefined;
-  if (resume !== undefined) {
-    if (values.out !== undefined && values.out !== resume) {
-      throw new UsageError(`train --resume: the run continues in ${resume}; drop --out.`);
-    }
-    const saved = await readRunConfig(resume).catch(asUsageError('resume'));
-    for (const name of RUN_OPTIONS) {
-      // parseOptions fills in defaults, so an option at its default counts as not given.
-      const given = values[name];
-      if (given === undefined || given === saved[name] || isDefault(name, given)) continue;
-      throw new UsageError(
-        `train --resume: ${resume} was started with ${describeOption(name, saved[name])}; drop --${name} ${given}.`,
-      );
-    }
-    return { config: saved, out: resume };
-  }
-
-  const model = values.model as string;
-  const known = listModels().map((m) => m.name);
-  if (!known.includes(model)) {
-    throw new UsageError(`train --model: unknown model "${model}". Known: ${known.join(', ')}.`);
-  }
-  // Stored resolved, so the same command always names the same configuration.
-  const recipe = recipeByName(values.recipe as string, {
-    epochs: values.epochs as number | undefined,
-    batchSize: values['batch-size'] as number | undefined,
-    learningRate: values.lr as number | undefined,
-  });
-  const config: RunConfig = {
-    model,
-    dataset: values.dataset as string,
-    recipe: recipe.name,
-    epochs: recipe.epochs,
-    'batch-size': recipe.batchSize,
-    lr: recipe.learningRate,
-    seed: values.seed as number,
-    limit: values.limit as number | undefined,
-    'test-limit': values['test-limit'] as number | undefined,
-  };
-  const out =
-    (values.out as string | undefined) ??
-    join('runs', new Date().toISOString().replace(/[:.]/g, '-'));
-  return { config, out };
-}
-
-/** Reports a run directory that cannot be used as a user error about `--option`. */
-function asUsageError(option: string) {
-  return (error: unknown): never => {
-    if (error instanceof RunDirectoryError) {
-      throw new UsageError(`train --${option}: ${error.message}`);
-    }
-    throw error;
-  };
-}
-
-function isDefault(name: string, value: unknown): boolean {
-  return trainCommand.options.find((option) => option.name === name)?.default === value;
-}
-
-function describeOption(name: string, value: unknown): string {
-  return value === undefined ? `no --${name}` : `--${name} ${value}`;
-}
-
-/**
- * The first Ctrl-C asks training to stop after the current step (it writes a checkpoint); a
- * second one quits at once, which is safe because checkpoints are written atomically.
- */
-function interruptOnSigint(terminal: { err(text: string): void }) {
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    terminal.err(
-      '\ninterrupted: finishing the current step and writing a checkpoint (Ctrl-C again to quit now)\n',
-    );
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
 
 async function exists(path: string): Promise<boolean> {
