@@ -1,5 +1,6 @@
 // The browser path, in a real browser: bundles the decoder and the folder reader into a page and
-// runs it in headless Chromium. Skipped where no Chromium is installed.
+// runs it in headless Chromium. Skipped where no Chromium is installed, except under CI
+// (RESIDUAL_REQUIRE_BROWSER=1, set by .ci/run, which installs Chromium), where that fails.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,11 @@ import { jpegBytes, pngBytes, rgbaImage, tempDir } from './test-files.js';
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
   (path) => existsSync(path),
 );
+if (chromium === undefined && process.env.RESIDUAL_REQUIRE_BROWSER === '1') {
+  throw new Error(
+    'RESIDUAL_REQUIRE_BROWSER=1 but no Chromium is installed (apt-get install -y chromium).',
+  );
+}
 
 /** What the page does: decode a PNG, a JPEG and garbage, and build a data set from files. */
 const PAGE_SCRIPT = `

@@ -47,5 +47,6 @@ export { type ImageFile, type ImageFolderOptions, imageDatasetFromFiles } from '
 export { readImageFiles, readImageFolder } from './image-folder.js';
 export { type LoadDatasetOptions, loadDataset, locateDataset } from './load-dataset.js';
 export { computeNormalization } from './normalization.js';
+export { fetchImageDataset, packImageDataset, unpackImageDataset } from './packed-dataset.js';
 export { type TfDatasetOptions, toTfDataset } from './tf-dataset.js';
 export { splitValidation, type ValidationSplitOptions } from './validation-split.js';

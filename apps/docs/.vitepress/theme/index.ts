@@ -1,0 +1,13 @@
+import type { Theme } from 'vitepress';
+import DefaultTheme from 'vitepress/theme';
+import ModelExplorer from './components/ModelExplorer.vue';
+import PlainVsResidual from './components/PlainVsResidual.vue';
+import './style.css';
+
+export default {
+  extends: DefaultTheme,
+  enhanceApp({ app }) {
+    app.component('ModelExplorer', ModelExplorer);
+    app.component('PlainVsResidual', PlainVsResidual);
+  },
+} satisfies Theme;

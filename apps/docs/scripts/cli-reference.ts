@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { COMMANDS, type Command, type OptionSpec } from 'residual';
+import { code, escapeText, fence, table } from './markdown.js';
+import { FRAGMENTS_DIR } from './paths.js';
+import { writeText } from './write-file.js';
+
+/**
+ * The CLI reference, written from the same command definitions that `residual --help` prints,
+ * so the page and the program cannot disagree.
+ */
+export async function generateCliReference(commands: readonly Command[] = COMMANDS): Promise<void> {
+  await writeText(join(FRAGMENTS_DIR, 'cli.md'), cliReference(commands));
+}
+
+export function cliReference(commands: readonly Command[]): string {
+  const overview = table(
+    ['command', 'what it does'],
+    commands.map((command) => [
+      `[${code(`residual ${command.name}`)}](#residual-${command.name})`,
+      escapeText(command.summary),
+    ]),
+  );
+  return [overview, ...commands.map(commandSection)].join('\n\n');
+}
+
+function commandSection(command: Command): string {
+  const usage = `residual ${command.name}${command.options.length ? ' [options]' : ''}`;
+  const options = table(
+    ['option', 'description', 'default'],
+    [
+      ...command.options.map((option) => [
+        code(flag(option)),
+        escapeText(describe(option)),
+        option.default === undefined || option.default === false
+          ? ''
+          : code(String(option.default)),
+      ]),
+      [code('-h, --help'), 'Show the command’s help.', ''],
+    ],
+  );
+  return [
+    `## residual ${command.name}`,
+    escapeText(command.summary),
+    fence('sh', usage),
+    escapeText(command.description),
+    '### Options',
+    options,
+    '### Examples',
+    fence('sh', command.examples.join('\n')),
+  ].join('\n\n');
+}
+
+function flag(option: OptionSpec): string {
+  return option.type === 'boolean'
+    ? `--${option.name}`
+    : `--${option.name} <${option.placeholder ?? option.type}>`;
+}
+
+function describe(option: OptionSpec): string {
+  const kind = option.type === 'integer' || option.type === 'number' ? ` (${option.type})` : '';
+  const choices = option.choices ? ` One of: ${option.choices.join(', ')}.` : '';
+  return `${option.description}${kind}${choices}`;
+}

@@ -1,0 +1,33 @@
+import { copyFile, readdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { loadDigits, packImageDataset } from '@residual/datasets';
+import { DATA_DIR, WASM_DIR } from './paths.js';
+import { resetDir } from './write-file.js';
+
+/**
+ * Copies TensorFlow.js's WASM binaries into the site, so a browser without WebGL trains on
+ * WASM from this site alone (the demos pass this folder to `initBackend({ wasmPaths })`).
+ */
+export async function copyWasmBinaries(): Promise<string[]> {
+  const packageJson = createRequire(import.meta.url).resolve(
+    '@tensorflow/tfjs-backend-wasm/package.json',
+  );
+  const dist = join(dirname(packageJson), 'dist');
+  const binaries = (await readdir(dist)).filter((name) => name.endsWith('.wasm'));
+  if (binaries.length === 0)
+    throw new Error(`${dist}: no .wasm files; reinstall @tensorflow/tfjs-backend-wasm.`);
+  await resetDir(WASM_DIR);
+  for (const name of binaries) await copyFile(join(dist, name), join(WASM_DIR, name));
+  return binaries;
+}
+
+/** The digits file the demos fetch: `loadDigits()`'s exact split, packed and gzipped. */
+export const DIGITS_FILE = 'digits.rds';
+
+export async function writeDigits(): Promise<number> {
+  const packed = await packImageDataset(await loadDigits(), { gzip: true });
+  await resetDir(DATA_DIR);
+  await writeFile(join(DATA_DIR, DIGITS_FILE), packed);
+  return packed.length;
+}

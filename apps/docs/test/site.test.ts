@@ -1,0 +1,238 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { listModels } from '@residual/models';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DOCS_ROOT, SITE_DIR } from '../scripts/paths.js';
+import { launchChromium, SKIP_BROWSER_TESTS } from './chromium.js';
+import { type StaticSite, serveSite } from './static-server.js';
+
+/** Screenshots for people to look at; gitignored. */
+const ARTIFACTS = join(DOCS_ROOT, 'artifacts');
+const VIEWPORTS = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+
+interface Visit {
+  status: number;
+  ids: Set<string>;
+  links: string[];
+}
+
+describe.skipIf(SKIP_BROWSER_TESTS)('the built site, in Chromium', () => {
+  let site: StaticSite;
+  let browser: Browser;
+  /** Console errors, uncaught exceptions and failed requests, by page. */
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(join(SITE_DIR, 'index.html'))) {
+      throw new Error(`${SITE_DIR} has no site: run \`pnpm --filter docs build\` first.`);
+    }
+    await mkdir(ARTIFACTS, { recursive: true });
+    site = await serveSite(SITE_DIR);
+    browser = await launchChromium();
+  });
+  beforeEach(() => {
+    problems.length = 0;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  /** A page that records every problem, naming the path it was showing. */
+  async function newPage(viewport: { width: number; height: number } = VIEWPORTS[0]) {
+    const page = await browser.newPage({ viewport });
+    const where = () => new URL(page.url()).pathname;
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`${where()}: console error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`${where()}: uncaught: ${error.message}`));
+    page.on('requestfailed', (request) => {
+      const error = request.failure()?.errorText;
+      // Leaving a page cancels what it was still prefetching: not a failure of the site.
+      if (error !== 'net::ERR_ABORTED') {
+        problems.push(`${where()}: request failed: ${request.url()} ${error}`);
+      }
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) {
+        problems.push(`${where()}: HTTP ${response.status()} ${response.url()}`);
+      }
+    });
+    return page;
+  }
+
+  /** Loads `path` and waits until its demos have done what they do on load. */
+  async function visit(page: Page, path: string): Promise<number> {
+    const response = await page.goto(site.url + path, { waitUntil: 'load' });
+    await settleDemos(page);
+    return response?.status() ?? 0;
+  }
+
+  async function open(path: string, viewport: { width: number; height: number } = VIEWPORTS[0]) {
+    const page = await newPage(viewport);
+    const status = await visit(page, path);
+    return { page, status };
+  }
+
+  it('visits every page with no console error, and no internal link is broken', async () => {
+    const visits = new Map<string, Visit>();
+    const queue = await builtPages();
+    const page = await newPage();
+    while (queue.length > 0) {
+      const path = queue.shift()!;
+      if (visits.has(path)) continue;
+      const status = await visit(page, path);
+      const found = await page.evaluate(() => ({
+        ids: Array.from(document.querySelectorAll('[id]'), (e) => e.id),
+        links: Array.from(
+          document.querySelectorAll('a[href]'),
+          (a) => (a as HTMLAnchorElement).href,
+        ),
+      }));
+      const internal = found.links.filter((href) => href.startsWith(site.url));
+      visits.set(path, { status, ids: new Set(found.ids), links: internal });
+      for (const href of internal) {
+        const target = new URL(href).pathname;
+        if (target.endsWith('.html') || target.endsWith('/')) queue.push(target);
+      }
+    }
+
+    await page.close();
+    const broken: string[] = [];
+    for (const [path, visit] of visits) {
+      if (visit.status !== 200) broken.push(`${path}: HTTP ${visit.status}`);
+      for (const href of new Set(visit.links)) {
+        const url = new URL(href);
+        const target = visits.get(url.pathname);
+        if (target === undefined) {
+          const response = await fetch(site.url + url.pathname);
+          if (!response.ok) broken.push(`${path} → ${url.pathname}: HTTP ${response.status}`);
+          continue;
+        }
+        if (target.status !== 200) broken.push(`${path} → ${url.pathname}: HTTP ${target.status}`);
+        const anchor = decodeURIComponent(url.hash.slice(1));
+        if (anchor && !target.ids.has(anchor))
+          broken.push(`${path} → ${url.pathname}#${anchor}: no such anchor`);
+      }
+    }
+    expect(visits.size).toBeGreaterThan(20);
+    expect(broken).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('lists every registered model in the catalogue', async () => {
+    const { page } = await open('/models/');
+    const listed = await page.locator('.model-catalogue td:first-child a').allInnerTexts();
+    await page.close();
+    expect(listed.sort()).toEqual(
+      listModels()
+        .map((m) => m.name)
+        .sort(),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('trains a plain and a residual network side by side: the loss falls, the charts draw', async () => {
+    const steps = 10;
+    const { page } = await open('/demos/plain-vs-residual.html');
+    const demo = page.locator('.plain-vs-residual');
+    await page.locator('select[name=depth]').selectOption('8');
+    await page.locator('input[name=steps]').fill(String(steps));
+    await page.locator('input[name=batch]').fill('16');
+    await page.getByRole('button', { name: 'Train' }).click();
+    await page.waitForSelector('.plain-vs-residual:is([data-state=done], [data-state=failed])', {
+      timeout: 300_000,
+    });
+    const status = await text(page.locator('.status'));
+    expect(await demo.getAttribute('data-state'), status).toBe('done');
+    expect(await text(page.locator('.status code'))).toMatch(/^(webgl|wasm)$/);
+
+    for (const network of ['plain', 'residual']) {
+      const card = page.locator(`.card[data-network=${network}]`);
+      expect(Number(await card.getAttribute('data-steps'))).toBe(steps);
+      const first = Number(await text(card.locator('.first-loss')));
+      const latest = Number(await text(card.locator('.latest-loss')));
+      expect(latest, `${network}: the loss shown went from ${first} to ${latest}`).toBeLessThan(
+        first,
+      );
+    }
+    const lossLines = page.locator('.loss-chart path.series');
+    expect(await lossLines.count()).toBe(2);
+    for (const line of await lossLines.all()) {
+      expect(Number(await line.getAttribute('data-points'))).toBe(steps);
+    }
+    const gradientLines = page.locator('.gradient-chart path.series');
+    expect(await gradientLines.count()).toBe(2);
+    for (const line of await gradientLines.all()) {
+      // cifar_*8 has 7 convolutions: the stem and two per block.
+      expect(Number(await line.getAttribute('data-points'))).toBe(7);
+    }
+
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize(viewport);
+      await page.waitForTimeout(300); // the charts redraw at the new width
+      await page.screenshot({
+        path: join(ARTIFACTS, `demo-trained-${viewport.name}.png`),
+        fullPage: true,
+      });
+      // The demo alone, clipped from the top of the page, clear of the fixed navigation bar.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const box = await demo.boundingBox();
+      if (box === null) throw new Error('the demo is not visible');
+      await page.screenshot({
+        path: join(ARTIFACTS, `demo-trained-${viewport.name}-closeup.png`),
+        fullPage: true,
+        clip: box,
+      });
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('saves screenshots of the home page, the catalogue and the model explorer', async () => {
+    for (const viewport of VIEWPORTS) {
+      for (const [name, path] of [
+        ['home', '/'],
+        ['catalogue', '/models/'],
+        ['explorer', '/demos/model-explorer.html?model=cifar_resnet20'],
+      ]) {
+        const { page } = await open(path, viewport);
+        await page.screenshot({
+          path: join(ARTIFACTS, `${name}-${viewport.name}.png`),
+          fullPage: true,
+        });
+        await page.close();
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+/** The text a locator shows, as the visitor reads it. */
+async function text(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? '').trim();
+}
+
+/** Every page the build wrote, as the paths a browser asks for. */
+async function builtPages(): Promise<string[]> {
+  const files = await readdir(SITE_DIR, { recursive: true });
+  return files
+    .filter((file) => file.endsWith('.html') && file !== '404.html')
+    .map((file) =>
+      `/${relative('.', file).split(sep).join('/')}`.replace(/(^|\/)index\.html$/, '$1'),
+    );
+}
+
+/** Waits until the demos on a page have finished what they do on load (the explorer builds a model). */
+async function settleDemos(page: Page): Promise<void> {
+  if ((await page.locator('.model-explorer').count()) > 0) {
+    await page.waitForSelector('.model-explorer:is([data-state=built], [data-state=failed])', {
+      timeout: 120_000,
+    });
+  }
+}
