@@ -41,7 +41,9 @@ export class EpochProgress {
       `loss ${record.loss.toFixed(4)}`,
       `acc ${percent(record.accuracy)}`,
       record.testAccuracy === undefined ? undefined : `test acc ${percent(record.testAccuracy)}`,
-      `lr ${record.learningRate}`,
+      record.endLearningRate === record.learningRate
+        ? `lr ${record.learningRate}`
+        : `lr ${record.learningRate}→${record.endLearningRate}`,
       `${record.seconds.toFixed(1)}s`,
     ].filter(Boolean);
     this.terminal.err(`${this.terminal.interactive ? '\r\x1b[K' : ''}${parts.join('  ')}\n`);

@@ -41,6 +41,14 @@ describe('residual', () => {
     [['train', '--lr', 'fast'], "residual: train --lr: expected a number, got 'fast'.\n"],
     [['train', '--epochs', '0'], 'residual: train --epochs: must be at least 1, got 0.\n'],
     [
+      ['train', '--recipe', 'fast'],
+      "residual: train --recipe: 'fast' is not one of sgd, paper, modern.\n",
+    ],
+    [
+      ['train', '--checkpoint-every', '0'],
+      'residual: train --checkpoint-every: must be at least 1, got 0.\n',
+    ],
+    [
       ['train', '--backend', 'gpu'],
       "residual: train --backend: 'gpu' is not one of tensorflow, wasm, cpu, webgpu, webgl.\n",
     ],

@@ -1,9 +1,18 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { run } from '../src/main.js';
+import { recordingTerminal } from './recording-terminal.js';
 
 const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
 const exec = promisify(execFile);
@@ -33,18 +42,30 @@ describe('residual train (the built command, as a user runs it)', () => {
       out,
     );
     expect(stderr).toMatch(
-      /training cifar_resnet8 on digits \(256 train \/ 2000 test images\) with the wasm backend/,
+      /training cifar_resnet8 on digits \(256 train \/ 2000 test images\) with the sgd recipe and the wasm backend/,
     );
     expect(stderr.match(/^epoch \d\/2 .*test acc/gm)).toHaveLength(2);
     expect(stdout).toMatch(/^test accuracy \d+\.\d\d% on 2000 held-out images after 2 epochs/);
-    expect(readdirSync(out).sort()).toEqual(['metrics.json', 'model.json', 'weights.bin']);
+    expect(readdirSync(out).sort()).toEqual([
+      'checkpoints',
+      'metrics.json',
+      'model.json',
+      'run.json',
+      'weights.bin',
+    ]);
+    // 8 steps an epoch: a checkpoint at each epoch end.
+    expect(readdirSync(join(out, 'checkpoints'))).toEqual(['step-00000008', 'step-00000016']);
     const metrics = readMetrics(out);
     expect(metrics).toMatchObject({
       model: 'cifar_resnet8',
       dataset: 'digits',
       backend: 'wasm',
+      recipe: 'sgd',
       seed: 1,
       epochs: 2,
+      batchSize: 32,
+      learningRate: 0.05,
+      steps: 16,
       trainImages: 256,
     });
     expect(metrics.history).toHaveLength(2);
@@ -77,3 +98,164 @@ describe('residual train (the built command, as a user runs it)', () => {
     expect(readFileSync(join(out, 'weights.bin')).equals(before)).toBe(true);
   });
 });
+
+/**
+ * Starts `residual train` with the test pause at `point`, waits until it pauses there, sends
+ * `signal`, and resolves to how the process ended.
+ */
+function signalAt(
+  point: string,
+  signal: NodeJS.Signals,
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, NO_COLOR: '1', RESIDUAL_TRAIN_TEST_PAUSE: point },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!sent && stderr.includes(`residual-test: paused at ${point}\n`)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    child.on('exit', (code, exitSignal) => {
+      if (sent) resolve({ code, signal: exitSignal, stderr });
+      else
+        reject(new Error(`residual train ended (${code}) before pausing at ${point}:\n${stderr}`));
+    });
+  });
+}
+
+describe('residual train --recipe, checkpoints and --resume', () => {
+  // The paper's recipe on 64 digits: 4 steps an epoch, 8 in all, the rate dropping at 4 and 6.
+  const args = [
+    'train',
+    '--recipe',
+    'paper',
+    '--epochs',
+    '2',
+    '--limit',
+    '64',
+    '--test-limit',
+    '100',
+    '--batch-size',
+    '16',
+    '--checkpoint-every',
+    '2',
+    '--seed',
+    '3',
+  ];
+
+  it('survives Ctrl-C and SIGKILL, and resumes to the same weights as a run never stopped', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'residual-resume-'));
+    const reference = join(root, 'reference');
+    await residual(...args, '--out', reference);
+    const metrics = readMetrics(reference);
+    expect(metrics).toMatchObject({ recipe: 'paper', steps: 8, batchSize: 16, learningRate: 0.1 });
+    expect(metrics.history.map((r: EpochLike) => [r.learningRate, r.endLearningRate])).toEqual([
+      [0.1, 0.1],
+      [0.01, 0.001],
+    ]);
+
+    const out = join(root, 'interrupted');
+    // Ctrl-C in the middle of step 3: the step finishes, checkpoint 3 is written, status 130.
+    const interrupted = await signalAt('step:3', 'SIGINT', [...args, '--out', out]);
+    expect(interrupted).toMatchObject({ code: 130, signal: null });
+    expect(interrupted.stderr).toContain(
+      `stopped after step 3; checkpoint ${out}/checkpoints/step-00000003. Continue with: residual train --resume ${out}\n`,
+    );
+    expect(readdirSync(join(out, 'checkpoints'))).toEqual(['step-00000002', 'step-00000003']);
+
+    // SIGKILL while the resumed run writes checkpoint 6.
+    const resume = ['train', '--resume', out, '--checkpoint-every', '2'];
+    const killed = await signalAt('checkpoint:6:weights.bin', 'SIGKILL', resume);
+    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.stderr).toContain(`resuming from ${out}/checkpoints/step-00000003`);
+
+    // A damaged copy of the run is refused, naming the damaged file.
+    const damaged = join(root, 'damaged');
+    cpSync(out, damaged, { recursive: true });
+    const weightsFile = join(damaged, 'checkpoints', 'step-00000004', 'weights.bin');
+    truncateSync(weightsFile, 100);
+    await expectUserError(
+      ['train', '--resume', damaged],
+      expect.stringMatching(
+        new RegExp(
+          `^${weightsFile}: corrupt checkpoint: its SHA-256 is [0-9a-f]{64}, SHA256SUMS says [0-9a-f]{64}\\.$`,
+        ),
+      ),
+    );
+
+    // The same command again continues the run (from checkpoint 4) and finishes it.
+    const { stderr } = await residual(...args, '--out', out);
+    expect(stderr).toContain(`resuming from ${out}/checkpoints/step-00000004`);
+    const weights = readFileSync(join(out, 'weights.bin'));
+    expect(weights.equals(readFileSync(join(reference, 'weights.bin')))).toBe(true);
+    const resumed = readMetrics(out);
+    expect(resumed.testLoss).toBe(metrics.testLoss);
+    expect(resumed.history.map((r: EpochLike) => r.loss)).toEqual(
+      metrics.history.map((r: EpochLike) => r.loss),
+    );
+
+    // A finished run is neither resumed nor overwritten.
+    await expectUserError(
+      ['train', '--resume', out],
+      `train --resume: ${out} is a finished run (it holds model.json); nothing to continue.`,
+    );
+    expect(readFileSync(join(out, 'weights.bin')).equals(weights)).toBe(true);
+    // Four training processes: a generous watchdog for a busy machine, not a timing.
+  }, 400_000);
+
+  it('refuses an --out that holds anything but a run of the same options', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'residual-other-'));
+    writeFileSync(
+      join(other, 'run.json'),
+      JSON.stringify({
+        format: 'residual-run',
+        version: 1,
+        config: { model: 'cifar_resnet8', recipe: 'paper', epochs: 2, seed: 3 },
+      }),
+    );
+    await expectUserError(
+      ['train', '--recipe', 'paper', '--epochs', '2', '--seed', '4', '--out', other],
+      `train --out: ${other} holds a run of another configuration (seed is 3 there, 4 here); choose another directory.`,
+    );
+    await expectUserError(
+      ['train', '--resume', other, '--epochs', '5'],
+      `train --resume: ${other} was started with --epochs 2; drop --epochs 5.`,
+    );
+    const full = mkdtempSync(join(tmpdir(), 'residual-full-'));
+    writeFileSync(join(full, 'notes.txt'), 'mine');
+    await expectUserError(
+      ['train', '--out', full],
+      `train --out: ${full} is not empty and holds no run.json; choose another directory.`,
+    );
+    await expectUserError(
+      ['train', '--resume', full],
+      `train --resume: ${full}/run.json: missing; ${full} is not a run directory.`,
+    );
+    expect(readdirSync(full)).toEqual(['notes.txt']);
+  });
+});
+
+/**
+ * Runs `residual <args>` in this process and expects status 2 with the user error as the last
+ * line of stderr (after any progress lines).
+ */
+async function expectUserError(args: string[], message: unknown): Promise<void> {
+  const terminal = recordingTerminal();
+  expect(await run(args, terminal)).toBe(2);
+  const line = /(?:^|\n)residual: ([^\n]*)\n$/.exec(terminal.stderr)?.[1];
+  expect(line).toEqual(message);
+  expect(terminal.stdout).toBe('');
+}
+
+interface EpochLike {
+  loss: number;
+  learningRate: number;
+  endLearningRate: number;
+}

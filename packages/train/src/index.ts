@@ -1,19 +1,86 @@
+export {
+  CHECKSUMS_FILE,
+  type Checkpoint,
+  CheckpointError,
+  type CheckpointState,
+  checkpointStep,
+  type EpochProgress,
+  latestCheckpoint,
+  listCheckpoints,
+  OPTIMIZER_FILE,
+  pruneCheckpoints,
+  readCheckpoint,
+  STATE_FILE,
+  writeCheckpoint,
+} from './checkpoints.js';
+export { DivergenceError } from './divergence-error.js';
 export { type EvaluateOptions, type Evaluation, evaluate } from './evaluate.js';
 export {
   loadModel,
   MODEL_FILE,
   ModelFileError,
+  type ModelFiles,
+  modelArtifacts,
   saveModel,
   WEIGHTS_FILE,
   writeFileAtomic,
 } from './model-files.js';
+export type { Recipe, RunShape } from './recipe.js';
 export {
-  type BatchEndInfo,
-  type EpochRecord,
-  type TrainCallbacks,
+  type ModernRecipeOptions,
+  modernRecipe,
+  PAPER_WARMUP_STEPS,
+  type PaperRecipeOptions,
+  paperRecipe,
+  RECIPE_NAMES,
+  RECIPES,
+  type RecipeName,
+  recipeByName,
+  type SgdRecipeOptions,
+  sgdRecipe,
+  weightedLayerCount,
+} from './recipes.js';
+export {
+  CHECKPOINTS_DIR,
+  configDifference,
+  inspectRunDirectory,
+  type OpenedRun,
+  openRunDirectory,
+  RUN_FILE,
+  type RunConfig,
+  RunDirectoryError,
+  readRunConfig,
+} from './run-directory.js';
+export {
+  type ConstantWarmupOptions,
+  type CosineOptions,
+  constantSchedule,
+  constantWarmup,
+  cosineSchedule,
+  type LearningRateSchedule,
+  type LinearWarmupOptions,
+  linearWarmup,
+  type MultiStepOptions,
+  multiStep,
+  type OneCycleOptions,
+  oneCycle,
+  type StepDecayOptions,
+  stepDecay,
+} from './schedules.js';
+export { SgdMomentum, type SgdMomentumOptions, type WeightDecayTarget } from './sgd-momentum.js';
+export {
+  type CheckpointOptions,
   type TrainOptions,
-  TrainOptionsError,
   type TrainResult,
   train,
 } from './train.js';
+export type {
+  BatchEndInfo,
+  BatchStartInfo,
+  CheckpointInfo,
+  EpochRecord,
+  TrainCallbacks,
+} from './train-callbacks.js';
+export { TrainOptionsError } from './train-options-error.js';
 export type { TrainingData } from './training-data.js';
+export type { TrainingFingerprint } from './training-fingerprint.js';

@@ -1,5 +1,6 @@
 import { ResidualError } from '@residual/backend';
 import * as tf from '@tensorflow/tfjs';
+import { replaceFileDurable } from './durable-files.js';
 
 /** A saved model that cannot be read back. */
 export class ModelFileError extends ResidualError {}
@@ -15,6 +16,28 @@ export const WEIGHTS_FILE = 'weights.bin';
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
   const { mkdir } = await import('node:fs/promises');
   await mkdir(dir, { recursive: true });
+  const { modelJson, weightData } = await modelArtifacts(model);
+  // Weights first: a model.json only ever points at complete weights.
+  await writeFileAtomic(`${dir}/${WEIGHTS_FILE}`, weightData);
+  await writeFileAtomic(`${dir}/${MODEL_FILE}`, modelJson);
+}
+
+/** A model in the TensorFlow.js Layers format, ready to write. */
+export interface ModelFiles {
+  /** The text of `model.json`. */
+  modelJson: string;
+  /** The bytes of `weights.bin`. */
+  weightData: Uint8Array;
+  /** The weights `weights.bin` holds, in order. */
+  weightSpecs: tf.io.WeightsManifestEntry[];
+}
+
+/**
+ * The two files of the TensorFlow.js Layers format for `model`: `model.json` (topology and a
+ * weights manifest pointing at `weights.bin`) and the bytes of `weights.bin`.
+ */
+export async function modelArtifacts(model: tf.LayersModel): Promise<ModelFiles> {
+  let result: ModelFiles | undefined;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weightData =
@@ -23,19 +46,24 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
           : tf.io.concatenateArrayBuffers(
               Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData],
             );
+      const weightSpecs = artifacts.weightSpecs ?? [];
       const modelJson = {
         format: 'layers-model',
         generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
         convertedBy: null,
         modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs ?? [] }],
+        weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: weightSpecs }],
       };
-      // Weights first: a model.json only ever points at complete weights.
-      await writeFileAtomic(`${dir}/${WEIGHTS_FILE}`, new Uint8Array(weightData));
-      await writeFileAtomic(`${dir}/${MODEL_FILE}`, JSON.stringify(modelJson));
+      result = {
+        modelJson: JSON.stringify(modelJson),
+        weightData: new Uint8Array(weightData),
+        weightSpecs,
+      };
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );
+  if (result === undefined) throw new Error('model.save did not call its save handler');
+  return result;
 }
 
 /**
@@ -89,15 +117,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
 
 /** Writes `path` via a temporary sibling and a rename, so readers never see a partial file. */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const { rename, writeFile, rm } = await import('node:fs/promises');
-  const temporary = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await replaceFileDurable(path, data);
 }
 
 function describe(error: unknown): string {

@@ -21,23 +21,25 @@ export function halvesSplit(count: number, seed: number): ImageSplit {
   return { images, labels, count, imageShape: [8, 8, 1] };
 }
 
-/** A small conv net with batch norm, seeded. */
-export function smallConvNet(seed: number): tf.LayersModel {
+/** A small conv net with batch norm, seeded; its layer names are fixed, as a registry model's are. */
+export function smallConvNet(seed: number, filters = 4): tf.LayersModel {
   return tf.sequential({
     layers: [
       tf.layers.conv2d({
         inputShape: [8, 8, 1],
-        filters: 4,
+        filters,
         kernelSize: 3,
         padding: 'same',
+        name: 'conv',
         kernelInitializer: tf.initializers.heNormal({ seed }),
       }),
-      tf.layers.batchNormalization(),
+      tf.layers.batchNormalization({ name: 'bn' }),
       tf.layers.reLU(),
       // Flatten, not global pooling: the classes differ by where the ink is.
       tf.layers.flatten(),
       tf.layers.dense({
         units: 2,
+        name: 'logits',
         kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
       }),
     ],

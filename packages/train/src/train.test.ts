@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { modernRecipe } from './recipes.js';
 import { halvesSplit, smallConvNet } from './test-fixtures.js';
 import { train } from './train.js';
 
@@ -46,34 +50,69 @@ describe('train', () => {
     expect(await losses(6)).not.toEqual(first);
   });
 
-  it('calls back at every epoch and batch, and leaves no tensors behind', async () => {
+  it('calls back at every epoch, batch and checkpoint, and leaves no tensors behind', async () => {
     const model = smallConvNet(2);
     const before = tf.memory().numTensors;
     const events: string[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'residual-callbacks-'));
     await train({
       model,
       data,
       epochs: 2,
       batchSize: 32,
       learningRate: 0.05,
+      checkpoints: { dir, every: 3 },
       callbacks: {
         onEpochStart: (epoch) => void events.push(`start ${epoch}`),
-        onBatchEnd: ({ epoch, batch, batches }) =>
-          void events.push(`batch ${epoch}.${batch}/${batches}`),
-        onEpochEnd: ({ epoch }) => void events.push(`end ${epoch}`),
+        onBatchStart: ({ step, learningRate }) =>
+          void events.push(`step ${step} lr ${learningRate}`),
+        onBatchEnd: ({ epoch, batch, batches, gradientNorm }) =>
+          void events.push(
+            `batch ${epoch}.${batch}/${batches}${gradientNorm > 0 ? '' : ' no gradient'}`,
+          ),
+        onCheckpoint: ({ step, epoch, batch }) =>
+          void events.push(`checkpoint ${step} → ${epoch}.${batch}`),
+        onEpochEnd: ({ epoch }, evaluation) =>
+          void events.push(`end ${epoch}${evaluation === undefined ? '' : ' evaluated'}`),
       },
     });
     expect(events).toEqual([
       'start 0',
+      'step 0 lr 0.05',
       'batch 0.0/2',
+      'step 1 lr 0.05',
       'batch 0.1/2',
-      'end 0',
+      'checkpoint 2 → 1.0',
+      'end 0 evaluated',
       'start 1',
+      'step 2 lr 0.05',
       'batch 1.0/2',
+      'checkpoint 3 → 1.1',
+      'step 3 lr 0.05',
       'batch 1.1/2',
-      'end 1',
+      'checkpoint 4 → 2.0',
+      'end 1 evaluated',
     ]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('trains by the modern recipe: Nesterov, label smoothing, warm-up and cosine', async () => {
+    const rates: number[] = [];
+    const result = await train({
+      model: smallConvNet(1),
+      data,
+      // Without the flips, which would swap this task's classes.
+      recipe: {
+        ...modernRecipe({ epochs: 4, batchSize: 16, warmupEpochs: 1 }),
+        augmentation: undefined,
+      },
+      seed: 2,
+      callbacks: { onBatchStart: ({ learningRate }) => void rates.push(learningRate) },
+    });
+    expect(rates.slice(0, 5)).toEqual([0, 0.025, 0.05, 0.07500000000000001, 0.1]);
+    expect(rates[15]).toBeLessThan(0.002);
+    expect(result.history[3].loss).toBeLessThan(result.history[0].loss);
+    expect(result.history[3].testAccuracy).toBeGreaterThan(0.9);
   });
 
   it('stops after the current step when aborted', async () => {

@@ -1,175 +1,256 @@
-import { ResidualError } from '@residual/backend';
 import { batchCount, batches } from '@residual/datasets';
-import { Accuracy } from '@residual/metrics';
 import * as tf from '@tensorflow/tfjs';
-import { evaluate } from './evaluate.js';
+import {
+  type Checkpoint,
+  type CheckpointState,
+  emptyProgress,
+  pruneCheckpoints,
+  writeCheckpoint,
+} from './checkpoints.js';
+import { DivergenceError } from './divergence-error.js';
+import { type Evaluation, evaluate } from './evaluate.js';
+import type { Recipe } from './recipe.js';
+import { startingPoint } from './resume.js';
+import { SgdMomentum } from './sgd-momentum.js';
+import { testPausePoint } from './test-hooks.js';
+import type { EpochRecord, TrainCallbacks } from './train-callbacks.js';
+import { resolveRecipe } from './train-options.js';
 import type { TrainingData } from './training-data.js';
+import { trainingFingerprint } from './training-fingerprint.js';
+import { trainingStep } from './training-step.js';
 
-export interface BatchEndInfo {
-  epoch: number;
-  /** Batch index within the epoch. */
-  batch: number;
-  /** Batches in the epoch. */
-  batches: number;
-  /** Optimizer steps taken so far in the run. */
-  step: number;
-  loss: number;
-}
-
-/** One epoch of the run's history. */
-export interface EpochRecord {
-  epoch: number;
-  /** Mean training loss over the epoch's batches. */
-  loss: number;
-  /** Training accuracy over the epoch (training-mode batch norm, as the weights moved). */
-  accuracy: number;
-  learningRate: number;
-  /** Wall time of the epoch, evaluation included. */
-  seconds: number;
-  testLoss?: number;
-  testAccuracy?: number;
-}
-
-export interface TrainCallbacks {
-  onEpochStart?(epoch: number): void | Promise<void>;
-  onBatchEnd?(info: BatchEndInfo): void | Promise<void>;
-  onEpochEnd?(record: EpochRecord): void | Promise<void>;
+export interface CheckpointOptions {
+  /** Directory of the run's checkpoints (`step-<8 digits>/` each); created if needed. */
+  dir: string;
+  /** Also write one every this many steps; checkpoints are always written at each epoch end. */
+  every?: number;
+  /** Keep the newest this many. Default 3. */
+  keep?: number;
 }
 
 export interface TrainOptions {
   /** Any tfjs LayersModel that maps images to class logits. */
   model: tf.LayersModel;
   data: TrainingData;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** SGD momentum. Default 0.9. */
+  /**
+   * How to train: optimizer, schedule, augmentation, epochs, batch size. Without one, give
+   * `epochs`, `batchSize` and `learningRate` for plain SGD with momentum at a constant rate.
+   */
+  recipe?: Recipe;
+  /** Overrides the recipe's. */
+  epochs?: number;
+  /** Overrides the recipe's. */
+  batchSize?: number;
+  /** Overrides the recipe's peak rate (the schedule scales it). */
+  learningRate?: number;
+  /** SGD momentum without a recipe. Default 0.9. */
   momentum?: number;
-  /** Seeds the data order: the same seed and backend give the same run. Default 0. */
+  /** Seeds the data order and augmentation: the same seed and backend give the same run. Default 0. */
   seed?: number;
   callbacks?: TrainCallbacks;
-  /** Stops the run after the current step. */
+  /** Stops the run after the current step (writing a checkpoint when checkpoints are on). */
   signal?: AbortSignal;
+  /** Write checkpoints (Node.js only). */
+  checkpoints?: CheckpointOptions;
+  /**
+   * Continue from this checkpoint (a path, or what `readCheckpoint` returned): weights,
+   * momentum, position in the data, history. The rest of the run is then bit for bit the run
+   * that was never interrupted, on the same backend.
+   */
+  resume?: string | Checkpoint;
 }
 
 export interface TrainResult {
+  /** Every epoch of the run, those before a resume included. */
   history: EpochRecord[];
-  /** Optimizer steps taken. */
+  /** Optimizer steps taken in the whole run. */
   steps: number;
-  /** True when the signal stopped the run before its last epoch ended. */
+  /** True when the signal stopped the run before its end. */
   aborted: boolean;
+  /** The last epoch's evaluation on `data.test`, when this call evaluated one. */
+  evaluation?: Evaluation;
+  /** The newest checkpoint written or resumed from. */
+  checkpoint?: string;
+  recipe: Recipe;
 }
 
-/** Options a user can get wrong; reported as one line by the CLI. */
-export class TrainOptionsError extends ResidualError {}
-
 /**
- * Trains `model` with SGD + momentum and softmax cross-entropy on `data.train`, evaluating on
- * `data.test` after each epoch. Deterministic for a given seed and backend.
+ * Trains `model` on `data.train` by `recipe` (SGD with momentum, a learning-rate schedule,
+ * weight decay, label smoothing, augmentation), evaluating on `data.test` after each epoch.
+ * Deterministic for a given seed and backend; with checkpoints, resumable exactly.
+ *
+ * @throws TrainOptionsError for options that cannot work, CheckpointError for a checkpoint that
+ *   is corrupt or belongs to another run, DivergenceError when the loss or a gradient stops
+ *   being finite (no weight is updated with it and no checkpoint is written after it).
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
-  checkOptions(options);
-  const { model, data, epochs, batchSize, learningRate, callbacks = {}, signal } = options;
+  const { model, data, callbacks = {}, signal } = options;
+  const recipe = resolveRecipe(options);
   const seed = options.seed ?? 0;
-  const optimizer = tf.train.momentum(learningRate, options.momentum ?? 0.9);
-  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const { batchSize, epochs } = recipe;
   const perEpoch = batchCount(data.train, { batchSize });
-  const history: EpochRecord[] = [];
+  const totalSteps = perEpoch * epochs;
+  const schedule = recipe.schedule({
+    learningRate: recipe.learningRate,
+    stepsPerEpoch: perEpoch,
+    totalSteps,
+    model,
+  });
+  const fingerprint = trainingFingerprint(recipe, {
+    seed,
+    trainImages: data.train.count,
+    numClasses: data.numClasses,
+    totalSteps,
+    schedule,
+  });
+  const checkpointDir = options.checkpoints?.dir;
+  const every = options.checkpoints?.every;
+  const keep = options.checkpoints?.keep ?? 3;
+  const optimizer = new SgdMomentum(model.trainableWeights, recipe);
+
   let step = 0;
+  let progress = emptyProgress();
+  const history: EpochRecord[] = [];
+  let lastCheckpoint: string | undefined;
+  let lastCheckpointStep = -1;
+  let evaluation: Evaluation | undefined;
+
+  const saveCheckpoint = async (next: { epoch: number; batch: number }) => {
+    if (checkpointDir === undefined || lastCheckpointStep === step) return;
+    const state: CheckpointState = {
+      format: 'residual-checkpoint',
+      version: 1,
+      step,
+      ...next,
+      seed,
+      epochProgress: { ...progress },
+      history,
+      training: fingerprint,
+      optimizer: { kind: 'sgd-momentum', slots: [] },
+    };
+    const optimizerState = optimizer.stateTensors();
+    try {
+      lastCheckpoint = await writeCheckpoint(checkpointDir, { model, optimizerState, state });
+    } finally {
+      tf.dispose(Object.values(optimizerState));
+    }
+    lastCheckpointStep = step;
+    await pruneCheckpoints(checkpointDir, keep);
+    await callbacks.onCheckpoint?.({ path: lastCheckpoint, step, ...next });
+  };
+
   try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const started = performance.now();
+    const start = await startingPoint({
+      model,
+      optimizer,
+      fingerprint,
+      checkpointDir,
+      resume: options.resume,
+    });
+    ({ step, progress, checkpoint: lastCheckpoint } = start);
+    history.push(...start.history);
+    if (lastCheckpoint !== undefined) lastCheckpointStep = step;
+
+    for (let epoch = start.epoch; epoch < epochs; epoch++) {
+      const firstBatch = epoch === start.epoch ? start.batch : 0;
+      if (firstBatch === 0) progress = emptyProgress();
+      // The epoch's wall time, summed over the processes that ran parts of it.
+      let since = performance.now();
+      const tick = () => {
+        progress.seconds += (performance.now() - since) / 1000;
+        since = performance.now();
+      };
       await callbacks.onEpochStart?.(epoch);
-      const accuracy = new Accuracy();
-      let lossSum = 0;
-      let batchIndex = 0;
-      for (const batch of batches(data.train, {
+      let batch = firstBatch;
+      for (const items of batches(data.train, {
         batchSize,
         shuffle: true,
         seed,
         epoch,
+        startBatch: firstBatch,
         normalization: data.normalization,
+        augmentation: recipe.augmentation,
       })) {
-        let logits: tf.Tensor | undefined;
-        const loss = optimizer.minimize(
-          () => {
-            const output = model.apply(batch.images, { training: true }) as tf.Tensor;
-            logits = tf.keep(output);
-            return tf.losses.softmaxCrossEntropy(
-              tf.oneHot(batch.labels, data.numClasses),
-              output,
-            ) as tf.Scalar;
-          },
-          true,
-          variables,
-        ) as tf.Scalar;
-        const lossValue = (await loss.data())[0];
-        accuracy.update(batch.labels, logits!);
-        tf.dispose([loss, logits!, batch.images, batch.labels]);
-        lossSum += lossValue;
+        const learningRate = schedule(step);
+        const info = { epoch, batch, batches: perEpoch, step, learningRate };
+        await callbacks.onBatchStart?.(info);
+        let outcome: Awaited<ReturnType<typeof trainingStep>>;
+        try {
+          outcome = await trainingStep({
+            model,
+            optimizer,
+            batch: items,
+            numClasses: data.numClasses,
+            labelSmoothing: recipe.labelSmoothing,
+            learningRate,
+            beforeUpdate: () => testPausePoint(`step:${step + 1}`, signal),
+          });
+        } finally {
+          items.images.dispose();
+          items.labels.dispose();
+        }
+        if (!outcome.applied) {
+          throw new DivergenceError({ ...info, ...outcome, checkpoint: lastCheckpoint });
+        }
         step++;
+        batch++;
+        progress.lossSum += outcome.loss;
+        progress.correct += outcome.correct;
+        progress.seen += items.indices.length;
         await callbacks.onBatchEnd?.({
-          epoch,
-          batch: batchIndex,
-          batches: perEpoch,
+          ...info,
           step,
-          loss: lossValue,
+          loss: outcome.loss,
+          gradientNorm: outcome.gradientNorm,
         });
-        batchIndex++;
-        if (signal?.aborted) return { history, steps: step, aborted: true };
+        const midEpoch = batch < perEpoch;
+        if (midEpoch && every !== undefined && step % every === 0) {
+          tick();
+          await saveCheckpoint({ epoch, batch });
+        }
+        if (signal?.aborted && midEpoch) {
+          tick();
+          await saveCheckpoint({ epoch, batch });
+          return { history, steps: step, aborted: true, checkpoint: lastCheckpoint, recipe };
+        }
       }
+
+      const firstStep = epoch * perEpoch;
       const record: EpochRecord = {
         epoch,
-        loss: lossSum / batchIndex,
-        accuracy: accuracy.result(),
-        learningRate,
+        loss: progress.lossSum / perEpoch,
+        accuracy: progress.correct / progress.seen,
+        learningRate: schedule(firstStep),
+        endLearningRate: schedule(firstStep + perEpoch - 1),
+        steps: step,
         seconds: 0,
       };
       if (data.test !== undefined) {
-        const result = evaluate(model, data.test, {
+        evaluation = evaluate(model, data.test, {
           numClasses: data.numClasses,
           normalization: data.normalization,
         });
-        record.testLoss = result.loss;
-        record.testAccuracy = result.accuracy;
+        record.testLoss = evaluation.loss;
+        record.testAccuracy = evaluation.accuracy;
       }
-      record.seconds = (performance.now() - started) / 1000;
+      tick();
+      record.seconds = progress.seconds;
       history.push(record);
-      await callbacks.onEpochEnd?.(record);
+      await saveCheckpoint({ epoch: epoch + 1, batch: 0 });
+      await callbacks.onEpochEnd?.(record, evaluation);
+      if (signal?.aborted && epoch + 1 < epochs) {
+        return {
+          history,
+          steps: step,
+          aborted: true,
+          evaluation,
+          checkpoint: lastCheckpoint,
+          recipe,
+        };
+      }
     }
   } finally {
     optimizer.dispose();
-    // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar of its SGD base.
-    (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
   }
-  return { history, steps: step, aborted: false };
-}
-
-function checkOptions(options: TrainOptions): void {
-  const positiveInteger = (name: string, value: number) => {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new TrainOptionsError(`${name} must be a positive integer, got ${value}.`);
-    }
-  };
-  positiveInteger('epochs', options.epochs);
-  positiveInteger('batchSize', options.batchSize);
-  if (!(options.learningRate > 0) || !Number.isFinite(options.learningRate)) {
-    throw new TrainOptionsError(
-      `learningRate must be a positive number, got ${options.learningRate}.`,
-    );
-  }
-  const outputs = options.model.outputs[0].shape;
-  if (outputs.length !== 2 || outputs[1] !== options.data.numClasses) {
-    throw new TrainOptionsError(
-      `The model outputs shape [${outputs}], but the data has ${options.data.numClasses} classes; ` +
-        `build the model with numClasses ${options.data.numClasses}.`,
-    );
-  }
-  const inputs = options.model.inputs[0].shape.slice(1).join('×');
-  const images = options.data.train.imageShape.join('×');
-  if (inputs !== images) {
-    throw new TrainOptionsError(
-      `The model takes ${inputs} images, the data has ${images}; build the model with inputShape [${options.data.train.imageShape}].`,
-    );
-  }
+  return { history, steps: step, aborted: false, evaluation, checkpoint: lastCheckpoint, recipe };
 }

@@ -1,22 +1,40 @@
-import { readdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, KNOWN_BACKENDS, nativeKernelStatus } from '@residual/backend';
 import { loadDataset } from '@residual/datasets';
-import { createModel, listModels } from '@residual/models';
-import { type Evaluation, evaluate, saveModel, train, writeFileAtomic } from '@residual/train';
-import type { Command } from '../command.js';
+import { createModel } from '@residual/models';
+import {
+  evaluate,
+  inspectRunDirectory,
+  MODEL_FILE,
+  openRunDirectory,
+  RECIPE_NAMES,
+  type RunConfig,
+  recipeByName,
+  saveModel,
+  train,
+  writeFileAtomic,
+} from '@residual/train';
+import type { Command, OptionValues } from '../command.js';
 import { downloadProgress } from '../download-progress.js';
+import { interruptOnSigint } from '../interrupt.js';
 import { EpochProgress, percent } from '../progress.js';
+import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
 import { DATA_DIR_OPTION } from './datasets.js';
+import { asUsageError, runConfig } from './train-config.js';
 
 export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a residual network (default: ResNet-8 on the bundled MNIST digits).',
   description:
-    'Trains a registered model with SGD and momentum, shows progress per epoch, evaluates on ' +
-    'the held-out images and writes the trained model (TensorFlow.js Layers format: model.json ' +
-    '+ weights.bin) and metrics.json (test accuracy and the per-epoch history) to --out.',
+    'Trains a registered model by a recipe, shows progress per epoch, evaluates on the held-out ' +
+    'images and writes the trained model (TensorFlow.js Layers format: model.json + ' +
+    'weights.bin) and metrics.json (test accuracy and the per-epoch history, learning rates ' +
+    'included) to --out. Checkpoints go to --out/checkpoints every --checkpoint-every steps and ' +
+    'at each epoch end. Ctrl-C finishes the current step, writes a checkpoint and exits with ' +
+    "status 130; 'residual train --resume <dir>' (or the same command again) continues the run " +
+    'and ends with the same weights as a run never interrupted.',
   options: [
     {
       name: 'model',
@@ -41,32 +59,42 @@ export const trainCommand: Command = {
       default: false,
     },
     {
+      name: 'recipe',
+      type: 'string',
+      placeholder: 'name',
+      description:
+        'sgd: momentum 0.9 at a constant rate; paper: the ResNet paper (lr 0.1, ÷10 at 50% and ' +
+        '75%, weight decay 1e-4, batch 128, crop + flip); modern: warm-up, cosine, label smoothing.',
+      default: 'sgd',
+      choices: RECIPE_NAMES,
+    },
+    {
       name: 'epochs',
       type: 'integer',
       placeholder: 'n',
-      description: 'Passes over the training images.',
-      default: 3,
+      description:
+        "Passes over the training images (default: the recipe's: sgd 3, paper 164, modern 200).",
     },
     {
       name: 'batch-size',
       type: 'integer',
       placeholder: 'n',
-      description: 'Images per optimizer step.',
-      default: 64,
+      description:
+        "Images per optimizer step (default: the recipe's: sgd 64, paper and modern 128).",
     },
     {
       name: 'lr',
       type: 'number',
       placeholder: 'rate',
-      description: 'Learning rate of SGD with momentum 0.9.',
-      default: 0.05,
+      description:
+        "Peak learning rate, which the recipe's schedule scales (default: sgd 0.05, paper and modern 0.1).",
     },
     {
       name: 'seed',
       type: 'integer',
       placeholder: 'n',
       description:
-        'Seeds the initial weights and the data order: the same seed and backend give the same run.',
+        'Seeds the initial weights, the data order and augmentation: the same seed and backend give the same run.',
       default: 0,
     },
     {
@@ -80,7 +108,29 @@ export const trainCommand: Command = {
       name: 'out',
       type: 'string',
       placeholder: 'dir',
-      description: 'Where to write the model and metrics.json (default: runs/<timestamp>).',
+      description:
+        'Where to write the run (default: runs/<timestamp>). Must be new, empty, or an interrupted run of the same options (which is then continued).',
+    },
+    {
+      name: 'resume',
+      type: 'string',
+      placeholder: 'dir',
+      description: 'Continue the interrupted run in dir, with the options it was started with.',
+    },
+    {
+      name: 'checkpoint-every',
+      type: 'integer',
+      placeholder: 'steps',
+      description:
+        'Write a checkpoint every this many steps, besides each epoch end (applies to this invocation: repeat it with --resume).',
+      default: 100,
+    },
+    {
+      name: 'keep-checkpoints',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Keep the newest n checkpoints.',
+      default: 3,
     },
     {
       name: 'limit',
@@ -88,90 +138,94 @@ export const trainCommand: Command = {
       placeholder: 'n',
       description: 'Train on the first n training images only (quick checks).',
     },
+    {
+      name: 'test-limit',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Evaluate on the first n held-out images only (quick checks).',
+    },
   ],
   examples: [
     'residual train',
-    'residual train --model cifar_resnet20 --epochs 5 --out runs/r20',
+    'residual train --model cifar_resnet20 --recipe paper --epochs 2 --out runs/r20',
+    'residual train --resume runs/r20',
     'residual train --seed 1 --epochs 1',
-    'residual train --model cifar_resnet20 --dataset cifar10 --download',
+    'residual train --model cifar_resnet20 --dataset cifar10 --download --recipe paper',
   ],
   async run(values, terminal) {
-    const modelName = values.model as string;
-    const known = listModels().map((m) => m.name);
-    if (!known.includes(modelName)) {
+    const { config, out } = await runConfig(values, trainCommand.options);
+    const option = values.resume === undefined ? 'out' : 'resume';
+    if (await exists(join(out, MODEL_FILE))) {
       throw new UsageError(
-        `train --model: unknown model "${modelName}". Known: ${known.join(', ')}.`,
+        option === 'out'
+          ? `train --out: ${out} already holds a trained model; choose another directory.`
+          : `train --resume: ${out} is a finished run (it holds ${MODEL_FILE}); nothing to continue.`,
       );
     }
-    for (const name of ['epochs', 'batch-size', 'limit'] as const) {
-      const value = values[name] as number | undefined;
-      if (value !== undefined && value < 1)
-        throw new UsageError(`train --${name}: must be at least 1, got ${value}.`);
-    }
-    if (!((values.lr as number) > 0))
-      throw new UsageError(`train --lr: must be positive, got ${values.lr}.`);
-    const out =
-      (values.out as string | undefined) ??
-      join('runs', new Date().toISOString().replace(/[:.]/g, '-'));
-    await refuseExistingRun(out);
-
+    // Checked before the data is loaded, created after: a failed start leaves nothing behind.
+    await inspectRunDirectory(out, config).catch(asUsageError(option));
     const backend = await initBackend({ backend: values.backend as string | undefined });
     const native = backend === 'wasm' ? await nativeKernelStatus() : undefined;
-    const dataset = await loadDataset(values.dataset as string, {
-      dataDir: values['data-dir'] as string | undefined,
-      download: values.download as boolean,
-      onProgress: downloadProgress(terminal),
-    });
-    const limit = values.limit as number | undefined;
-    const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);
-    const seed = values.seed as number;
-    const model = createModel(modelName, {
-      inputShape: [...trainSplit.imageShape] as [number, number, number],
-      numClasses: dataset.numClasses,
-      seed,
-    });
-    const epochs = values.epochs as number;
+    const { dataset, trainSplit, testSplit, model, recipe } = await setUp(config, values, terminal);
+    const run = await openRunDirectory(out, config).catch(asUsageError(option));
     terminal.err(
-      `training ${modelName} on ${dataset.name} (${trainSplit.count} train / ${dataset.test.count} test images) with the ${backend} backend${native?.available ? ` (native kernels: ${native.isa}, ${native.threads} threads)` : ''}\n`,
+      `training ${config.model} on ${dataset.name} (${trainSplit.count} train / ${testSplit.count} test images) ` +
+        `with the ${recipe.name} recipe and the ${backend} backend` +
+        `${native?.available ? ` (native kernels: ${native.isa}, ${native.threads} threads)` : ''}${run.resumeFrom === undefined ? '' : `, resuming from ${run.resumeFrom}`}\n`,
     );
 
-    const progress = new EpochProgress(terminal, epochs);
-    const started = performance.now();
-    let final: Evaluation | undefined;
-    const result = await train({
-      model,
-      data: { ...dataset, train: trainSplit, test: undefined },
-      epochs,
-      batchSize: values['batch-size'] as number,
-      learningRate: values.lr as number,
-      seed,
-      callbacks: {
-        onEpochStart: () => progress.epochStart(),
-        onBatchEnd: (info) => progress.batchEnd(info),
-        onEpochEnd: (record) => {
-          final = evaluate(model, dataset.test, {
-            numClasses: dataset.numClasses,
-            normalization: dataset.normalization,
-          });
-          record.testLoss = final.loss;
-          record.testAccuracy = final.accuracy;
-          progress.epochEnd(record);
+    const progress = new EpochProgress(terminal, recipe.epochs);
+    const interrupt = interruptOnSigint(terminal);
+    let result: Awaited<ReturnType<typeof train>>;
+    try {
+      result = await train({
+        model,
+        data: { ...dataset, train: trainSplit, test: testSplit },
+        recipe,
+        seed: config.seed as number,
+        signal: interrupt.signal,
+        checkpoints: {
+          dir: run.checkpoints,
+          every: values['checkpoint-every'] as number,
+          keep: values['keep-checkpoints'] as number,
         },
-      },
-    });
-    if (final === undefined) throw new Error('training ended before its first epoch');
-    const seconds = (performance.now() - started) / 1000;
-    await saveModel(model, out);
+        resume: run.resumeFrom,
+        callbacks: {
+          onEpochStart: () => progress.epochStart(),
+          onBatchEnd: (info) => progress.batchEnd(info),
+          onEpochEnd: (record) => progress.epochEnd(record),
+        },
+      });
+    } finally {
+      interrupt.dispose();
+    }
+    if (result.aborted) {
+      terminal.err(
+        `stopped after step ${result.steps}; checkpoint ${result.checkpoint}. Continue with: residual train --resume ${out}\n`,
+      );
+      return 130;
+    }
+
+    // A run resumed after its last epoch's checkpoint has no evaluation of its own yet.
+    const final =
+      result.evaluation ??
+      evaluate(model, testSplit, {
+        numClasses: dataset.numClasses,
+        normalization: dataset.normalization,
+      });
+    const seconds = result.history.reduce((sum, record) => sum + record.seconds, 0);
     const metrics = {
-      model: modelName,
+      model: config.model,
       dataset: dataset.name,
       backend,
-      seed,
-      epochs,
-      batchSize: values['batch-size'],
-      learningRate: values.lr,
+      seed: config.seed,
+      recipe: recipe.name,
+      epochs: recipe.epochs,
+      batchSize: recipe.batchSize,
+      learningRate: recipe.learningRate,
+      steps: result.steps,
       trainImages: trainSplit.count,
-      testImages: dataset.test.count,
+      testImages: testSplit.count,
       testAccuracy: final.accuracy,
       testLoss: final.loss,
       confusionMatrix: final.confusionMatrix.counts(),
@@ -179,26 +233,44 @@ export const trainCommand: Command = {
       history: result.history,
     };
     await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    // The model last: its presence marks the run finished.
+    await saveModel(model, out);
     terminal.out(
-      `test accuracy ${percent(final.accuracy)} on ${dataset.test.count} held-out images after ${epochs} epochs (${seconds.toFixed(1)}s); model and metrics.json written to ${out}\n`,
+      `test accuracy ${percent(final.accuracy)} on ${testSplit.count} held-out images after ${recipe.epochs} epochs (${seconds.toFixed(1)}s); model and metrics.json written to ${out}\n`,
     );
     return 0;
   },
 };
 
-/** Never overwrite a finished run: a directory that already holds a model is refused. */
-async function refuseExistingRun(out: string): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(out);
-  } catch {
-    return;
-  }
-  if (entries.includes('model.json') || entries.includes('metrics.json')) {
-    throw new UsageError(
-      `train --out: ${out} already holds a trained model; choose another directory.`,
-    );
-  }
+/** The data, a fresh model sized for it, and the recipe, as the run's configuration says. */
+async function setUp(config: RunConfig, values: OptionValues, terminal: Terminal) {
+  const dataset = await loadDataset(config.dataset as string, {
+    dataDir: values['data-dir'] as string | undefined,
+    download: values.download as boolean,
+    onProgress: downloadProgress(terminal),
+  });
+  const limit = config.limit as number | undefined;
+  const testLimit = config['test-limit'] as number | undefined;
+  const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);
+  const testSplit = testLimit === undefined ? dataset.test : takeFirst(dataset.test, testLimit);
+  const model = createModel(config.model as string, {
+    inputShape: [...trainSplit.imageShape] as [number, number, number],
+    numClasses: dataset.numClasses,
+    seed: config.seed as number,
+  });
+  const recipe = recipeByName(config.recipe as string, {
+    epochs: config.epochs as number,
+    batchSize: config['batch-size'] as number,
+    learningRate: config.lr as number,
+  });
+  return { dataset, trainSplit, testSplit, model, recipe };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function takeFirst<

@@ -1,0 +1,59 @@
+import type { Batch } from '@residual/datasets';
+import * as tf from '@tensorflow/tfjs';
+import type { SgdMomentum } from './sgd-momentum.js';
+
+export interface StepOutcome {
+  loss: number;
+  gradientNorm: number;
+  /** Correct top-1 predictions in the batch (training-mode forward pass). */
+  correct: number;
+  /** False when the loss or the gradient was not finite: then no weight was changed. */
+  applied: boolean;
+}
+
+/**
+ * One optimizer step on `batch`: forward in training mode (which also moves the batch-norm
+ * statistics), softmax cross-entropy on the logits, gradients, and, only when the loss and
+ * every gradient are finite, the update. `beforeUpdate` runs between the two (a test hook).
+ */
+export async function trainingStep(options: {
+  model: tf.LayersModel;
+  optimizer: SgdMomentum;
+  batch: Batch;
+  numClasses: number;
+  labelSmoothing: number;
+  learningRate: number;
+  beforeUpdate?: () => Promise<void>;
+}): Promise<StepOutcome> {
+  const { model, optimizer, batch } = options;
+  const variables = optimizer.variables;
+  const { value, grads, summary } = tf.tidy(() => {
+    let correct: tf.Tensor | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = model.apply(batch.images, { training: true }) as tf.Tensor;
+      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labels), 'float32')));
+      return tf.losses.softmaxCrossEntropy(
+        tf.oneHot(batch.labels, options.numClasses),
+        logits,
+        undefined,
+        options.labelSmoothing,
+      ) as tf.Scalar;
+    }, variables);
+    const ordered = variables.map((variable) => grads[variable.name]);
+    const squaredNorm = tf.addN(ordered.map((gradient) => tf.sum(tf.square(gradient))));
+    // One read per step: loss, squared gradient norm and correct count together.
+    const summary = tf.stack([value, squaredNorm, correct as tf.Tensor]);
+    tf.dispose(correct);
+    return { value, grads: ordered, summary };
+  });
+  try {
+    const [loss, squaredNorm, correct] = await summary.data();
+    const outcome = { loss, gradientNorm: Math.sqrt(squaredNorm), correct, applied: false };
+    if (!Number.isFinite(loss) || !Number.isFinite(squaredNorm)) return outcome;
+    await options.beforeUpdate?.();
+    optimizer.apply(grads, options.learningRate);
+    return { ...outcome, applied: true };
+  } finally {
+    tf.dispose([value, summary, ...grads]);
+  }
+}
