@@ -42,8 +42,8 @@ export class EpochProgress {
       `acc ${percent(record.accuracy)}`,
       record.testAccuracy === undefined ? undefined : `test acc ${percent(record.testAccuracy)}`,
       record.endLearningRate === record.learningRate
-        ? `lr ${record.learningRate}`
-        : `lr ${record.learningRate}→${record.endLearningRate}`,
+        ? `lr ${rate(record.learningRate)}`
+        : `lr ${rate(record.learningRate)}→${rate(record.endLearningRate)}`,
       `${record.seconds.toFixed(1)}s`,
     ].filter(Boolean);
     this.terminal.err(`${this.terminal.interactive ? '\r\x1b[K' : ''}${parts.join('  ')}\n`);
@@ -52,6 +52,11 @@ export class EpochProgress {
 
 export function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(2)}%`;
+}
+
+/** A learning rate to three significant digits: 0.0453, not 0.04529903231240511. */
+function rate(value: number): string {
+  return String(Number(value.toPrecision(3)));
 }
 
 function seconds(ms: number): string {

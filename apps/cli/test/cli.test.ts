@@ -42,7 +42,7 @@ describe('residual', () => {
     [['train', '--epochs', '0'], 'residual: train --epochs: must be at least 1, got 0.\n'],
     [
       ['train', '--recipe', 'fast'],
-      "residual: train --recipe: 'fast' is not one of sgd, paper, modern.\n",
+      "residual: train --recipe: 'fast' is not one of quick, sgd, paper, modern.\n",
     ],
     [
       ['train', '--checkpoint-every', '0'],

@@ -42,7 +42,7 @@ describe('residual train (the built command, as a user runs it)', () => {
       out,
     );
     expect(stderr).toMatch(
-      /training cifar_resnet8 on digits \(256 train \/ 2000 test images\) with the sgd recipe and the wasm backend/,
+      /training cifar_resnet8 on digits \(256 train \/ 2000 test images\) with the quick recipe and the wasm backend/,
     );
     expect(stderr.match(/^epoch \d\/2 .*test acc/gm)).toHaveLength(2);
     expect(stdout).toMatch(/^test accuracy \d+\.\d\d% on 2000 held-out images after 2 epochs/);
@@ -60,7 +60,7 @@ describe('residual train (the built command, as a user runs it)', () => {
       model: 'cifar_resnet8',
       dataset: 'digits',
       backend: 'wasm',
-      recipe: 'sgd',
+      recipe: 'quick',
       seed: 1,
       epochs: 2,
       batchSize: 32,

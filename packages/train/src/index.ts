@@ -32,6 +32,7 @@ export {
   PAPER_WARMUP_STEPS,
   type PaperRecipeOptions,
   paperRecipe,
+  quickRecipe,
   RECIPE_NAMES,
   RECIPES,
   type RecipeName,

@@ -2,7 +2,14 @@ import { cifarAugmentation } from '@residual/datasets';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { Recipe } from './recipe.js';
-import { modernRecipe, paperRecipe, recipeByName, weightedLayerCount } from './recipes.js';
+import {
+  modernRecipe,
+  paperRecipe,
+  quickRecipe,
+  recipeByName,
+  sgdRecipe,
+  weightedLayerCount,
+} from './recipes.js';
 
 /** A stack of `depth` tiny dense layers: as deep as a ResNet by the paper's count. */
 function denseStack(depth: number): tf.LayersModel {
@@ -81,6 +88,23 @@ describe('the modern recipe', () => {
   });
 });
 
+describe('the quick and sgd recipes', () => {
+  it('quick: 5 × 64 from 0.05 down a cosine to 0, otherwise the sgd recipe', () => {
+    const recipe = quickRecipe();
+    expect(recipe).toMatchObject({ name: 'quick', epochs: 5, batchSize: 64, momentum: 0.9 });
+    expect(recipe.augmentation).toBeUndefined();
+    const [first, middle, last] = rates(recipe, 10)([0, 25, 49]);
+    expect(first).toBe(0.05);
+    expect(middle).toBeCloseTo(0.025, 15);
+    expect(last).toBeGreaterThan(0);
+    expect(last).toBeLessThan(1e-4);
+  });
+
+  it('sgd: a constant rate', () => {
+    expect(rates(sgdRecipe(), 10)([0, 15, 29])).toEqual([0.05, 0.05, 0.05]);
+  });
+});
+
 describe('recipeByName', () => {
   it('applies overrides and names the known recipes for an unknown one', () => {
     expect(recipeByName('paper', { epochs: 3, batchSize: undefined })).toMatchObject({
@@ -88,6 +112,8 @@ describe('recipeByName', () => {
       epochs: 3,
       batchSize: 128,
     });
-    expect(() => recipeByName('fast')).toThrow('Unknown recipe "fast". Known: sgd, paper, modern.');
+    expect(() => recipeByName('fast')).toThrow(
+      'Unknown recipe "fast". Known: quick, sgd, paper, modern.',
+    );
   });
 });
