@@ -1,3 +1,42 @@
 export { Accuracy } from './accuracy.js';
+export {
+  type CalibrationBin,
+  CalibrationError,
+  type CalibrationErrorOptions,
+} from './calibration-error.js';
+export {
+  ClassificationMetrics,
+  type ClassificationMetricsOptions,
+  type ClassificationReport,
+} from './classification-metrics.js';
 export { ConfusionMatrix } from './confusion-matrix.js';
+export {
+  type EvaluateClassifierOptions,
+  evaluateClassifier,
+  outputKind,
+} from './evaluate-classifier.js';
+export type { LabelledBatch } from './labelled-batch.js';
+export { LogLoss, type LogLossOptions } from './log-loss.js';
+export { MetricsError } from './metrics-error.js';
+export {
+  type AveragedScores,
+  type ClassScores,
+  type IllDefinedClasses,
+  type PrecisionRecallOptions,
+  type PrecisionRecallReport,
+  precisionRecallF1,
+} from './precision-recall.js';
 export { type Labels, labelValues, type Predictions, predictedClasses } from './predictions.js';
+export {
+  SCORE_KINDS,
+  type ScoreKind,
+  type ScoreMatrix,
+  type Scores,
+  scoreMatrix,
+} from './scores.js';
+export {
+  TOP_K_TIES,
+  TopKAccuracy,
+  type TopKAccuracyOptions,
+  type TopKTies,
+} from './top-k-accuracy.js';
