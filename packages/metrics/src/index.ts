@@ -15,6 +15,15 @@ export {
   evaluateClassifier,
   outputKind,
 } from './evaluate-classifier.js';
+export {
+  type ActivationStats,
+  type GradientFlow,
+  type GradientFlowOptions,
+  type GradientFlowSummary,
+  gradientFlow,
+  type LayerGradient,
+  type WeightGradient,
+} from './gradient-flow.js';
 export type { LabelledBatch } from './labelled-batch.js';
 export { LogLoss, type LogLossOptions } from './log-loss.js';
 export { MetricsError } from './metrics-error.js';
