@@ -8,7 +8,7 @@ import { tinyBatch, tinyNetwork } from './test-networks.js';
 let batch: ReturnType<typeof tinyBatch>;
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: 'wasm' });
   batch = tinyBatch(16, 1);
 });
 

@@ -11,6 +11,14 @@ export {
 } from './classification-metrics.js';
 export { ConfusionMatrix } from './confusion-matrix.js';
 export {
+  compareDepths,
+  type DepthRun,
+  type DepthStudy,
+  type DepthStudyOptions,
+  type DepthStudyProgress,
+  type GradientSnapshot,
+} from './depth-study.js';
+export {
   type EvaluateClassifierOptions,
   evaluateClassifier,
   outputKind,
