@@ -4,6 +4,22 @@ export {
   CalibrationError,
   type CalibrationErrorOptions,
 } from './calibration-error.js';
+export { depthStudyChart } from './charts/depth-study-chart.js';
+export {
+  type GradientNormChartOptions,
+  gradientNormChart,
+  gradientNormChartOptions,
+  type NetworkGradients,
+} from './charts/gradient-norm-chart.js';
+export {
+  type ChartSeries,
+  chartGrid,
+  type LineChartOptions,
+  lineChart,
+  lineChartBody,
+} from './charts/line-chart.js';
+export { type ChartTheme, DEFAULT_THEME } from './charts/svg.js';
+export { type EpochPoint, trainingCurvesChart } from './charts/training-curves-chart.js';
 export {
   ClassificationMetrics,
   type ClassificationMetricsOptions,
