@@ -29,7 +29,10 @@ describe('residual', () => {
   });
 
   it.each([
-    [['frobnicate'], "residual: unknown command 'frobnicate'. Commands: train, models.\n"],
+    [
+      ['frobnicate'],
+      "residual: unknown command 'frobnicate'. Commands: train, eval, gradient-flow, models.\n",
+    ],
     [['train', '--epochs', 'two'], "residual: train --epochs: expected an integer, got 'two'.\n"],
     [['train', '--lr', 'fast'], "residual: train --lr: expected a number, got 'fast'.\n"],
     [['train', '--epochs', '0'], 'residual: train --epochs: must be at least 1, got 0.\n'],

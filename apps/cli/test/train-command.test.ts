@@ -37,7 +37,15 @@ describe('residual train (the built command, as a user runs it)', () => {
     );
     expect(stderr.match(/^epoch \d\/2 .*test acc/gm)).toHaveLength(2);
     expect(stdout).toMatch(/^test accuracy \d+\.\d\d% on 2000 held-out digits after 2 epochs/);
-    expect(readdirSync(out).sort()).toEqual(['metrics.json', 'model.json', 'weights.bin']);
+    expect(readdirSync(out).sort()).toEqual([
+      'metrics.json',
+      'model.json',
+      'training-curves.svg',
+      'weights.bin',
+    ]);
+    expect(readFileSync(join(out, 'training-curves.svg'), 'utf8')).toContain(
+      'cifar_resnet8 on digits: loss',
+    );
     const metrics = readMetrics(out);
     expect(metrics).toMatchObject({
       model: 'cifar_resnet8',

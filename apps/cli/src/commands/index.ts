@@ -1,6 +1,13 @@
 import type { Command } from '../command.js';
+import { evalCommand } from './eval.js';
+import { gradientFlowCommand } from './gradient-flow.js';
 import { modelsCommand } from './models.js';
 import { trainCommand } from './train.js';
 
 /** Every command, in the order `residual --help` lists them. */
-export const COMMANDS: readonly Command[] = [trainCommand, modelsCommand];
+export const COMMANDS: readonly Command[] = [
+  trainCommand,
+  evalCommand,
+  gradientFlowCommand,
+  modelsCommand,
+];

@@ -6,6 +6,7 @@ import { createModel, listModels } from '@residual/models';
 import { type Evaluation, evaluate, saveModel, train, writeFileAtomic } from '@residual/train';
 import type { Command } from '../command.js';
 import { EpochProgress, percent } from '../progress.js';
+import { writeTrainingCurves } from '../training-curves.js';
 import { UsageError } from '../usage-error.js';
 
 export const DATASETS = ['digits'] as const;
@@ -166,6 +167,7 @@ export const trainCommand: Command = {
       history: result.history,
     };
     await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    await writeTrainingCurves(out, result.history, `${modelName} on ${dataset.name}`);
     terminal.out(
       `test accuracy ${percent(final.accuracy)} on ${dataset.test.count} held-out digits after ${epochs} epochs (${seconds.toFixed(1)}s); model and metrics.json written to ${out}\n`,
     );

@@ -34,6 +34,7 @@ export function depthStudyChart(study: DepthStudy, options: { theme?: ChartTheme
       {
         title: 'Training loss per step',
         xLabel: 'step',
+        xIntegers: true,
         yLabel: 'cross-entropy',
         series: study.runs.map((run) => ({
           ...style(run),

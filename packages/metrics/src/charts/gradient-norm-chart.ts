@@ -40,6 +40,7 @@ export function gradientNormChartOptions(
     xLabel: `${convOnly ? 'convolution' : 'layer'} (1 = nearest the input)`,
     yLabel: '‖gradient‖ (log scale)',
     yScale: 'log',
+    xIntegers: true,
     series,
     width: options.width,
     height: options.height,

@@ -28,6 +28,8 @@ export interface LineChartOptions {
   /** Default: the data's range, widened to round ticks. */
   xDomain?: readonly [number, number];
   yDomain?: readonly [number, number];
+  /** The x values count things (epochs, layers, steps): ticks at whole numbers only. Default false. */
+  xIntegers?: boolean;
   /** Pixels. Default 640. */
   width?: number;
   /** Pixels. Default 360. */
@@ -85,6 +87,7 @@ export function lineChartBody(options: LineChartOptions): string {
     [left, right],
     Math.max(2, Math.round((right - left) / 90)),
     options.xDomain,
+    options.xIntegers,
   );
   const y =
     options.yScale === 'log'

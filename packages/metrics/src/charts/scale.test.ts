@@ -29,3 +29,10 @@ describe('logScale', () => {
     expect(logScale([1, 1e12], [0, 1]).ticks).toEqual([1, 100, 1e4, 1e6, 1e8, 1e10, 1e12]);
   });
 });
+
+describe('linearScale over counts', () => {
+  it('puts ticks on whole numbers only', () => {
+    expect(linearScale([1, 2], [0, 100], 5, undefined, true).ticks).toEqual([1, 2]);
+    expect(linearScale([1, 2], [0, 100], 5).ticks).toEqual([1, 1.2, 1.4, 1.6, 1.8, 2]);
+  });
+});

@@ -8,18 +8,22 @@ export interface Scale {
 
 /**
  * A linear scale over the values' range widened to "nice" round ticks (1, 2 or 5 × 10^k), about
- * `count` of them. A single value gets a unit range around it.
+ * `count` of them (whole numbers only when `integers`). A single value gets a unit range around it.
  */
 export function linearScale(
   values: readonly number[],
   range: [number, number],
   count = 5,
   domain?: readonly [number, number],
+  integers = false,
 ): Scale {
   let [low, high] = domain ?? extent(values);
   if (!Number.isFinite(low) || !Number.isFinite(high)) [low, high] = [0, 1];
   if (low === high) [low, high] = [low - 1, high + 1];
-  const step = niceStep((high - low) / count);
+  // Counts (epochs, layers, steps) get whole-number ticks.
+  const step = integers
+    ? Math.max(1, niceStep((high - low) / count))
+    : niceStep((high - low) / count);
   const first = Math.floor(low / step + 1e-9) * step;
   const last = Math.ceil(high / step - 1e-9) * step;
   if (domain === undefined) [low, high] = [first, last];

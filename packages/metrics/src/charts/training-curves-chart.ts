@@ -38,6 +38,7 @@ export function trainingCurvesChart(
       {
         title: `${prefix}loss`,
         xLabel: 'epoch',
+        xIntegers: true,
         yLabel: 'cross-entropy',
         series: [
           ...series('train', (e) => e.loss, 1, train, false),
@@ -47,6 +48,7 @@ export function trainingCurvesChart(
       {
         title: `${prefix}accuracy`,
         xLabel: 'epoch',
+        xIntegers: true,
         yLabel: 'accuracy (%)',
         series: [
           ...series('train', (e) => e.accuracy, 100, train, false),
