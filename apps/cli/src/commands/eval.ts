@@ -2,16 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, KNOWN_BACKENDS } from '@residual/backend';
 import { batchCount, batches, type ImageSplit } from '@residual/datasets';
-import {
-  type ClassificationReport,
-  evaluateClassifier,
-  type LabelledBatch,
-} from '@residual/metrics';
+import { evaluateClassifier, type LabelledBatch } from '@residual/metrics';
 import { loadModel, writeFileAtomic } from '@residual/train';
 import { type Command, JSON_OPTION } from '../command.js';
 import { DATASET_NAMES, loadDataset } from '../datasets.js';
-import { percent } from '../progress.js';
-import { formatTable } from '../table.js';
+import { renderReport } from '../render-report.js';
 import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
 
@@ -196,46 +191,4 @@ function* withProgress(
     if (terminal.interactive) terminal.err(`\revaluating: batch ${done}/${total}\x1b[K`);
   }
   if (terminal.interactive) terminal.err('\r\x1b[K');
-}
-
-/** The metrics as text tables: summary, averages, then one row per class. */
-export function renderReport(report: ClassificationReport, classNames: readonly string[]): string {
-  const score = (value: number) => (Number.isNaN(value) ? 'n/a' : value.toFixed(4));
-  const summary = formatTable([
-    ['accuracy', percent(report.accuracy)],
-    ...report.topK.map((t) => [`top-${t.k} accuracy`, percent(t.accuracy)]),
-    ['log-loss', score(report.logLoss)],
-    [
-      `calibration error (ECE, ${report.calibrationBins.length} bins)`,
-      score(report.expectedCalibrationError),
-    ],
-  ]);
-  const averages = formatTable([
-    ['average', 'precision', 'recall', 'F1'],
-    ...(['macro', 'micro', 'weighted'] as const).map((kind) => [
-      kind,
-      score(report[kind].precision),
-      score(report[kind].recall),
-      score(report[kind].f1),
-    ]),
-  ]);
-  const ill = report.illDefined;
-  const mark = (value: number, undefinedFor: number[], label: number) =>
-    `${score(value)}${undefinedFor.includes(label) ? '*' : ' '}`;
-  const perClass = formatTable([
-    ['class', 'support', 'predicted', 'precision ', 'recall ', 'F1 '],
-    ...report.perClass.map((c) => [
-      classNames[c.label] ?? String(c.label),
-      String(c.support),
-      String(c.predicted),
-      mark(c.precision, ill.precision, c.label),
-      mark(c.recall, ill.recall, c.label),
-      mark(c.f1, ill.f1, c.label),
-    ]),
-  ]);
-  const footnote =
-    ill.precision.length + ill.recall.length + ill.f1.length > 0
-      ? `* undefined (a zero denominator: never predicted or never present), counted as ${report.zeroDivision}\n`
-      : '';
-  return `${summary}\n${averages}\n${perClass}${footnote}`;
 }

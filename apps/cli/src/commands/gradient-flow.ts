@@ -1,20 +1,20 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, KNOWN_BACKENDS } from '@residual/backend';
-import { batchCount, batches, type ImageDataset } from '@residual/datasets';
 import {
   compareDepths,
   type DepthStudy,
   type DepthStudyProgress,
   depthStudyChart,
-  type LabelledBatch,
 } from '@residual/metrics';
-import { createModel, getModelEntry, listModels } from '@residual/models';
+import { createModel } from '@residual/models';
 import { writeFileAtomic } from '@residual/train';
 import { type Command, JSON_OPTION } from '../command.js';
 import { DATASET_NAMES, loadDataset } from '../datasets.js';
+import { parseNetworks } from '../parse-networks.js';
 import { formatTable, significant } from '../table.js';
 import type { Terminal } from '../terminal.js';
+import { trainingBatches } from '../training-batches.js';
 import { UsageError } from '../usage-error.js';
 
 export const GRADIENT_FLOW_FILES = {
@@ -173,87 +173,6 @@ export const gradientFlowCommand: Command = {
   },
 };
 
-/** Families and depths from `--models` (and `--depths`). @throws UsageError naming the bad name. */
-export function parseNetworks(
-  models: string,
-  depthList: string | undefined,
-): { families: string[]; depths: number[] } {
-  const names = list(models);
-  if (names.length === 0)
-    throw new UsageError('gradient-flow --models: give at least one model name.');
-  const known = listModels().map((m) => m.name);
-  const networks = names.map((name) => {
-    if (!known.includes(name)) {
-      throw new UsageError(
-        `gradient-flow --models: unknown model "${name}". Known: ${known.join(', ')}.`,
-      );
-    }
-    const { family } = getModelEntry(name);
-    const depth = Number(name.slice(family.length));
-    if (!name.startsWith(family) || !Number.isInteger(depth) || depth < 1) {
-      throw new UsageError(
-        `gradient-flow --models: "${name}" does not end in its depth, so it cannot join a depth study.`,
-      );
-    }
-    return { family, depth };
-  });
-  const families = unique(networks.map((n) => n.family));
-  let depths = unique(networks.map((n) => n.depth));
-  if (depthList !== undefined) {
-    depths = list(depthList).map((text) => {
-      const depth = Number(text);
-      if (!/^\d+$/.test(text) || depth < 1) {
-        throw new UsageError(`gradient-flow --depths: expected positive integers, got '${text}'.`);
-      }
-      return depth;
-    });
-    if (depths.length === 0)
-      throw new UsageError('gradient-flow --depths: give at least one depth.');
-  }
-  for (const family of families) {
-    for (const depth of depths) {
-      if (!known.includes(`${family}${depth}`)) {
-        const available = known
-          .filter((n) => getModelEntry(n).family === family)
-          .map((n) => n.slice(family.length));
-        throw new UsageError(
-          `gradient-flow --depths: there is no ${family}${depth}; ${family} comes in depths ${available.join(', ')}.`,
-        );
-      }
-    }
-  }
-  return { families, depths };
-}
-
-/**
- * Step `step`'s batch of the shuffled training images: the same for every network, and
- * step 0's is the batch the gradients are measured on.
- */
-function trainingBatches(
-  dataset: ImageDataset,
-  batchSize: number,
-  seed: number,
-): (step: number) => LabelledBatch {
-  const options = {
-    batchSize,
-    shuffle: true,
-    seed,
-    normalization: dataset.normalization,
-    dropRemainder: true,
-  };
-  const perEpoch = batchCount(dataset.train, options);
-  return (step) => {
-    const generator = batches(dataset.train, {
-      ...options,
-      epoch: Math.floor(step / perEpoch),
-      startBatch: step % perEpoch,
-    });
-    const { value } = generator.next();
-    generator.return(undefined);
-    return { images: value.images, labels: value.labels };
-  };
-}
-
 function progressReporter(terminal: Terminal): (progress: DepthStudyProgress) => void {
   let lastDraw = 0;
   let drawing = false;
@@ -314,15 +233,4 @@ async function refuseExistingReport(out: string): Promise<void> {
       `gradient-flow --out: ${out} already holds a report; choose another directory.`,
     );
   }
-}
-
-function list(text: string): string[] {
-  return text
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }
