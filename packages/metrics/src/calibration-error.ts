@@ -24,7 +24,7 @@ export interface CalibrationErrorOptions {
 
 /**
  * Expected calibration error (Guo, Pleiss, Sun, Weinberger 2017, "On Calibration of Modern
- * Neural Networks", eq. 3) accumulated over batches: each example's confidence is its largest
+ * Neural Networks", §2) accumulated over batches: each example's confidence is its largest
  * class probability and it is correct when that class (the lower index on ties, as argmax) is
  * the true one; examples fall into equal-width bins (l, u] of confidence, and
  * ECE = Σ_bins (n_bin / N) · |accuracy_bin − confidence_bin|.
