@@ -51,10 +51,14 @@ describe('residual train (the built command, as a user runs it)', () => {
       'metrics.json',
       'model.json',
       'run.json',
+      'training-curves.svg',
       'weights.bin',
     ]);
     // 8 steps an epoch: a checkpoint at each epoch end.
     expect(readdirSync(join(out, 'checkpoints'))).toEqual(['step-00000008', 'step-00000016']);
+    expect(readFileSync(join(out, 'training-curves.svg'), 'utf8')).toContain(
+      'cifar_resnet8 on digits: loss',
+    );
     const metrics = readMetrics(out);
     expect(metrics).toMatchObject({
       model: 'cifar_resnet8',

@@ -1,4 +1,10 @@
-import { type Labels, labelValues, type Predictions, predictedClasses } from './predictions.js';
+import {
+  checkSameLength,
+  type Labels,
+  labelValues,
+  type Predictions,
+  predictedClasses,
+} from './predictions.js';
 
 /** Top-1 accuracy accumulated over batches. */
 export class Accuracy {
@@ -9,9 +15,7 @@ export class Accuracy {
   update(labels: Labels, predictions: Predictions): void {
     const truth = labelValues(labels);
     const predicted = predictedClasses(predictions);
-    if (truth.length !== predicted.length) {
-      throw new RangeError(`${truth.length} labels for ${predicted.length} predictions.`);
-    }
+    checkSameLength(truth.length, predicted.length);
     for (let i = 0; i < truth.length; i++) if (truth[i] === predicted[i]) this.correct++;
     this.seen += truth.length;
   }

@@ -1,4 +1,11 @@
-import { type Labels, labelValues, type Predictions, predictedClasses } from './predictions.js';
+import { MetricsError } from './metrics-error.js';
+import {
+  checkSameLength,
+  type Labels,
+  labelValues,
+  type Predictions,
+  predictedClasses,
+} from './predictions.js';
 
 /**
  * Counts of (true class, predicted class) accumulated over batches: `counts()[t][p]` is the
@@ -9,7 +16,7 @@ export class ConfusionMatrix {
 
   constructor(readonly numClasses: number) {
     if (!Number.isInteger(numClasses) || numClasses < 1) {
-      throw new RangeError(`numClasses must be a positive integer, got ${numClasses}.`);
+      throw new MetricsError(`numClasses must be a positive integer, got ${numClasses}.`);
     }
     this.cells = new Float64Array(numClasses * numClasses);
   }
@@ -18,8 +25,12 @@ export class ConfusionMatrix {
   update(labels: Labels, predictions: Predictions): void {
     const truth = labelValues(labels, this.numClasses);
     const predicted = predictedClasses(predictions);
-    if (truth.length !== predicted.length) {
-      throw new RangeError(`${truth.length} labels for ${predicted.length} predictions.`);
+    checkSameLength(truth.length, predicted.length);
+    const bad = predicted.findIndex((p) => p < 0 || p >= this.numClasses);
+    if (bad >= 0) {
+      throw new MetricsError(
+        `Predicted class ${predicted[bad]} at ${bad} is outside the ${this.numClasses} classes.`,
+      );
     }
     for (let i = 0; i < truth.length; i++) this.cells[truth[i] * this.numClasses + predicted[i]]++;
   }

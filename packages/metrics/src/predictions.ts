@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { MetricsError } from './metrics-error.js';
 
 /** Class scores [N, C] (logits or probabilities) or class indices [N]. */
 export type Predictions = tf.Tensor | ArrayLike<number>;
@@ -10,7 +11,7 @@ export function predictedClasses(predictions: Predictions): Int32Array {
   if (predictions instanceof tf.Tensor) {
     if (predictions.rank === 1) return Int32Array.from(predictions.dataSync());
     if (predictions.rank !== 2) {
-      throw new RangeError(
+      throw new MetricsError(
         `Predictions must be [N, classes] scores or [N] classes, got shape [${predictions.shape}].`,
       );
     }
@@ -28,7 +29,16 @@ export function labelValues(labels: Labels, numClasses?: number): Int32Array {
   if (numClasses !== undefined) {
     const bad = values.findIndex((v) => v < 0 || v >= numClasses);
     if (bad >= 0)
-      throw new RangeError(`Label ${values[bad]} at ${bad} is outside the ${numClasses} classes.`);
+      throw new MetricsError(
+        `Label ${values[bad]} at ${bad} is outside the ${numClasses} classes.`,
+      );
   }
   return values;
+}
+
+/** Throws unless there is one label per prediction. */
+export function checkSameLength(labels: number, predictions: number): void {
+  if (labels !== predictions) {
+    throw new MetricsError(`${labels} labels for ${predictions} predictions.`);
+  }
 }

@@ -1,7 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, KNOWN_BACKENDS, nativeKernelStatus } from '@residual/backend';
-import { loadDataset } from '@residual/datasets';
 import { createModel } from '@residual/models';
 import {
   evaluate,
@@ -16,12 +15,12 @@ import {
   writeFileAtomic,
 } from '@residual/train';
 import type { Command, OptionValues } from '../command.js';
-import { downloadProgress } from '../download-progress.js';
+import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { EpochProgress, percent } from '../progress.js';
 import type { Terminal } from '../terminal.js';
+import { writeTrainingCurves } from '../training-curves.js';
 import { UsageError } from '../usage-error.js';
-import { DATA_DIR_OPTION } from './datasets.js';
 import { asUsageError, runConfig } from './train-config.js';
 
 export const trainCommand: Command = {
@@ -51,13 +50,7 @@ export const trainCommand: Command = {
         "Data set to train on: a name from 'residual datasets', or a folder (the standard files, or one subfolder of images per class).",
       default: 'digits',
     },
-    DATA_DIR_OPTION,
-    {
-      name: 'download',
-      type: 'boolean',
-      description: 'Download the data set if it is not in the data folder (verified by SHA-256).',
-      default: false,
-    },
+    ...DATASET_SOURCE_OPTIONS,
     {
       name: 'recipe',
       type: 'string',
@@ -233,6 +226,7 @@ export const trainCommand: Command = {
       history: result.history,
     };
     await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    await writeTrainingCurves(out, result.history, `${config.model} on ${dataset.name}`);
     // The model last: its presence marks the run finished.
     await saveModel(model, out);
     terminal.out(
@@ -244,11 +238,7 @@ export const trainCommand: Command = {
 
 /** The data, a fresh model sized for it, and the recipe, as the run's configuration says. */
 async function setUp(config: RunConfig, values: OptionValues, terminal: Terminal) {
-  const dataset = await loadDataset(config.dataset as string, {
-    dataDir: values['data-dir'] as string | undefined,
-    download: values.download as boolean,
-    onProgress: downloadProgress(terminal),
-  });
+  const dataset = await loadDatasetFor(config.dataset as string, values, terminal);
   const limit = config.limit as number | undefined;
   const testLimit = config['test-limit'] as number | undefined;
   const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);

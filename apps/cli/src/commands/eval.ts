@@ -1,0 +1,195 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { initBackend, KNOWN_BACKENDS } from '@residual/backend';
+import { batchCount, batches, type ImageSplit, listDatasets } from '@residual/datasets';
+import { evaluateClassifier, type LabelledBatch } from '@residual/metrics';
+import { loadModel, writeFileAtomic } from '@residual/train';
+import { type Command, JSON_OPTION } from '../command.js';
+import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
+import { renderReport } from '../render-report.js';
+import type { Terminal } from '../terminal.js';
+import { UsageError } from '../usage-error.js';
+
+export const EVAL_FILE = 'eval.json';
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'Evaluate a trained model: accuracy, top-k, precision/recall/F1, log-loss, calibration.',
+  description:
+    'Loads a model saved by `residual train` (model.json + weights.bin) from --model-dir, runs it ' +
+    'over the held-out images and prints accuracy, top-k accuracy, log-loss, expected ' +
+    'calibration error, macro/micro/weighted precision, recall and F1, and per-class scores. ' +
+    'Writes everything, with the confusion matrix and the calibration bins, to eval.json in the ' +
+    'model directory (replacing an earlier eval.json). A score whose denominator is zero (a ' +
+    'class never predicted, or never present) is reported as 0 and listed as ill-defined.',
+  options: [
+    {
+      name: 'model-dir',
+      type: 'string',
+      placeholder: 'dir',
+      description: 'Directory of the trained model (required).',
+    },
+    {
+      name: 'dataset',
+      type: 'string',
+      placeholder: 'name',
+      description:
+        "Data set to evaluate on: a name from 'residual datasets' or a folder (default: the one in the run's metrics.json, else digits).",
+    },
+    ...DATASET_SOURCE_OPTIONS,
+    {
+      name: 'split',
+      type: 'string',
+      placeholder: 'name',
+      description: 'Which images to evaluate on.',
+      default: 'test',
+      choices: ['test', 'train'],
+    },
+    {
+      name: 'top-k',
+      type: 'integer',
+      placeholder: 'k',
+      description: 'k of the top-k accuracy (ties ranked by lower class index).',
+      default: 5,
+    },
+    {
+      name: 'bins',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Confidence bins of the expected calibration error.',
+      default: 15,
+    },
+    {
+      name: 'batch-size',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Images per forward pass.',
+      default: 256,
+    },
+    {
+      name: 'backend',
+      type: 'string',
+      placeholder: 'name',
+      description: 'TensorFlow.js backend (default: the fastest here).',
+      choices: KNOWN_BACKENDS,
+    },
+    JSON_OPTION,
+  ],
+  examples: [
+    'residual eval --model-dir runs/r8',
+    'residual eval --model-dir runs/r8 --json',
+    'residual eval --model-dir runs/r8 --split train --top-k 2',
+  ],
+  async run(values, terminal) {
+    const modelDir = values['model-dir'] as string | undefined;
+    if (modelDir === undefined) {
+      throw new UsageError("eval: --model-dir is required. See 'residual eval --help'.");
+    }
+    for (const name of ['top-k', 'bins', 'batch-size'] as const) {
+      const value = values[name] as number;
+      if (value < 1) throw new UsageError(`eval --${name}: must be at least 1, got ${value}.`);
+    }
+    const datasetName =
+      (values.dataset as string | undefined) ?? (await runDataset(modelDir)) ?? 'digits';
+    const backend = await initBackend({ backend: values.backend as string | undefined });
+    const model = await loadModel(modelDir);
+    const dataset = await loadDatasetFor(datasetName, values, terminal);
+    const splitName = values.split as 'test' | 'train';
+    const split = dataset[splitName];
+    checkModelFits(
+      model.inputs[0].shape,
+      model.outputs[0].shape,
+      split,
+      dataset.numClasses,
+      modelDir,
+    );
+    const topK = values['top-k'] as number;
+    if (topK > dataset.numClasses) {
+      throw new UsageError(
+        `eval --top-k: ${dataset.name} has ${dataset.numClasses} classes, got k = ${topK}.`,
+      );
+    }
+    const batchSize = values['batch-size'] as number;
+    const report = evaluateClassifier(
+      model,
+      withProgress(
+        batches(split, { batchSize, normalization: dataset.normalization }),
+        batchCount(split, { batchSize }),
+        terminal,
+      ),
+      { topK: [topK], bins: values.bins as number },
+    );
+    const result = {
+      modelDir,
+      model: model.name,
+      dataset: dataset.name,
+      split: splitName,
+      backend,
+      classNames: dataset.classNames,
+      ...report,
+    };
+    const json = `${JSON.stringify(result, null, 2)}\n`;
+    await writeFileAtomic(join(modelDir, EVAL_FILE), json);
+    if (values.json) {
+      terminal.out(json);
+      return 0;
+    }
+    terminal.out(
+      `${model.name} (${modelDir}) on the ${dataset.name} ${splitName} split: ${report.count} images\n\n` +
+        renderReport(report, dataset.classNames) +
+        `\nwritten to ${join(modelDir, EVAL_FILE)}\n`,
+    );
+    return 0;
+  },
+};
+
+/** The data set a run was trained on, from its metrics.json, when that names a known one. */
+async function runDataset(modelDir: string): Promise<string | undefined> {
+  try {
+    const metrics = JSON.parse(await readFile(join(modelDir, 'metrics.json'), 'utf8')) as {
+      dataset?: unknown;
+    };
+    return typeof metrics.dataset === 'string' &&
+      listDatasets().some((info) => info.name === metrics.dataset)
+      ? metrics.dataset
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkModelFits(
+  input: readonly (number | null)[],
+  output: readonly (number | null)[],
+  split: ImageSplit,
+  numClasses: number,
+  modelDir: string,
+): void {
+  const takes = input.slice(1).join('×');
+  const images = split.imageShape.join('×');
+  if (takes !== images) {
+    throw new UsageError(
+      `eval: the model in ${modelDir} takes ${takes} images, the data set has ${images}.`,
+    );
+  }
+  if (output.at(-1) !== numClasses) {
+    throw new UsageError(
+      `eval: the model in ${modelDir} outputs ${output.at(-1)} classes, the data set has ${numClasses}.`,
+    );
+  }
+}
+
+/** Passes batches through, redrawing a progress line on an interactive terminal. */
+function* withProgress(
+  source: Iterable<LabelledBatch>,
+  total: number,
+  terminal: Terminal,
+): Generator<LabelledBatch> {
+  let done = 0;
+  for (const batch of source) {
+    yield batch;
+    done++;
+    if (terminal.interactive) terminal.err(`\revaluating: batch ${done}/${total}\x1b[K`);
+  }
+  if (terminal.interactive) terminal.err('\r\x1b[K');
+}

@@ -1,0 +1,237 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { initBackend, KNOWN_BACKENDS } from '@residual/backend';
+import {
+  compareDepths,
+  type DepthStudy,
+  type DepthStudyProgress,
+  depthStudyChart,
+} from '@residual/metrics';
+import { createModel } from '@residual/models';
+import { writeFileAtomic } from '@residual/train';
+import { type Command, JSON_OPTION } from '../command.js';
+import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
+import { parseNetworks } from '../parse-networks.js';
+import { formatTable, significant } from '../table.js';
+import type { Terminal } from '../terminal.js';
+import { trainingBatches } from '../training-batches.js';
+import { UsageError } from '../usage-error.js';
+
+export const GRADIENT_FLOW_FILES = {
+  json: 'gradient-flow.json',
+  svg: 'gradient-flow.svg',
+} as const;
+
+export const gradientFlowCommand: Command = {
+  name: 'gradient-flow',
+  summary: 'Compare how gradients flow through residual and plain networks of several depths.',
+  description:
+    'Builds each network, measures on one batch of training images (training-mode batch norm) ' +
+    "the gradient norm of every layer, and reports the ratio of the first 3×3 convolution's " +
+    "gradient norm to the last one's: at initialisation and, with --steps, after that many SGD " +
+    'steps, with the training loss reached. With --depths, every family of --models is built at ' +
+    'each depth. Prints a table and writes gradient-flow.json and gradient-flow.svg (gradient ' +
+    'norm per convolution, log scale, and the loss per step) to --out.',
+  options: [
+    {
+      name: 'models',
+      type: 'string',
+      placeholder: 'names',
+      description: "Comma-separated registry names (see 'residual models').",
+      default: 'cifar_resnet56,cifar_plain56',
+    },
+    {
+      name: 'depths',
+      type: 'string',
+      placeholder: 'list',
+      description: 'Comma-separated depths to build every family of --models at (e.g. 20,56,110).',
+    },
+    {
+      name: 'dataset',
+      type: 'string',
+      placeholder: 'name',
+      description:
+        "Training images to measure and train on: a name from 'residual datasets' or a folder.",
+      default: 'digits',
+    },
+    ...DATASET_SOURCE_OPTIONS,
+    {
+      name: 'steps',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'SGD steps (momentum 0.9) per network after the first measurement.',
+      default: 0,
+    },
+    {
+      name: 'batch-size',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Images per batch.',
+      default: 32,
+    },
+    {
+      name: 'lr',
+      type: 'number',
+      placeholder: 'rate',
+      description: 'Learning rate of the training steps.',
+      default: 0.05,
+    },
+    {
+      name: 'seed',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Seeds the initial weights and the batch order.',
+      default: 0,
+    },
+    {
+      name: 'backend',
+      type: 'string',
+      placeholder: 'name',
+      description: 'TensorFlow.js backend (default: the fastest that can train here).',
+      choices: KNOWN_BACKENDS,
+    },
+    {
+      name: 'out',
+      type: 'string',
+      placeholder: 'dir',
+      description: 'Where to write the report and chart (default: runs/gradient-flow-<timestamp>).',
+    },
+    JSON_OPTION,
+  ],
+  examples: [
+    'residual gradient-flow',
+    'residual gradient-flow --models cifar_resnet20,cifar_plain20 --depths 20,56,110 --steps 50',
+    'residual gradient-flow --models cifar_plain20 --json',
+  ],
+  async run(values, terminal) {
+    const { families, depths } = parseNetworks(
+      values.models as string,
+      values.depths as string | undefined,
+    );
+    for (const name of ['batch-size'] as const) {
+      const value = values[name] as number;
+      if (value < 1)
+        throw new UsageError(`gradient-flow --${name}: must be at least 1, got ${value}.`);
+    }
+    if ((values.steps as number) < 0) {
+      throw new UsageError(`gradient-flow --steps: must be at least 0, got ${values.steps}.`);
+    }
+    if (!((values.lr as number) > 0)) {
+      throw new UsageError(`gradient-flow --lr: must be positive, got ${values.lr}.`);
+    }
+    const out =
+      (values.out as string | undefined) ??
+      join('runs', `gradient-flow-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    await refuseExistingReport(out);
+
+    const backend = await initBackend({ backend: values.backend as string | undefined });
+    const dataset = await loadDatasetFor(values.dataset as string, values, terminal);
+    const seed = values.seed as number;
+    const batchSize = values['batch-size'] as number;
+    if (dataset.train.count < batchSize) {
+      throw new UsageError(
+        `gradient-flow --batch-size: ${dataset.name} has ${dataset.train.count} training images, fewer than ${batchSize}.`,
+      );
+    }
+    const steps = values.steps as number;
+    terminal.err(
+      `gradient flow of ${families.join(', ')} at depth ${depths.join(', ')} on ${dataset.name} ` +
+        `(batch ${batchSize}, ${steps} steps) with the ${backend} backend\n`,
+    );
+    const started = performance.now();
+    const study = await compareDepths({
+      families,
+      depths,
+      build: (family, depth) =>
+        createModel(`${family}${depth}`, {
+          inputShape: [...dataset.train.imageShape] as [number, number, number],
+          numClasses: dataset.numClasses,
+          seed,
+        }),
+      batch: trainingBatches(dataset, batchSize, seed),
+      steps,
+      learningRate: values.lr as number,
+      onProgress: progressReporter(terminal),
+    });
+    const report = {
+      dataset: dataset.name,
+      backend,
+      seed,
+      seconds: (performance.now() - started) / 1000,
+      ...study,
+    };
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(out, { recursive: true });
+    await writeFileAtomic(join(out, GRADIENT_FLOW_FILES.svg), depthStudyChart(study));
+    await writeFileAtomic(join(out, GRADIENT_FLOW_FILES.json), json);
+    if (values.json) {
+      terminal.out(json);
+      return 0;
+    }
+    terminal.out(`${renderStudy(study)}\nreport and chart written to ${out}\n`);
+    return 0;
+  },
+};
+
+function progressReporter(terminal: Terminal): (progress: DepthStudyProgress) => void {
+  let lastDraw = 0;
+  let drawing = false;
+  const line = (text: string) => {
+    terminal.err(`${drawing ? '\r\x1b[K' : ''}${text}\n`);
+    drawing = false;
+  };
+  return (progress) => {
+    const name = `${progress.family}${progress.depth} (${progress.run}/${progress.of})`;
+    if (progress.phase === 'initial') line(`${name}: measuring the gradient at initialisation`);
+    else if (progress.phase === 'trained') line(`${name}: measuring the gradient after training`);
+    else if (terminal.interactive) {
+      if (performance.now() - lastDraw < 100) return;
+      lastDraw = performance.now();
+      terminal.err(`\r${name}: step ${progress.step} loss ${progress.loss?.toFixed(4)}\x1b[K`);
+      drawing = true;
+    } else if (progress.step !== undefined && progress.step % 10 === 0) {
+      line(`${name}: step ${progress.step} loss ${progress.loss?.toFixed(4)}`);
+    }
+  };
+}
+
+/** The study as a text table, one row per network. */
+export function renderStudy(study: DepthStudy): string {
+  const trainedHeader = `after ${study.steps} steps`;
+  const rows = [
+    [
+      'model',
+      'params',
+      '‖g‖ first/last conv',
+      ...(study.steps > 0 ? [trainedHeader] : []),
+      'loss at init',
+      ...(study.steps > 0 ? ['train loss (last 10 steps)'] : []),
+    ],
+    ...study.runs.map((run) => [
+      run.model,
+      run.trainableParams.toLocaleString('en-US'),
+      significant(run.initial.firstToLastRatio),
+      ...(study.steps > 0
+        ? [run.trained === null ? 'diverged' : significant(run.trained.firstToLastRatio)]
+        : []),
+      run.initial.loss.toFixed(3),
+      ...(study.steps > 0 ? [run.diverged ? 'diverged' : run.finalLoss.toFixed(3)] : []),
+    ]),
+  ];
+  return formatTable(rows);
+}
+
+async function refuseExistingReport(out: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(out);
+  } catch {
+    return;
+  }
+  if (entries.includes(GRADIENT_FLOW_FILES.json)) {
+    throw new UsageError(
+      `gradient-flow --out: ${out} already holds a report; choose another directory.`,
+    );
+  }
+}

@@ -1,0 +1,33 @@
+import { type ImageDataset, loadDataset } from '@residual/datasets';
+import type { OptionSpec, OptionValues } from './command.js';
+import { DATA_DIR_OPTION } from './commands/datasets.js';
+import { downloadProgress } from './download-progress.js';
+import type { Terminal } from './terminal.js';
+
+/** `--download`, as every command that loads a data set offers it. */
+export const DOWNLOAD_OPTION: OptionSpec = {
+  name: 'download',
+  type: 'boolean',
+  description: 'Download the data set if it is not in the data folder (verified by SHA-256).',
+  default: false,
+};
+
+/** The options that say where a command's data set comes from, besides `--dataset` itself. */
+export const DATASET_SOURCE_OPTIONS: readonly OptionSpec[] = [DATA_DIR_OPTION, DOWNLOAD_OPTION];
+
+/**
+ * Loads `source` (a name from `residual datasets`, or a folder) as `--data-dir` and `--download`
+ * say, with a progress bar for downloads. An unknown name or a damaged file is a `DatasetError`,
+ * which the command line reports as a user error.
+ */
+export function loadDatasetFor(
+  source: string,
+  values: OptionValues,
+  terminal: Terminal,
+): Promise<ImageDataset> {
+  return loadDataset(source, {
+    dataDir: values['data-dir'] as string | undefined,
+    download: values.download as boolean,
+    onProgress: downloadProgress(terminal),
+  });
+}
