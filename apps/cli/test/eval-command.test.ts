@@ -75,7 +75,10 @@ describe('residual eval', () => {
       'residual: /no/such/run/model.json: cannot read the model (ENOENT).\n',
     ],
     [['--top-k', '11'], 'residual: eval --top-k: digits has 10 classes, got k = 11.\n'],
-    [['--dataset', 'imagenet'], "residual: eval --dataset: 'imagenet' is not one of digits.\n"],
+    [
+      ['--dataset', 'imagenet'],
+      'residual: Unknown data set "imagenet". Known: digits, mnist, fashion-mnist, cifar10, cifar100, or a path to a folder.\n',
+    ],
   ])('%j is a user error: one line, exit status 2', async (args, message) => {
     const terminal = recordingTerminal();
     const withDir =

@@ -67,7 +67,7 @@ describe('residual gradient-flow', () => {
     ],
     [
       ['--depths', '20,57'],
-      /^residual: gradient-flow --depths: there is no cifar_resnet57; cifar_resnet comes in depths 8, 20, 32, 44, 56, 110\.\n$/,
+      /^residual: gradient-flow --depths: there is no cifar_resnet57; cifar_resnet comes in depths 8, 20, 32, 44, 56, 110, 1202\.\n$/,
     ],
     [
       ['--depths', 'deep'],
