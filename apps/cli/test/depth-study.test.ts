@@ -1,5 +1,5 @@
 import { initBackend } from '@residual/backend';
-import { compareDepths, type DepthStudy } from '@residual/metrics';
+import { compareDepths, type DepthStudy, gradientFlow } from '@residual/metrics';
 import { createModel } from '@residual/models';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -47,5 +47,32 @@ describe('the depth study on cifar_resnet and cifar_plain', () => {
   it('shows the gap between plain and residual widening with depth', () => {
     const gap = (depth: number) => ratio('cifar_plain', depth) / ratio('cifar_resnet', depth);
     expect(gap(56)).toBeGreaterThan(10 * gap(20));
+  });
+
+  it('shows zero-γ initialisation switching every residual branch off at the first step', () => {
+    const model = createModel('cifar_resnet20', {
+      inputShape: [8, 8, 3],
+      numClasses: 10,
+      seed: 1,
+      zeroInitResidual: true,
+    });
+    const images = tf.randomNormal([32, 8, 8, 3], 0, 1, 'float32', 7);
+    const labels = tf.tensor1d(
+      Array.from({ length: 32 }, (_, i) => i % 10),
+      'int32',
+    );
+    const flow = gradientFlow(model, { images, labels });
+    const silent = flow.summary.zeroGradientLayers;
+    // 9 blocks: both 3×3 convolutions and the first batch norm of every branch get exactly zero,
+    // because everything behind a zero γ is multiplied by it.
+    expect(silent.filter((name) => name.endsWith('_conv'))).toHaveLength(18);
+    expect(silent).toHaveLength(27);
+    // The stem, the zeroed γ's themselves and the classifier still learn.
+    expect(silent).not.toContain('stem_conv');
+    const learning = flow.layers.filter((layer) => layer.gradientNorm > 0).map((l) => l.name);
+    expect(learning).toContain('stem_conv');
+    expect(learning.filter((name) => name.endsWith('_2_bn'))).toHaveLength(9);
+    tf.dispose([images, labels]);
+    model.dispose();
   });
 });
