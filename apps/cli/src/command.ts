@@ -1,3 +1,4 @@
+import { KNOWN_BACKENDS } from '@residual/backend';
 import type { Terminal } from './terminal.js';
 
 /** One command-line option, declared once: the parser, `--help` and the docs read it. */
@@ -44,4 +45,13 @@ export const JSON_OPTION: OptionSpec = {
   type: 'boolean',
   description: 'Print JSON only (for scripts).',
   default: false,
+};
+
+/** `--backend`, as every command that runs a model offers it. */
+export const BACKEND_OPTION: OptionSpec = {
+  name: 'backend',
+  type: 'string',
+  placeholder: 'name',
+  description: 'TensorFlow.js backend (default: the fastest that can train here).',
+  choices: KNOWN_BACKENDS,
 };

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initBackend, KNOWN_BACKENDS } from '@residual/backend';
+import { initBackend } from '@residual/backend';
 import { batchCount, batches, type ImageSplit, listDatasets } from '@residual/datasets';
 import { evaluateClassifier, type LabelledBatch } from '@residual/metrics';
 import { loadModel, writeFileAtomic } from '@residual/train';
-import { type Command, JSON_OPTION } from '../command.js';
+import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { renderReport } from '../render-report.js';
 import type { Terminal } from '../terminal.js';
@@ -66,13 +66,7 @@ export const evalCommand: Command = {
       description: 'Images per forward pass.',
       default: 256,
     },
-    {
-      name: 'backend',
-      type: 'string',
-      placeholder: 'name',
-      description: 'TensorFlow.js backend (default: the fastest here).',
-      choices: KNOWN_BACKENDS,
-    },
+    BACKEND_OPTION,
     JSON_OPTION,
   ],
   examples: [

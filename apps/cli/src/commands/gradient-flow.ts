@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initBackend, KNOWN_BACKENDS } from '@residual/backend';
+import { initBackend } from '@residual/backend';
 import {
   compareDepths,
   type DepthStudy,
@@ -9,7 +9,7 @@ import {
 } from '@residual/metrics';
 import { createModel } from '@residual/models';
 import { writeFileAtomic } from '@residual/train';
-import { type Command, JSON_OPTION } from '../command.js';
+import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { parseNetworks } from '../parse-networks.js';
 import { formatTable, significant } from '../table.js';
@@ -83,13 +83,7 @@ export const gradientFlowCommand: Command = {
       description: 'Seeds the initial weights and the batch order.',
       default: 0,
     },
-    {
-      name: 'backend',
-      type: 'string',
-      placeholder: 'name',
-      description: 'TensorFlow.js backend (default: the fastest that can train here).',
-      choices: KNOWN_BACKENDS,
-    },
+    BACKEND_OPTION,
     {
       name: 'out',
       type: 'string',

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initBackend, KNOWN_BACKENDS, nativeKernelStatus } from '@residual/backend';
+import { initBackend, nativeKernelStatus } from '@residual/backend';
 import { createModel } from '@residual/models';
 import {
   evaluate,
@@ -14,7 +14,7 @@ import {
   train,
   writeFileAtomic,
 } from '@residual/train';
-import type { Command, OptionValues } from '../command.js';
+import { BACKEND_OPTION, type Command, type OptionValues } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { EpochProgress, percent } from '../progress.js';
@@ -90,13 +90,7 @@ export const trainCommand: Command = {
         'Seeds the initial weights, the data order and augmentation: the same seed and backend give the same run.',
       default: 0,
     },
-    {
-      name: 'backend',
-      type: 'string',
-      placeholder: 'name',
-      description: 'TensorFlow.js backend (default: the fastest that can train here).',
-      choices: KNOWN_BACKENDS,
-    },
+    BACKEND_OPTION,
     {
       name: 'out',
       type: 'string',
