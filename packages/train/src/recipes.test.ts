@@ -98,6 +98,8 @@ describe('the quick and sgd recipes', () => {
     expect(middle).toBeCloseTo(0.025, 15);
     expect(last).toBeGreaterThan(0);
     expect(last).toBeLessThan(1e-4);
+    // The command line passes an override it was not given as undefined.
+    expect(recipeByName('quick', { epochs: undefined }).epochs).toBe(5);
   });
 
   it('sgd: a constant rate', () => {

@@ -157,7 +157,7 @@ export function sgdRecipe(options: SgdRecipeOptions = {}): Recipe {
  */
 export function quickRecipe(options: SgdRecipeOptions = {}): Recipe {
   return {
-    ...sgdRecipe({ epochs: 5, ...options }),
+    ...sgdRecipe({ ...options, epochs: options.epochs ?? 5 }),
     name: 'quick',
     schedule: ({ learningRate, totalSteps }) => cosineSchedule({ learningRate, end: totalSteps }),
   };

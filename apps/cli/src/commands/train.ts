@@ -224,7 +224,7 @@ export const trainCommand: Command = {
     // The model last: its presence marks the run finished.
     await saveModel(model, out);
     terminal.out(
-      `test accuracy ${percent(final.accuracy)} on ${testSplit.count} held-out images after ${recipe.epochs} epoch${recipe.epochs === 1 ? '' : 's'} (${seconds.toFixed(1)}s); model and metrics.json written to ${out}\n`,
+      `test accuracy ${percent(final.accuracy)} on ${testSplit.count} held-out images after ${recipe.epochs} epoch${recipe.epochs === 1 ? '' : 's'} (${seconds.toFixed(1)}s); model, metrics.json and training-curves.svg written to ${out}\n`,
     );
     return 0;
   },
