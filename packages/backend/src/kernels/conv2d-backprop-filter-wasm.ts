@@ -1,18 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type ConvAttrs, conv2dInfo, isChannelsLast } from './conv-info.js';
+import { filterGradientByTaps, tapGeometry } from './filter-gradient-by-taps.js';
 import { channelPlanes, im2colTransposed, patchGeometry, patchSize } from './im2col.js';
 import { scratch } from './scratch.js';
-import { heapView } from './wasm-heap.js';
+import { heapView, sizeOf } from './wasm-heap.js';
 
 /**
- * Output pixels per matrix product. XNNPACK streams all of B (here dy) once per few rows of the
- * product, so a chunk whose columns and dy stay in cache is 2-3x faster than one product over
- * the whole batch.
+ * Output pixels (grid cells for the tap windows) per matrix product. XNNPACK streams all of B
+ * (here dy) once per few rows of the product, so a chunk whose operands stay in cache is 2-3x
+ * faster than one product over the whole batch.
  */
 const CHUNK_PIXELS = 4096;
 /** Caps the column buffer (float32 values) of a chunk. */
 const DEFAULT_MAX_COLUMN_VALUES = 1024 * 1024;
+/**
+ * The tap windows multiply over a grid larger than dy by the filter's reach; above this ratio
+ * of grid cells to dy pixels (a 3×3 filter on images of 14×14 and smaller) the wasted products
+ * cost more than im2col's copies, measured at the ResNet shapes of `pnpm bench`.
+ */
+const MAX_GRID_OVERHEAD = 1.28;
 
 type KernelArgs = {
   inputs: tf.NamedTensorInfoMap;
@@ -21,10 +28,9 @@ type KernelArgs = {
 };
 
 /**
- * The filter gradient of a 2-D convolution as matrix products `im2col(x)ᵀ · dy`, chunk by chunk
- * of images, each run by the WASM backend's XNNPACK matrix multiply (stock tfjs-backend-wasm has
- * no such kernel: tensorflow/tfjs#8474). The columns are built already transposed, since only
- * untransposed products take XNNPACK's fast path.
+ * The filter gradient of a 2-D convolution on the WASM backend through XNNPACK's matrix multiply
+ * (stock tfjs-backend-wasm has no such kernel: tensorflow/tfjs#8474): one product per filter
+ * tap over windows of x (see tap-windows.ts), or, for small images, over im2col's columns.
  */
 function conv2dBackpropFilterWasm(args: KernelArgs, maxColumnValues: number): tf.TensorInfo {
   const backend = args.backend as unknown as BackendWasm;
@@ -34,6 +40,37 @@ function conv2dBackpropFilterWasm(args: KernelArgs, maxColumnValues: number): tf
     throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, got ${attrs.dataFormat}.`);
   }
   const info = conv2dInfo(x.shape, attrs.filterShape, attrs);
+  const pixelsPerImage = info.outHeight * info.outWidth;
+  if (info.batchSize === 0 || pixelsPerImage === 0) {
+    return backend.makeOutput(
+      [...attrs.filterShape],
+      'float32',
+      undefined,
+      new Float32Array(sizeOf(attrs.filterShape)),
+    );
+  }
+  const taps = tapGeometry(info);
+  const cellsPerImage = taps.rows.grid * taps.cols.grid;
+  if (cellsPerImage <= MAX_GRID_OVERHEAD * pixelsPerImage) {
+    const imagesPerChunk = Math.max(1, Math.floor(CHUNK_PIXELS / cellsPerImage));
+    return filterGradientByTaps(backend, x, dy, info, attrs.filterShape, imagesPerChunk);
+  }
+  return byColumns(backend, x, dy, info, attrs.filterShape, maxColumnValues);
+}
+
+/**
+ * The filter gradient as matrix products `im2col(x)ᵀ · dy`, chunk by chunk of images. The
+ * columns are built already transposed, since only untransposed products take XNNPACK's fast
+ * path.
+ */
+function byColumns(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  filterShape: readonly number[],
+  maxColumnValues: number,
+): tf.TensorInfo {
   const geometry = patchGeometry(info);
   const rowLength = patchSize(geometry);
   const pixelsPerImage = info.outHeight * info.outWidth;
@@ -75,18 +112,18 @@ function conv2dBackpropFilterWasm(args: KernelArgs, maxColumnValues: number): tf
     const product = matMul({
       inputs: { a: columns, b: gradients },
       attrs: { transposeA: false, transposeB: false },
-      backend: args.backend,
+      backend: backend as unknown as tf.KernelBackend,
     }) as tf.TensorInfo;
     backend.disposeData(columns.dataId);
     if (!wholeBatch) backend.disposeData(gradients.dataId);
-    if (wholeBatch) return { ...product, shape: [...attrs.filterShape] };
+    if (wholeBatch) return { ...product, shape: [...filterShape] };
 
     const partial = heapView(backend, product);
     if (sum === undefined) sum = Float32Array.from(partial);
     else for (let i = 0; i < sum.length; i++) sum[i] += partial[i];
     backend.disposeData(product.dataId);
   }
-  return backend.makeOutput([...attrs.filterShape], 'float32', undefined, sum);
+  return backend.makeOutput([...filterShape], 'float32', undefined, sum);
 }
 
 /** The kernel's registration; a smaller `maxColumnValues` forces chunking (for tests). */
