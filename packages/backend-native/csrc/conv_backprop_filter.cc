@@ -43,7 +43,13 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
   // (A task packs its pixels' dy once for all its taps: with few channels, per-tap packing
   // and coordinates cost more than the products.)
   const int tap_groups = std::min(ntaps, std::max(1, ceil_div(8, nchunks)));
-  const int mgroups = std::min(mpanels, std::max(1, ceil_div(8, nchunks * tap_groups)));
+  // Splitting the input channels makes each task pack its pixels' dy again, which costs more
+  // than it parallelises when a packed dy value feeds few products: a 1×1 filter of 64→256
+  // channels ran 15–25% faster without the split. Either way each dW value is summed by one
+  // task in the same order, so the bits do not change.
+  const bool split_channels = static_cast<int64_t>(cig) * ntaps >= 512;
+  const int mgroups =
+      split_channels ? std::min(mpanels, std::max(1, ceil_div(8, nchunks * tap_groups))) : 1;
   std::vector<std::vector<float>> partial(nchunks - 1);
   for (auto& v : partial) v.assign(dw_size, 0.f);
 
