@@ -11,6 +11,7 @@ import {
   referenceConv,
   referenceGradients,
   relativeError,
+  squareKernelGrid,
 } from './test-reference.js';
 
 const nativeAvailable = (await nativeKernelStatus()).available;
@@ -34,16 +35,7 @@ const base: ConvCase = {
 };
 
 const CASES: ConvCase[] = [
-  ...[1, 3, 7].flatMap((k) =>
-    [1, 2].flatMap((stride) =>
-      (['same', 'valid'] as const).map((padding) => ({
-        ...base,
-        kernel: [k, k] as [number, number],
-        stride,
-        padding,
-      })),
-    ),
-  ),
+  ...squareKernelGrid(base),
   { ...base, batch: 1, size: [5, 6], kernel: [3, 1] },
   { ...base, batch: 1, size: [11, 13], stride: 2, inChannels: 17, outChannels: 9 },
   { ...base, size: [16, 16], inChannels: 16, outChannels: 32, stride: 2 },

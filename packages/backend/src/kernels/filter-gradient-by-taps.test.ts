@@ -13,6 +13,7 @@ import {
   randomValues,
   referenceGradients,
   relativeError,
+  squareKernelGrid,
 } from './test-reference.js';
 
 const base: ConvCase = {
@@ -27,16 +28,7 @@ const base: ConvCase = {
 };
 
 const CASES: ConvCase[] = [
-  ...[1, 3, 7].flatMap((k) =>
-    [1, 2].flatMap((stride) =>
-      (['same', 'valid'] as const).map((padding) => ({
-        ...base,
-        kernel: [k, k] as [number, number],
-        stride,
-        padding,
-      })),
-    ),
-  ),
+  ...squareKernelGrid(base),
   { ...base, kernel: [3, 1], size: [5, 6] },
   { ...base, kernel: [2, 4], stride: 2, size: [11, 13], inChannels: 17, outChannels: 9 },
   { ...base, kernel: [2, 2], stride: 3, padding: 'valid', size: [10, 11] },

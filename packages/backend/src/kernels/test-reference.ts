@@ -166,3 +166,17 @@ export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<num
   }
   return scale === 0 ? diff : diff / scale;
 }
+
+/** `base` with 1×1, 3×3 and 7×7 filters, strides 1 and 2, `same` and `valid` padding. */
+export function squareKernelGrid(base: ConvCase): ConvCase[] {
+  return [1, 3, 7].flatMap((k) =>
+    [1, 2].flatMap((stride) =>
+      (['same', 'valid'] as const).map((padding) => ({
+        ...base,
+        kernel: [k, k] as [number, number],
+        stride,
+        padding,
+      })),
+    ),
+  );
+}
