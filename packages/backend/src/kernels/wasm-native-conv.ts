@@ -50,28 +50,39 @@ function biasActivation(
 
 const FUSED_ACTIVATIONS = new Set(['linear', 'relu', 'relu6']);
 
+type NativeConvKernel = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter';
+
 /**
  * The convolution kernels of the `wasm` backend, run by `@residual/backend-native` directly on
  * the tensors in the WASM heap (no copies): the forward convolution (plain and fused with bias
  * and ReLU, as tfjs-layers calls it), both of its gradients, and the depthwise gradients.
  */
 export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] {
+  /**
+   * A new float32 tensor of `outShape`, filled by the native `kernel` from `a` and `b` in place
+   * in the WASM heap. The views are taken after the output is allocated, which may grow the heap.
+   */
+  const run = (
+    kernel: NativeConvKernel,
+    backend: BackendWasm,
+    [a, b]: [tf.TensorInfo, tf.TensorInfo],
+    outShape: number[],
+    geometry: Int32Array,
+  ): tf.TensorInfo => {
+    const out = backend.makeOutput(outShape, 'float32');
+    if (sizeOf(outShape) > 0) {
+      native[kernel](heapView(backend, a), heapView(backend, b), heapView(backend, out), geometry);
+    }
+    return out;
+  };
+
   const conv2d = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
     const attrs = args.attrs as unknown as ConvAttrs;
     if (!isChannelsLast(attrs) || !allFloat32(x, filter)) return stock(tf.Conv2D, args);
     const backend = args.backend as unknown as BackendWasm;
     const info = conv2dInfo(x.shape, filter.shape, attrs);
-    const y = backend.makeOutput(info.outShape, 'float32');
-    if (sizeOf(info.outShape) > 0) {
-      native.conv2d(
-        heapView(backend, x),
-        heapView(backend, filter),
-        heapView(backend, y),
-        nativeGeometry(info),
-      );
-    }
-    return y;
+    return run('conv2d', backend, [x, filter], info.outShape, nativeGeometry(info));
   };
 
   const fusedConv2d = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
@@ -92,10 +103,9 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
     }
     const backend = args.backend as unknown as BackendWasm;
     const info = conv2dInfo(x.shape, filter.shape, attrs);
-    const y = backend.makeOutput(info.outShape, 'float32');
+    const y = run('conv2d', backend, [x, filter], info.outShape, nativeGeometry(info));
     if (sizeOf(info.outShape) > 0) {
       const out = heapView(backend, y);
-      native.conv2d(heapView(backend, x), heapView(backend, filter), out, nativeGeometry(info));
       biasActivation(
         out,
         info.outChannels,
@@ -114,16 +124,13 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
     }
     const backend = args.backend as unknown as BackendWasm;
     const info = conv2dInfo(attrs.inputShape, filter.shape, attrs);
-    const dx = backend.makeOutput([...attrs.inputShape], 'float32');
-    if (sizeOf(attrs.inputShape) > 0) {
-      native.conv2dBackpropInput(
-        heapView(backend, dy),
-        heapView(backend, filter),
-        heapView(backend, dx),
-        nativeGeometry(info),
-      );
-    }
-    return dx;
+    return run(
+      'conv2dBackpropInput',
+      backend,
+      [dy, filter],
+      [...attrs.inputShape],
+      nativeGeometry(info),
+    );
   };
 
   const conv2dBackpropFilter = (args: KernelArgs): tf.TensorInfo => {
@@ -134,16 +141,13 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
     }
     const backend = args.backend as unknown as BackendWasm;
     const info = conv2dInfo(x.shape, attrs.filterShape, attrs);
-    const dw = backend.makeOutput([...attrs.filterShape], 'float32');
-    if (sizeOf(attrs.filterShape) > 0) {
-      native.conv2dBackpropFilter(
-        heapView(backend, x),
-        heapView(backend, dy),
-        heapView(backend, dw),
-        nativeGeometry(info),
-      );
-    }
-    return dw;
+    return run(
+      'conv2dBackpropFilter',
+      backend,
+      [x, dy],
+      [...attrs.filterShape],
+      nativeGeometry(info),
+    );
   };
 
   const depthwiseBackpropInput = (args: KernelArgs): tf.TensorInfo => {
@@ -151,16 +155,13 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
     const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
     const backend = args.backend as unknown as BackendWasm;
     const info = conv2dInfo(attrs.inputShape, filter.shape, attrs, true);
-    const dx = backend.makeOutput([...attrs.inputShape], 'float32');
-    if (sizeOf(attrs.inputShape) > 0) {
-      native.conv2dBackpropInput(
-        heapView(backend, dy),
-        heapView(backend, filter),
-        heapView(backend, dx),
-        nativeGeometry(info, true),
-      );
-    }
-    return dx;
+    return run(
+      'conv2dBackpropInput',
+      backend,
+      [dy, filter],
+      [...attrs.inputShape],
+      nativeGeometry(info, true),
+    );
   };
 
   const depthwiseBackpropFilter = (args: KernelArgs): tf.TensorInfo => {
@@ -168,16 +169,13 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
     const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
     const backend = args.backend as unknown as BackendWasm;
     const info = conv2dInfo(x.shape, attrs.filterShape, attrs, true);
-    const dw = backend.makeOutput([...attrs.filterShape], 'float32');
-    if (sizeOf(attrs.filterShape) > 0) {
-      native.conv2dBackpropFilter(
-        heapView(backend, x),
-        heapView(backend, dy),
-        heapView(backend, dw),
-        nativeGeometry(info, true),
-      );
-    }
-    return dw;
+    return run(
+      'conv2dBackpropFilter',
+      backend,
+      [x, dy],
+      [...attrs.filterShape],
+      nativeGeometry(info, true),
+    );
   };
 
   const wasm = (
