@@ -3,6 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type ConvAttrs, conv2dInfo, isChannelsLast } from './conv-info.js';
 import { filterGradientByTaps, tapGeometry } from './filter-gradient-by-taps.js';
 import { channelPlanes, im2colTransposed, patchGeometry, patchSize } from './im2col.js';
+import type { KernelArgs } from './kernel-overrides.js';
 import { scratch } from './scratch.js';
 import { heapView, sizeOf } from './wasm-heap.js';
 
@@ -20,12 +21,6 @@ const DEFAULT_MAX_COLUMN_VALUES = 1024 * 1024;
  * cost more than im2col's copies, measured at the ResNet shapes of `pnpm bench`.
  */
 const MAX_GRID_OVERHEAD = 1.28;
-
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-};
 
 /**
  * The filter gradient of a 2-D convolution on the WASM backend through XNNPACK's matrix multiply

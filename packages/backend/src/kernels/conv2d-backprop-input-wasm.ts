@@ -1,15 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type ConvAttrs, conv2dInfo, isChannelsLast } from './conv-info.js';
-import { originalKernel } from './kernel-overrides.js';
+import { type KernelArgs, originalKernel, runStockKernel } from './kernel-overrides.js';
 import { phaseAxes, phaseFilter } from './transposed-conv-phases.js';
 import { heapView, sizeOf } from './wasm-heap.js';
-
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-};
 
 /**
  * Conv2DBackpropInput on `wasm` as forward convolutions, which XNNPACK runs at full speed (the
@@ -21,7 +15,7 @@ function conv2dBackpropInputWasm(args: KernelArgs): tf.TensorInfo | tf.TensorInf
   const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
   const forward = originalKernel(tf.Conv2D, 'wasm');
   if (!isChannelsLast(attrs) || dy.dtype !== 'float32' || forward === undefined) {
-    return originalKernel(tf.Conv2DBackpropInput, 'wasm')!(args as never);
+    return runStockKernel(tf.Conv2DBackpropInput, 'wasm', args);
   }
   const backend = args.backend as unknown as BackendWasm;
   const info = conv2dInfo(attrs.inputShape, filter.shape, attrs);

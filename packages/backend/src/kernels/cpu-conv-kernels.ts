@@ -3,14 +3,8 @@ import { type ConvAttrs, conv2dInfo, isChannelsLast } from './conv-info.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
 import { gemm, gemmTransposedA } from './gemm.js';
 import { col2im, im2col, patchGeometry, patchSize } from './im2col.js';
-import { originalKernel } from './kernel-overrides.js';
+import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 import { scratch } from './scratch.js';
-
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-};
 
 interface CpuBackend {
   data: { get(dataId: tf.DataId): { values: Float32Array } };
@@ -26,10 +20,6 @@ function values(backend: tf.KernelBackend, t: tf.TensorInfo): Float32Array {
 
 function output(backend: tf.KernelBackend, shape: number[], data: Float32Array): tf.TensorInfo {
   return (backend as unknown as CpuBackend).makeTensorInfo(shape, 'float32', data);
-}
-
-function stock(kernelName: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
-  return originalKernel(kernelName, 'cpu')!(args as Parameters<tf.KernelFunc>[0]);
 }
 
 /** Images per chunk so that their im2col rows fit the buffer (at least one). */
@@ -63,7 +53,7 @@ function forward(
 function conv2d(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
   const attrs = args.attrs as unknown as ConvAttrs;
-  if (!isChannelsLast(attrs)) return stock(tf.Conv2D, args);
+  if (!isChannelsLast(attrs)) return runStockKernel(tf.Conv2D, 'cpu', args);
   const info = conv2dInfo(x.shape, filter.shape, attrs);
   const y = forward(values(args.backend, x), values(args.backend, filter), info);
   return output(args.backend, info.outShape, y);
@@ -83,7 +73,7 @@ function fusedConv2d(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
     !['linear', 'relu', 'relu6'].includes(activation) ||
     (bias !== undefined && biasSize !== 1 && biasSize !== filter.shape[3])
   ) {
-    return stock(tf.FusedConv2D, args);
+    return runStockKernel(tf.FusedConv2D, 'cpu', args);
   }
   const info = conv2dInfo(x.shape, filter.shape, attrs);
   const y = forward(values(args.backend, x), values(args.backend, filter), info);
@@ -102,7 +92,7 @@ function fusedConv2d(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
 function conv2dBackpropInput(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
-  if (!isChannelsLast(attrs)) return stock(tf.Conv2DBackpropInput, args);
+  if (!isChannelsLast(attrs)) return runStockKernel(tf.Conv2DBackpropInput, 'cpu', args);
   const info = conv2dInfo(attrs.inputShape, filter.shape, attrs);
   const g = patchGeometry(info);
   const rowLength = patchSize(g);
@@ -131,7 +121,7 @@ function conv2dBackpropInput(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] 
 function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
-  if (!isChannelsLast(attrs)) return stock(tf.Conv2DBackpropFilter, args);
+  if (!isChannelsLast(attrs)) return runStockKernel(tf.Conv2DBackpropFilter, 'cpu', args);
   const info = conv2dInfo(x.shape, attrs.filterShape, attrs);
   const g = patchGeometry(info);
   const rowLength = patchSize(g);

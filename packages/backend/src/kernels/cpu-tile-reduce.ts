@@ -4,16 +4,10 @@ import {
   batchNormParameterGradients,
   inverseStd,
 } from './batch-norm-backward.js';
-import { originalKernel } from './kernel-overrides.js';
+import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 import { middleAxisShape, reduceMiddleAxis } from './reduce.js';
 import { tileBlockCount, tileInto } from './tile.js';
 import { BATCH_NORM_GRAD } from './wasm-batch-norm-grad.js';
-
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-};
 
 type Values = Float32Array | Int32Array | Uint8Array;
 
@@ -24,17 +18,13 @@ interface CpuBackend {
 
 const cpu = (backend: tf.KernelBackend) => backend as unknown as CpuBackend;
 
-function stock(kernelName: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
-  return originalKernel(kernelName, 'cpu')!(args as Parameters<tf.KernelFunc>[0]);
-}
-
 function tile(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo };
   const { reps } = args.attrs as unknown as tf.TileAttrs;
   const outShape = x.shape.map((size, axis) => size * reps[axis]);
   const outSize = outShape.reduce((a, b) => a * b, 1);
   if (x.dtype === 'string' || outSize === 0 || tileBlockCount(x.shape) * 16 > outSize) {
-    return stock(tf.Tile, args);
+    return runStockKernel(tf.Tile, 'cpu', args);
   }
   const input = cpu(args.backend).data.get(x.dataId).values;
   const Type = input.constructor as new (length: number) => Values;
@@ -50,7 +40,7 @@ function reduction(kernelName: string, mean: boolean) {
     const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
     const split = x.dtype === 'float32' ? middleAxisShape(x.shape, axes) : undefined;
     if (split === undefined || x.shape.reduce((a, b) => a * b, 1) === 0) {
-      return stock(kernelName, args);
+      return runStockKernel(kernelName, 'cpu', args);
     }
     const [outer, reduce, inner] = split;
     const outShape = keepDims

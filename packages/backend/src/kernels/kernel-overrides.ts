@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 
+/** What tfjs passes a kernel function: its inputs, the backend and the op's attributes. */
+export type KernelArgs = {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+};
+
 /** The kernels tfjs registered before we replaced them, by `backend/kernel`. */
 const originals = new Map<string, tf.KernelConfig | undefined>();
 
@@ -46,4 +53,22 @@ export function overriddenKernels(backendName: string): string[] {
   return [...originals.keys()]
     .filter((id) => id.startsWith(prefix))
     .map((id) => id.slice(prefix.length));
+}
+
+/**
+ * Runs the stock kernel of `kernelName` on `backendName`, for the cases (layouts, dtypes, sizes)
+ * ours hand back to it.
+ */
+export function runStockKernel(
+  kernelName: string,
+  backendName: string,
+  args: KernelArgs,
+): tf.TensorInfo | tf.TensorInfo[] {
+  const kernel = originalKernel(kernelName, backendName);
+  if (kernel === undefined) {
+    throw new Error(
+      `${kernelName} on ${backendName}: this case needs the stock kernel, which is missing.`,
+    );
+  }
+  return kernel(args as Parameters<tf.KernelFunc>[0]);
 }

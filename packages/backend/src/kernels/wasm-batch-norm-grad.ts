@@ -5,6 +5,7 @@ import {
   batchNormParameterGradients,
   inverseStd,
 } from './batch-norm-backward.js';
+import type { KernelArgs } from './kernel-overrides.js';
 import type { NativeKernels } from './native-kernels.js';
 import { heapView } from './wasm-heap.js';
 
@@ -14,12 +15,6 @@ import { heapView } from './wasm-heap.js';
  * varianceEpsilon; outputs dx, dMean, dVariance, dScale, dOffset.
  */
 export const BATCH_NORM_GRAD = 'ResidualFusedBatchNormGrad';
-
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-};
 
 /** The kernel on `wasm`: the two passes native when available, else in JavaScript. */
 export function wasmBatchNormGradKernel(native?: NativeKernels): tf.KernelConfig {

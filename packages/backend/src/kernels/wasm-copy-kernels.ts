@@ -1,25 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { originalKernel } from './kernel-overrides.js';
+import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 import { maxPoolBackprop, sliceInto, unpoolOneByOne } from './strided-copy.js';
 import { sizeOf } from './wasm-heap.js';
 
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-};
-
 type HeapArray = Float32Array | Int32Array | Uint8Array;
-
-function stock(kernelName: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
-  return originalKernel(kernelName, 'wasm')!(args as Parameters<tf.KernelFunc>[0]);
-}
 
 function slice(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.SliceAttrs;
-  if (x.dtype === 'string') return stock(tf.Slice, args);
+  if (x.dtype === 'string') return runStockKernel(tf.Slice, 'wasm', args);
   const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size);
   const backend = args.backend as unknown as BackendWasm;
   const out = backend.makeOutput(size, x.dtype);
@@ -46,7 +36,8 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  if (dy.dtype !== 'float32' || input.dtype !== 'float32') return stock(tf.MaxPoolGrad, args);
+  if (dy.dtype !== 'float32' || input.dtype !== 'float32')
+    return runStockKernel(tf.MaxPoolGrad, 'wasm', args);
   const backend = args.backend as unknown as BackendWasm;
   const dx = backend.makeOutput([...input.shape], 'float32');
   const oneByOne =

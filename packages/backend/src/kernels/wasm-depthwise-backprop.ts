@@ -2,13 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type ConvAttrs, conv2dInfo } from './conv-info.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
+import type { KernelArgs } from './kernel-overrides.js';
 import { heapView, sizeOf } from './wasm-heap.js';
-
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-};
 
 function backpropInput(args: KernelArgs): tf.TensorInfo {
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };

@@ -1,24 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type ConvAttrs, conv2dInfo, isChannelsLast, nativeGeometry } from './conv-info.js';
-import { originalKernel } from './kernel-overrides.js';
+import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 import type { NativeKernels } from './native-kernels.js';
 import { heapView, sizeOf } from './wasm-heap.js';
-
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-};
-
-/** Hands the call to the kernel tfjs had (for layouts and options ours do not implement). */
-function stock(kernelName: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
-  const kernel = originalKernel(kernelName, 'wasm');
-  if (kernel === undefined) {
-    throw new Error(`${kernelName} on wasm: this case needs the stock kernel, which is missing.`);
-  }
-  return kernel(args as Parameters<tf.KernelFunc>[0]);
-}
 
 function allFloat32(...tensors: tf.TensorInfo[]): boolean {
   return tensors.every((t) => t.dtype === 'float32');
@@ -79,7 +64,8 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
   const conv2d = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
     const attrs = args.attrs as unknown as ConvAttrs;
-    if (!isChannelsLast(attrs) || !allFloat32(x, filter)) return stock(tf.Conv2D, args);
+    if (!isChannelsLast(attrs) || !allFloat32(x, filter))
+      return runStockKernel(tf.Conv2D, 'wasm', args);
     const backend = args.backend as unknown as BackendWasm;
     const info = conv2dInfo(x.shape, filter.shape, attrs);
     return run('conv2d', backend, [x, filter], info.outShape, nativeGeometry(info));
@@ -99,7 +85,7 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
       !allFloat32(x, filter, ...(bias === undefined ? [] : [bias])) ||
       (bias !== undefined && sizeOf(bias.shape) !== 1 && sizeOf(bias.shape) !== filter.shape[3])
     ) {
-      return stock(tf.FusedConv2D, args);
+      return runStockKernel(tf.FusedConv2D, 'wasm', args);
     }
     const backend = args.backend as unknown as BackendWasm;
     const info = conv2dInfo(x.shape, filter.shape, attrs);
@@ -120,7 +106,7 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
     const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
     if (!isChannelsLast(attrs) || !allFloat32(dy, filter)) {
-      return stock(tf.Conv2DBackpropInput, args);
+      return runStockKernel(tf.Conv2DBackpropInput, 'wasm', args);
     }
     const backend = args.backend as unknown as BackendWasm;
     const info = conv2dInfo(attrs.inputShape, filter.shape, attrs);

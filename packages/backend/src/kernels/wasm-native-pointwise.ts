@@ -1,23 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { broadcastLayout, broadcastShape } from './broadcast-layout.js';
-import { originalKernel } from './kernel-overrides.js';
+import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 import type { NativeKernels } from './native-kernels.js';
 import { middleAxisShape } from './reduce.js';
 import { heapView, sizeOf } from './wasm-heap.js';
 
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-};
-
 /** Below this many output values the stock kernels are as fast (and the call cheaper). */
 const MIN_NATIVE_SIZE = 4096;
-
-function stock(kernelName: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
-  return originalKernel(kernelName, 'wasm')!(args as Parameters<tf.KernelFunc>[0]);
-}
 
 const BINARY: Record<string, number> = {
   [tf.Add]: 0,
@@ -38,7 +28,8 @@ const BINARY: Record<string, number> = {
 export function nativeWasmPointwiseKernels(native: NativeKernels): tf.KernelConfig[] {
   const binary = (kernelName: string) => (args: KernelArgs) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock(kernelName, args);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32')
+      return runStockKernel(kernelName, 'wasm', args);
     const outShape = broadcastShape(a.shape, b.shape);
     const aLayout = broadcastLayout(a.shape, outShape);
     const bLayout = broadcastLayout(b.shape, outShape);
@@ -53,7 +44,7 @@ export function nativeWasmPointwiseKernels(native: NativeKernels): tf.KernelConf
       size < MIN_NATIVE_SIZE ||
       !(broadcasts(aLayout) || broadcasts(bLayout))
     ) {
-      return stock(kernelName, args);
+      return runStockKernel(kernelName, 'wasm', args);
     }
     const backend = args.backend as unknown as BackendWasm;
     const out = backend.makeOutput(outShape, 'float32');
@@ -78,7 +69,8 @@ export function nativeWasmPointwiseKernels(native: NativeKernels): tf.KernelConf
     const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
     const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
     const split = x.dtype === 'float32' ? middleAxisShape(x.shape, axes) : undefined;
-    if (split === undefined || sizeOf(x.shape) < MIN_NATIVE_SIZE) return stock(kernelName, args);
+    if (split === undefined || sizeOf(x.shape) < MIN_NATIVE_SIZE)
+      return runStockKernel(kernelName, 'wasm', args);
     const [outer, reduce, inner] = split;
     const outShape = keepDims
       ? x.shape.map((size, i) => (axes.includes(i) ? 1 : size))
@@ -110,7 +102,7 @@ export function nativeWasmPointwiseKernels(native: NativeKernels): tf.KernelConf
       !params.every(fits) ||
       sizeOf(x!.shape) < MIN_NATIVE_SIZE
     ) {
-      return stock(tf.FusedBatchNorm, args);
+      return runStockKernel(tf.FusedBatchNorm, 'wasm', args);
     }
     const backend = args.backend as unknown as BackendWasm;
     const out = backend.makeOutput([...x!.shape], 'float32');

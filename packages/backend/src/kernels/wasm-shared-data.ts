@@ -1,12 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { originalKernel } from './kernel-overrides.js';
-
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-};
+import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 
 /** A new tensor over the same bytes (tensors are immutable; the backend counts references). */
 function share(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
@@ -25,7 +19,7 @@ export const wasmSharedDataKernels: readonly tf.KernelConfig[] = [
     backendName: 'wasm',
     kernelFunc: ((args: KernelArgs) => {
       const { x } = args.inputs as { x: tf.TensorInfo };
-      if (x.dtype === 'string') return originalKernel(tf.Identity, 'wasm')!(args as never);
+      if (x.dtype === 'string') return runStockKernel(tf.Identity, 'wasm', args);
       return share(args.backend as unknown as BackendWasm, x);
     }) as tf.KernelFunc,
   },
@@ -36,7 +30,7 @@ export const wasmSharedDataKernels: readonly tf.KernelConfig[] = [
       const { x } = args.inputs as { x: tf.TensorInfo };
       const { dtype } = args.attrs as unknown as tf.CastAttrs;
       if (x.dtype !== dtype || dtype === 'string') {
-        return originalKernel(tf.Cast, 'wasm')!(args as never);
+        return runStockKernel(tf.Cast, 'wasm', args);
       }
       return share(args.backend as unknown as BackendWasm, x);
     }) as tf.KernelFunc,

@@ -1,19 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { originalKernel } from './kernel-overrides.js';
+import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 import { middleAxisShape, reduceMiddleAxis } from './reduce.js';
 import { tileBlockCount, tileInto } from './tile.js';
 import { sizeOf } from './wasm-heap.js';
-
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-};
-
-function stock(kernelName: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
-  return originalKernel(kernelName, 'wasm')!(args as Parameters<tf.KernelFunc>[0]);
-}
 
 function tile(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo };
@@ -22,7 +12,7 @@ function tile(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const outSize = sizeOf(outShape);
   // Many tiny blocks (a long inner-most repetition of a short row): the stock loop is as good.
   if (x.dtype === 'string' || outSize === 0 || tileBlockCount(x.shape) * 16 > outSize) {
-    return stock(tf.Tile, args);
+    return runStockKernel(tf.Tile, 'wasm', args);
   }
   const backend = args.backend as unknown as BackendWasm;
   const out = backend.makeOutput(outShape, x.dtype);
@@ -38,7 +28,8 @@ function reduction(kernelName: string, mean: boolean) {
     const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
     const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
     const split = x.dtype === 'float32' ? middleAxisShape(x.shape, axes) : undefined;
-    if (split === undefined || sizeOf(x.shape) === 0) return stock(kernelName, args);
+    if (split === undefined || sizeOf(x.shape) === 0)
+      return runStockKernel(kernelName, 'wasm', args);
     const [outer, reduce, inner] = split;
     const outShape = keepDims
       ? x.shape.map((size, i) => (axes.includes(i) ? 1 : size))
