@@ -1,14 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
-import { convBn, relu } from './conv-bn.js';
+import { convBn } from './conv-bn.js';
 import {
   activate,
-  addResidual,
-  blockShortcut,
+  closePostActivationBlock,
   finishBranch,
   fixupBias,
   planBranch,
   type ResidualBlockOptions,
-  shortcutKind,
 } from './residual-branch.js';
 
 export type BasicBlockOptions = ResidualBlockOptions;
@@ -40,9 +38,5 @@ export function basicBlock(x: tf.SymbolicTensor, options: BasicBlockOptions): tf
     zeroGamma: plan.zeroGamma,
   });
   branch = finishBranch(branch, options, plan);
-  if (options.shortcut === null) return relu(branch, `${name}_out`);
-
-  const source = shortcutKind(x, options, filters) === 'identity' ? x : input;
-  const carried = blockShortcut(source, options, filters, plan);
-  return relu(addResidual(branch, carried, name), `${name}_out`);
+  return closePostActivationBlock(x, input, branch, options, filters, plan);
 }

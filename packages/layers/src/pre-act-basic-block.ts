@@ -3,6 +3,7 @@ import { conv, convBn } from './conv-bn.js';
 import {
   activate,
   addResidual,
+  type BranchPlan,
   blockShortcut,
   finishBranch,
   fixupBias,
@@ -72,12 +73,26 @@ export function preActBasicBlock(
     gain: plan.lastGain,
   });
   branch = finishBranch(branch, options, plan);
-  if (options.shortcut === null) return branch;
+  return closePreActivationBlock(x, preActivated, branch, options, filters, plan);
+}
 
-  const source = shortcutSource(x, preActivated, options, filters);
-  const carried = blockShortcut(source, options, filters, plan, {
+/**
+ * Closes a pre-activation block: the branch plus the shortcut, with nothing after the addition
+ * (a plain block, `shortcut: null`, is the branch alone).
+ */
+export function closePreActivationBlock(
+  x: tf.SymbolicTensor,
+  preActivated: tf.SymbolicTensor,
+  branch: tf.SymbolicTensor,
+  options: PreActBlockOptions,
+  outChannels: number,
+  plan: BranchPlan,
+): tf.SymbolicTensor {
+  if (options.shortcut === null) return branch;
+  const source = shortcutSource(x, preActivated, options, outChannels);
+  const carried = blockShortcut(source, options, outChannels, plan, {
     preActivation: true,
     useBias: options.useBias,
   });
-  return addResidual(branch, carried, name);
+  return addResidual(branch, carried, options.name);
 }

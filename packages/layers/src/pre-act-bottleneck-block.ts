@@ -1,16 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { BOTTLENECK_EXPANSION } from './bottleneck-block.js';
 import { conv, convBn } from './conv-bn.js';
-import { type PreActBlockOptions, shortcutSource } from './pre-act-basic-block.js';
-import {
-  activate,
-  addResidual,
-  blockShortcut,
-  finishBranch,
-  fixupBias,
-  planBranch,
-  preActivation,
-} from './residual-branch.js';
+import { closePreActivationBlock, type PreActBlockOptions } from './pre-act-basic-block.js';
+import { activate, finishBranch, fixupBias, planBranch, preActivation } from './residual-branch.js';
 
 export interface PreActBottleneckBlockOptions extends PreActBlockOptions {
   /** Channels of the inner 1×1 and 3×3 convolutions. Default `filters`. */
@@ -57,12 +49,5 @@ export function preActBottleneckBlock(
     gain: plan.lastGain,
   });
   branch = finishBranch(branch, options, plan);
-  if (options.shortcut === null) return branch;
-
-  const source = shortcutSource(x, preActivated, options, outChannels);
-  const carried = blockShortcut(source, options, outChannels, plan, {
-    preActivation: true,
-    useBias: options.useBias,
-  });
-  return addResidual(branch, carried, name);
+  return closePreActivationBlock(x, preActivated, branch, options, outChannels, plan);
 }

@@ -242,3 +242,23 @@ export function addResidual(
 ): tf.SymbolicTensor {
   return tf.layers.add({ name: `${name}_add` }).apply([branch, carried]) as tf.SymbolicTensor;
 }
+
+/**
+ * Closes a post-activation (v1) block: the branch plus the shortcut, then ReLU (a plain block,
+ * `shortcut: null`, keeps only the ReLU). The identity carries the raw input `x`; a projecting
+ * or zero-padding shortcut reads `input`, the branch's input (with Fixup's first bias).
+ */
+export function closePostActivationBlock(
+  x: tf.SymbolicTensor,
+  input: tf.SymbolicTensor,
+  branch: tf.SymbolicTensor,
+  options: ResidualBlockOptions,
+  outChannels: number,
+  plan: BranchPlan,
+): tf.SymbolicTensor {
+  const { name } = options;
+  if (options.shortcut === null) return relu(branch, `${name}_out`);
+  const source = shortcutKind(x, options, outChannels) === 'identity' ? x : input;
+  const carried = blockShortcut(source, options, outChannels, plan);
+  return relu(addResidual(branch, carried, name), `${name}_out`);
+}
