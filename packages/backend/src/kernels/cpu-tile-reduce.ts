@@ -6,7 +6,7 @@ import {
 } from './batch-norm-backward.js';
 import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 import { middleAxisShape, reduceMiddleAxis } from './reduce.js';
-import { tileBlockCount, tileInto } from './tile.js';
+import { tileInto, tileOutShape } from './tile.js';
 import { BATCH_NORM_GRAD } from './wasm-batch-norm-grad.js';
 
 type Values = Float32Array | Int32Array | Uint8Array;
@@ -21,14 +21,11 @@ const cpu = (backend: tf.KernelBackend) => backend as unknown as CpuBackend;
 function tile(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo };
   const { reps } = args.attrs as unknown as tf.TileAttrs;
-  const outShape = x.shape.map((size, axis) => size * reps[axis]);
-  const outSize = outShape.reduce((a, b) => a * b, 1);
-  if (x.dtype === 'string' || outSize === 0 || tileBlockCount(x.shape) * 16 > outSize) {
-    return runStockKernel(tf.Tile, 'cpu', args);
-  }
+  const outShape = tileOutShape(x, reps);
+  if (outShape === undefined) return runStockKernel(tf.Tile, 'cpu', args);
   const input = cpu(args.backend).data.get(x.dataId).values;
   const Type = input.constructor as new (length: number) => Values;
-  const output = new Type(outSize);
+  const output = new Type(tf.util.sizeFromShape(outShape));
   tileInto(input, x.shape, reps, output);
   return cpu(args.backend).makeTensorInfo(outShape, x.dtype, output);
 }

@@ -1,3 +1,5 @@
+import type * as tf from '@tensorflow/tfjs';
+
 type TypedArray = Float32Array | Int32Array | Uint8Array;
 
 /**
@@ -48,9 +50,15 @@ export function tileInto(
   fill(0, 0, 0);
 }
 
-/** How many separate blocks {@link tileInto} copies: small blocks make its calls dominate. */
-export function tileBlockCount(shape: readonly number[]): number {
-  let count = 1;
-  for (let d = 0; d < shape.length - 1; d++) count *= shape[d];
-  return count;
+/**
+ * The output shape of tiling `x` by `reps` when {@link tileInto} is the right tool for it; else
+ * undefined, for the stock kernel: strings, an empty output, or many tiny blocks (a long
+ * inner-most repetition of a short row), where its per-block calls would dominate.
+ */
+export function tileOutShape(x: tf.TensorInfo, reps: readonly number[]): number[] | undefined {
+  const outShape = x.shape.map((size, axis) => size * reps[axis]);
+  const outSize = outShape.reduce((a, b) => a * b, 1);
+  let blocks = 1;
+  for (let d = 0; d < x.shape.length - 1; d++) blocks *= x.shape[d];
+  return x.dtype === 'string' || outSize === 0 || blocks * 16 > outSize ? undefined : outShape;
 }

@@ -2,18 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 import { middleAxisShape, reduceMiddleAxis } from './reduce.js';
-import { tileBlockCount, tileInto } from './tile.js';
+import { tileInto, tileOutShape } from './tile.js';
 import { sizeOf } from './wasm-heap.js';
 
 function tile(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo };
   const { reps } = args.attrs as unknown as tf.TileAttrs;
-  const outShape = x.shape.map((size, axis) => size * reps[axis]);
-  const outSize = sizeOf(outShape);
-  // Many tiny blocks (a long inner-most repetition of a short row): the stock loop is as good.
-  if (x.dtype === 'string' || outSize === 0 || tileBlockCount(x.shape) * 16 > outSize) {
-    return runStockKernel(tf.Tile, 'wasm', args);
-  }
+  const outShape = tileOutShape(x, reps);
+  if (outShape === undefined) return runStockKernel(tf.Tile, 'wasm', args);
   const backend = args.backend as unknown as BackendWasm;
   const out = backend.makeOutput(outShape, x.dtype);
   const input = backend.typedArrayFromHeap(x) as Float32Array | Int32Array | Uint8Array;
