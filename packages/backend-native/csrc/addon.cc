@@ -8,12 +8,14 @@
 //   batchNorm(x, mean, variance, scale | null, offset | null, epsilon, y, channels)
 //   batchNormBackward(x, dy, mean, invStd, scale | null, dx, sumDy, sumDyCentered, channels)
 //   sumMiddleAxis(x, outer, reduce, inner, scale, out)
+//   pad(x, layout, value, out)     layout: Int32Array [rank, inShape..., before..., after...]
 //   threads(), setThreads(n), isa(), setIsa(name)
 #include <node_api.h>
 
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "conv.h"
 #include "dispatch.h"
@@ -113,6 +115,26 @@ class Args {
     const std::string error = validate(*s);
     if (!error.empty()) fail_range("geometry: " + error);
     return ok_;
+  }
+
+  // An Int32Array argument, copied.
+  bool int32s(size_t i, const char* name, std::vector<int32_t>* out) {
+    if (!ok_) return false;
+    bool is_typed = false;
+    napi_is_typedarray(env_, argv_[i], &is_typed);
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    if (!is_typed ||
+        napi_get_typedarray_info(env_, argv_[i], &type, &length, &data, nullptr, nullptr) !=
+            napi_ok ||
+        type != napi_int32_array) {
+      fail_type(std::string(name) + " must be an Int32Array");
+      return false;
+    }
+    const int32_t* d = static_cast<const int32_t*>(data);
+    out->assign(d, d + length);
+    return true;
   }
 
   // The array holds at least `count` floats.
@@ -299,6 +321,41 @@ napi_value SumMiddleAxis(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value Pad(napi_env env, napi_callback_info info) {
+  Args args(env, info, 4);
+  F32 x = args.f32(0, "x");
+  std::vector<int32_t> layout;
+  if (!args.int32s(1, "layout", &layout)) return nullptr;
+  const double value = args.number(2, "value");
+  F32 out = args.f32(3, "out");
+  if (!args.ok()) return nullptr;
+  const int rank = layout.empty() ? -1 : layout[0];
+  if (rank < 0 || rank > kMaxPadRank || layout.size() != static_cast<size_t>(1 + 3 * rank)) {
+    napi_throw_range_error(env, nullptr,
+                           "layout must be [rank, inShape..., before..., after...], rank <= 8");
+    return nullptr;
+  }
+  int64_t in_shape[kMaxPadRank], before[kMaxPadRank], out_shape[kMaxPadRank];
+  uint64_t n_in = 1, n_out = 1;
+  for (int d = 0; d < rank; ++d) {
+    in_shape[d] = layout[1 + d];
+    before[d] = layout[1 + rank + d];
+    const int64_t after = layout[1 + 2 * rank + d];
+    if (in_shape[d] < 0 || before[d] < 0 || after < 0) {
+      napi_throw_range_error(env, nullptr, "layout: sizes and pads must be >= 0");
+      return nullptr;
+    }
+    out_shape[d] = in_shape[d] + before[d] + after;
+    n_in *= static_cast<uint64_t>(in_shape[d]);
+    n_out *= static_cast<uint64_t>(out_shape[d]);
+  }
+  if (!args.need(x, n_in, "x") || !args.need(out, n_out, "out") ||
+      !args.disjoint(out, n_out, x, n_in, false))
+    return nullptr;
+  pad(x.data, rank, in_shape, before, out_shape, static_cast<float>(value), out.data);
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args args(env, info, 1);
   const int64_t n = args.integer(0, "count");
@@ -349,6 +406,7 @@ napi_value Init(napi_env env, napi_value exports) {
        nullptr},
       {"sumMiddleAxis", nullptr, SumMiddleAxis, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
+      {"pad", nullptr, Pad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -71,11 +71,11 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, 
         }
         const int kc = igemm_channel_block(ntaps, cog);
         // B(t, co, ci) = w[tap][ci][co]
-        std::vector<float> b =
+        const float* b =
             pack_igemm_b(ntaps, cog, cig, kern.nr, kc, [&](int t, int co, int ci) {
               return w[(static_cast<size_t>(tap_index[t]) * cig + ci) * s.out_c + g * cog + co];
             });
-        run_igemm(p, kern, b.data(), kc);
+        run_igemm(p, kern, b, kc);
       }
 }
 

@@ -9,36 +9,6 @@
 #include "thread_pool.h"
 
 namespace residual {
-namespace {
-
-void bias_activation(const ConvShape& s, const float* bias, int bias_size, Activation activation,
-                     float* y) {
-  if (bias == nullptr && activation == Activation::kLinear) return;
-  const int64_t pixels = static_cast<int64_t>(s.batch) * s.out_h * s.out_w;
-  const int64_t chunk = std::max<int64_t>(1, 16384 / std::max(1, s.out_c));
-  const int64_t ntasks = (pixels + chunk - 1) / chunk;
-  const int C = s.out_c;
-  ThreadPool::instance().parallel_for(static_cast<int>(ntasks), [&](int task, int) {
-    const int64_t p1 = std::min(pixels, (task + 1) * chunk);
-    for (int64_t p = task * chunk; p < p1; ++p) {
-      float* row = y + p * C;
-      if (bias != nullptr) {
-        if (bias_size == 1) {
-          for (int c = 0; c < C; ++c) row[c] += bias[0];
-        } else {
-          for (int c = 0; c < C; ++c) row[c] += bias[c];
-        }
-      }
-      if (activation == Activation::kRelu) {
-        for (int c = 0; c < C; ++c) row[c] = std::max(row[c], 0.f);
-      } else if (activation == Activation::kRelu6) {
-        for (int c = 0; c < C; ++c) row[c] = std::min(std::max(row[c], 0.f), 6.f);
-      }
-    }
-  });
-}
-
-}  // namespace
 
 std::string validate(const ConvShape& s) {
   const int dims[] = {s.batch, s.in_h,     s.in_w,     s.in_c,  s.k_h,  s.k_w, s.out_c,
@@ -81,15 +51,17 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, const fl
     p.dst_pix = s.out_c;
     p.dst_c0 = g * cog;
     p.nc = cog;
+    p.bias = bias;
+    p.bias_size = bias_size;
+    p.activation = activation;
     const int ntaps = static_cast<int>(p.tap_dy.size());
     const int kc = igemm_channel_block(ntaps, cig);
     // w[t][c][co], t = ky * k_w + kx.
-    std::vector<float> b = pack_igemm_b(ntaps, cig, cog, kern.nr, kc, [&](int t, int c, int n) {
+    const float* b = pack_igemm_b(ntaps, cig, cog, kern.nr, kc, [&](int t, int c, int n) {
       return w[(static_cast<size_t>(t) * cig + c) * s.out_c + g * cog + n];
     });
-    run_igemm(p, kern, b.data(), kc);
+    run_igemm(p, kern, b, kc);
   }
-  bias_activation(s, bias, bias_size, activation, y);
 }
 
 }  // namespace residual

@@ -1,11 +1,49 @@
 #include "igemm.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
 #include "thread_pool.h"
 
 namespace residual {
+
+namespace {
+
+// y[n] = activation(y[n] + bias[first_channel + n]) for n < count.
+void bias_activation_row(float* y, int count, const float* bias, int bias_size,
+                         int first_channel, Activation activation) {
+  if (bias != nullptr) {
+    if (bias_size == 1) {
+      for (int n = 0; n < count; ++n) y[n] += bias[0];
+    } else {
+      const float* b = bias + first_channel;
+      for (int n = 0; n < count; ++n) y[n] += b[n];
+    }
+  }
+  if (activation == Activation::kRelu) {
+    for (int n = 0; n < count; ++n) y[n] = std::max(y[n], 0.f);
+  } else if (activation == Activation::kRelu6) {
+    for (int n = 0; n < count; ++n) y[n] = std::min(std::max(y[n], 0.f), 6.f);
+  }
+}
+
+// An output row of a tile: its image (null past the last row) and the source pixel of tap (0, 0)
+// before the tap offsets.
+struct TileRow {
+  const float* img;
+  int y, x;
+};
+
+}  // namespace
+
+float* thread_scratch(ScratchSlot slot, size_t size) {
+  thread_local std::vector<float> buffers[static_cast<int>(ScratchSlot::kCount)];
+  std::vector<float>& buffer = buffers[static_cast<int>(slot)];
+  if (buffer.size() < size) buffer.resize(size);
+  return buffer.data();
+}
 
 void zero_fill_rows(const IGemmProblem& p) {
   for (int n = 0; n < p.batch; ++n)
@@ -15,6 +53,7 @@ void zero_fill_rows(const IGemmProblem& p) {
         float* c = p.dst + ((static_cast<int64_t>(n) * p.dst_h + y) * p.dst_w + x) * p.dst_pix +
                    p.dst_c0;
         std::memset(c, 0, sizeof(float) * p.nc);
+        bias_activation_row(c, p.nc, p.bias, p.bias_size, p.dst_c0, p.activation);
       }
 }
 
@@ -44,10 +83,19 @@ void run_igemm(const IGemmProblem& p, const IGemmKernel& kern, const float* pack
   const int ngroups = ceil_div(npanels, per_group);
 
   std::vector<float> zeros(p.cs, 0.f);  // stands in for padding pixels
+  // The taps' reach, and their offsets from a pixel's first channel inside the source.
+  const int dy_min = *std::min_element(p.tap_dy.begin(), p.tap_dy.end());
+  const int dy_max = *std::max_element(p.tap_dy.begin(), p.tap_dy.end());
+  const int dx_min = *std::min_element(p.tap_dx.begin(), p.tap_dx.end());
+  const int dx_max = *std::max_element(p.tap_dx.begin(), p.tap_dx.end());
+  std::vector<std::ptrdiff_t> tap_offset(ntaps);
+  for (int t = 0; t < ntaps; ++t)
+    tap_offset[t] = (static_cast<std::ptrdiff_t>(p.tap_dy[t]) * p.src_w + p.tap_dx[t]) * p.src_pix;
   std::vector<float> sink(NR, 0.f);     // target of rows past M (never written: mr masks them)
   struct Scratch {
     std::vector<const float*> a;
     std::vector<float*> c;
+    std::vector<TileRow> rows;  // the rows of the tile being set up
   };
   std::vector<Scratch> scratch(pool.num_threads());
   const int hw = p.rows_h * p.rows_w;
@@ -61,34 +109,29 @@ void run_igemm(const IGemmProblem& p, const IGemmKernel& kern, const float* pack
     Scratch& s = scratch[tid];
     s.a.resize(static_cast<size_t>(ntile) * ntaps * MR);
     s.c.resize(static_cast<size_t>(ntile) * MR);
+    s.rows.resize(MR);
 
     // Row pointers of every tile in this block. The coordinates of consecutive rows are
     // stepped, not divided out: with few channels this setup costs as much as the product.
+    // A row whose taps all fall inside the image (most rows) needs no bounds checks: its
+    // pointers are one base plus the taps' fixed offsets. At the border, padding points at zeros.
     const int64_t m0 = tile0 * MR;
     int n = static_cast<int>(m0 / hw);
     int rem = static_cast<int>(m0 - static_cast<int64_t>(n) * hw);
     int qy = rem / p.rows_w, qx = rem - qy * p.rows_w;
+    std::vector<TileRow>& rows = s.rows;
     for (int i = 0; i < ntile; ++i) {
       const float** a = s.a.data() + static_cast<size_t>(i) * ntaps * MR;
       float** c = s.c.data() + static_cast<size_t>(i) * MR;
       for (int r = 0; r < MR; ++r) {
         const int64_t m = (tile0 + i) * MR + r;
         if (m >= M) {
-          for (int t = 0; t < ntaps; ++t) a[t * MR + r] = zeros.data();
+          rows[r].img = nullptr;
           c[r] = sink.data();
           continue;
         }
-        const float* img = p.src + static_cast<int64_t>(n) * p.src_h * p.src_w * p.src_pix;
         const int y_base = qy * p.step_y, x_base = qx * p.step_x;
-        for (int t = 0; t < ntaps; ++t) {
-          const int iy = y_base + p.tap_dy[t];
-          const int ix = x_base + p.tap_dx[t];
-          a[t * MR + r] = (static_cast<unsigned>(iy) < static_cast<unsigned>(p.src_h) &&
-                           static_cast<unsigned>(ix) < static_cast<unsigned>(p.src_w))
-                              ? img + (static_cast<int64_t>(iy) * p.src_w + ix) * p.src_pix +
-                                    p.src_c0
-                              : zeros.data();
-        }
+        rows[r] = {p.src + static_cast<int64_t>(n) * p.src_h * p.src_w * p.src_pix, y_base, x_base};
         const int y = p.dst_y0 + qy * p.dst_sy;
         const int x = p.dst_x0 + qx * p.dst_sx;
         c[r] = p.dst + ((static_cast<int64_t>(n) * p.dst_h + y) * p.dst_w + x) * p.dst_pix +
@@ -99,6 +142,26 @@ void run_igemm(const IGemmProblem& p, const IGemmKernel& kern, const float* pack
             qy = 0;
             ++n;
           }
+        }
+      }
+      for (int r = 0; r < MR; ++r) {
+        const TileRow& row = rows[r];
+        if (row.img != nullptr && row.y + dy_min >= 0 && row.y + dy_max < p.src_h &&
+            row.x + dx_min >= 0 && row.x + dx_max < p.src_w) {
+          const float* base =
+              row.img + (static_cast<int64_t>(row.y) * p.src_w + row.x) * p.src_pix + p.src_c0;
+          for (int t = 0; t < ntaps; ++t) a[t * MR + r] = base + tap_offset[t];
+          continue;
+        }
+        for (int t = 0; t < ntaps; ++t) {
+          const int iy = row.y + p.tap_dy[t];
+          const int ix = row.x + p.tap_dx[t];
+          a[t * MR + r] = row.img != nullptr &&
+                                  static_cast<unsigned>(iy) < static_cast<unsigned>(p.src_h) &&
+                                  static_cast<unsigned>(ix) < static_cast<unsigned>(p.src_w)
+                              ? row.img + (static_cast<int64_t>(iy) * p.src_w + ix) * p.src_pix +
+                                    p.src_c0
+                              : zeros.data();
         }
       }
     }
@@ -119,6 +182,11 @@ void run_igemm(const IGemmProblem& p, const IGemmKernel& kern, const float* pack
                   s.c.data() + static_cast<size_t>(i) * MR, pan * NR, mr, nr, c0 > 0);
         }
       }
+    }
+    if (p.bias != nullptr || p.activation != Activation::kLinear) {
+      const int n0 = pan0 * NR, n1 = std::min(p.nc, pan1 * NR);
+      for (int64_t r = 0; r < std::min<int64_t>(rows_left, int64_t{ntile} * MR); ++r)
+        bias_activation_row(s.c[r] + n0, n1 - n0, p.bias, p.bias_size, p.dst_c0 + n0, p.activation);
     }
   });
 }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "conv.h"
 #include "kernels.h"
 
 namespace residual {
@@ -30,6 +31,12 @@ struct IGemmProblem {
   // Destination pixel of grid point (qy, qx): (dst_y0 + qy * dst_sy, dst_x0 + qx * dst_sx).
   int dst_y0 = 0, dst_x0 = 0, dst_sy = 1, dst_sx = 1;
   int nc = 0;  // output channels written
+
+  // Applied to each output value once its sum is complete, while it is still in cache:
+  // y = activation(y + bias[dst_c0 + n]), bias holding bias_size values (1: broadcast) or null.
+  const float* bias = nullptr;
+  int bias_size = 0;
+  Activation activation = Activation::kLinear;
 };
 
 inline int ceil_div(int a, int b) { return (a + b - 1) / b; }
@@ -41,14 +48,24 @@ inline int igemm_channel_block(int ntaps, int cs) {
   return ceil_div(cs, nblocks);
 }
 
-// Packs B(t, c, n) as [panel][channel block][tap][c][NR], zero-padded to whole panels.
+// A buffer of `size` floats kept by the calling thread for its next call (contents undefined).
+// Kernels reuse it for per-call work space instead of allocating: glibc hands large freed blocks
+// back to the kernel, and faulting them in again on every call cost ~5% of a ResNet's
+// inference on a virtual machine. `slot` tells apart buffers used at the same time.
+enum class ScratchSlot { kPackedB = 0, kPartialSums = 1, kCount = 2 };
+float* thread_scratch(ScratchSlot slot, size_t size);
+
+// Packs B(t, c, n) as [panel][channel block][tap][c][NR], zero-padded to whole panels, into the
+// calling thread's kPackedB scratch buffer, and returns it.
 template <class Get>
-std::vector<float> pack_igemm_b(int ntaps, int cs, int nc, int nr, int kc, const Get& get) {
+const float* pack_igemm_b(int ntaps, int cs, int nc, int nr, int kc, const Get& get) {
   const int npanels = ceil_div(nc, nr);
-  std::vector<float> b(static_cast<size_t>(npanels) * ntaps * cs * nr, 0.f);
+  const size_t size = static_cast<size_t>(npanels) * ntaps * cs * nr;
+  float* b = thread_scratch(ScratchSlot::kPackedB, size);
+  std::fill(b, b + size, 0.f);
   for (int p = 0; p < npanels; ++p) {
     const int n0 = p * nr, nn = std::min(nr, nc - n0);
-    float* out = b.data() + static_cast<size_t>(p) * ntaps * cs * nr;
+    float* out = b + static_cast<size_t>(p) * ntaps * cs * nr;
     for (int c0 = 0; c0 < cs; c0 += kc) {
       const int kcb = std::min(kc, cs - c0);
       for (int t = 0; t < ntaps; ++t)

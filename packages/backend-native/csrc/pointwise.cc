@@ -141,6 +141,44 @@ void batch_norm_backward(const float* x, const float* dy, const float* mean, con
   }
 }
 
+void pad(const float* x, int rank, const int64_t* in_shape, const int64_t* before,
+         const int64_t* out_shape, float value, float* out) {
+  int64_t out_rows = 1;
+  for (int d = 0; d + 1 < rank; ++d) out_rows *= out_shape[d];
+  const int64_t out_cols = rank == 0 ? 1 : out_shape[rank - 1];
+  if (out_rows == 0 || out_cols == 0) return;
+  if (rank == 0) {
+    out[0] = x[0];
+    return;
+  }
+  const int64_t in_cols = in_shape[rank - 1], left = before[rank - 1];
+  const int64_t rows_per_task = std::max<int64_t>(1, kTaskElements / out_cols);
+  const int64_t ntasks = (out_rows + rows_per_task - 1) / rows_per_task;
+  ThreadPool::instance().parallel_for(static_cast<int>(ntasks), [&](int task, int) {
+    const int64_t r0 = task * rows_per_task, r1 = std::min(out_rows, r0 + rows_per_task);
+    for (int64_t r = r0; r < r1; ++r) {
+      float* o = out + r * out_cols;
+      // The input row this output row copies, if it lies inside the input.
+      int64_t in_row = 0, rest = r, stride = 1;
+      bool inside = in_cols > 0;
+      for (int d = rank - 2; d >= 0; --d) {
+        const int64_t i = rest % out_shape[d] - before[d];
+        rest /= out_shape[d];
+        if (i < 0 || i >= in_shape[d]) inside = false;
+        in_row += i * stride;
+        stride *= in_shape[d];
+      }
+      if (!inside) {
+        std::fill(o, o + out_cols, value);
+        continue;
+      }
+      std::fill(o, o + left, value);
+      std::copy(x + in_row * in_cols, x + (in_row + 1) * in_cols, o + left);
+      std::fill(o + left + in_cols, o + out_cols, value);
+    }
+  });
+}
+
 void sum_middle_axis(const float* x, int64_t outer, int64_t reduce, int64_t inner, double scale,
                      float* out) {
   if (outer == 0 || inner == 0) return;

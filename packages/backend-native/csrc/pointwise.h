@@ -54,6 +54,13 @@ void batch_norm_backward(const float* x, const float* dy, const float* mean, con
                          const float* scale, float* dx, float* sum_dy, float* sum_dy_centered,
                          int64_t rows, int64_t channels);
 
+// Constant padding of a tensor of `rank` <= 8 dimensions: out has shape
+// out_shape[d] = in_shape[d] + before[d] + after[d]; the input is copied at offset `before` and
+// every other value is `value`. Negative pads are not supported (tfjs has none).
+constexpr int kMaxPadRank = 8;
+void pad(const float* x, int rank, const int64_t* in_shape, const int64_t* before,
+         const int64_t* out_shape, float value, float* out);
+
 // out[o, i] = scale * sum_r x[o, r, i] for x seen as [outer, reduce, inner]. The reduced axis
 // is cut into blocks fixed by the shape; blocks are summed in float, then added in order in
 // double.

@@ -79,34 +79,43 @@ describe.skipIf(native === undefined)('native convolution kernels', () => {
     });
   }
 
-  it('adds the bias and applies ReLU / ReLU6 after the convolution', () => {
-    const g = geometryOf({
-      batch: 2,
-      size: [6, 5],
-      inChannels: 3,
-      outChannels: 4,
-      kernel: [3, 3],
-      stride: 1,
-      dilation: 1,
-      padding: 'same',
-      groups: 1,
+  // Small; then grouped, with several tiles, column panels and tasks.
+  for (const [inChannels, outChannels, size, groups] of [
+    [3, 4, [6, 5], 1],
+    [4, 40, [20, 19], 2],
+  ] as const) {
+    it(`adds the bias and applies ReLU / ReLU6: ${inChannels}→${outChannels}, ${groups} group(s)`, () => {
+      const g = geometryOf({
+        batch: 2,
+        size: [...size],
+        inChannels,
+        outChannels,
+        kernel: [3, 3],
+        stride: 1,
+        dilation: 1,
+        padding: 'same',
+        groups,
+      });
+      const n = sizes(g);
+      const x = randomArray(n.x, 4);
+      const w = randomArray(n.w, 5);
+      const plain = referenceConv(g, x, w, new Float32Array(n.y)).y;
+      for (const bias of [randomArray(outChannels, 6), Float32Array.of(-0.5)]) {
+        for (const [name, activate] of [
+          ['linear', (v: number) => v],
+          ['relu', (v: number) => Math.max(v, 0)],
+          ['relu6', (v: number) => Math.min(Math.max(v, 0), 6)],
+        ] as const) {
+          const y = new Float32Array(n.y);
+          native!.conv2d(x, w, y, convGeometryArray(g), bias, ACTIVATIONS[name]);
+          const expected = plain.map((v, i) =>
+            activate(v + bias[bias.length === 1 ? 0 : i % outChannels]),
+          );
+          expect(relativeError(y, expected), name).toBeLessThan(1e-5);
+        }
+      }
     });
-    const n = sizes(g);
-    const x = randomArray(n.x, 4);
-    const w = randomArray(n.w, 5);
-    const bias = Float32Array.of(0.5, -0.25, 1, -3);
-    const plain = referenceConv(g, x, w, new Float32Array(n.y)).y;
-    for (const [name, activate] of [
-      ['linear', (v: number) => v],
-      ['relu', (v: number) => Math.max(v, 0)],
-      ['relu6', (v: number) => Math.min(Math.max(v, 0), 6)],
-    ] as const) {
-      const y = new Float32Array(n.y);
-      native!.conv2d(x, w, y, convGeometryArray(g), bias, ACTIVATIONS[name]);
-      const expected = plain.map((v, i) => activate(v + bias[i % 4]));
-      expect(relativeError(y, expected), name).toBeLessThan(1e-5);
-    }
-  });
+  }
 
   it('gives the same bits with 1, 2 and 3 threads (deterministic training)', () => {
     const g = geometryOf({

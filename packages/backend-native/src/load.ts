@@ -90,6 +90,11 @@ export interface NativeKernels {
     scale: number,
     out: Float32Array,
   ): void;
+  /**
+   * Constant padding: `layout` is `[rank, ...inShape, ...before, ...after]` (rank ≤ 8, pads ≥ 0);
+   * `out` gets `x` at offset `before` and `value` everywhere else.
+   */
+  pad(x: Float32Array, layout: Int32Array, value: number, out: Float32Array): void;
   /** Threads the kernels use, the calling thread included. */
   threads(): number;
   /** Sets the thread count; 0 means one per logical CPU. */

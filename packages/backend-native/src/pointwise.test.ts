@@ -161,4 +161,48 @@ describe.skipIf(native === undefined)('native element-wise kernels', () => {
       ),
     ).toThrow(/a has 5 values, needs 6/);
   });
+
+  it('pads every side of every axis with a constant, whatever the thread count', () => {
+    // [3, 700, 41] padded to [4, 703, 43]: rows wholly in padding, rows with a copied middle, and
+    // enough rows (2,812) for several tasks.
+    const shape = [3, 700, 41];
+    const before = [1, 2, 0];
+    const after = [0, 1, 2];
+    const out = shape.map((n, d) => n + before[d] + after[d]);
+    const x = randomArray(shape[0] * shape[1] * shape[2], 13);
+    const layout = Int32Array.from([3, ...shape, ...before, ...after]);
+    const y = new Float32Array(out[0] * out[1] * out[2]);
+    native!.pad(x, layout, -2.5, y);
+    for (let i = 0; i < out[0]; i++)
+      for (let j = 0; j < out[1]; j++)
+        for (let k = 0; k < out[2]; k++) {
+          const [a, b, c] = [i - before[0], j - before[1], k - before[2]];
+          const inside = a >= 0 && a < shape[0] && b >= 0 && b < shape[1] && c >= 0 && c < shape[2];
+          const expected = inside ? x[(a * shape[1] + b) * shape[2] + c] : -2.5;
+          if (y[(i * out[1] + j) * out[2] + k] !== expected) {
+            throw new Error(
+              `value (${i}, ${j}, ${k}) is ${y[(i * out[1] + j) * out[2] + k]}, not ${expected}`,
+            );
+          }
+        }
+    const threads = native!.threads();
+    native!.setThreads(1);
+    const single = new Float32Array(y.length);
+    native!.pad(x, layout, -2.5, single);
+    native!.setThreads(threads);
+    expect([...single]).toEqual([...y]);
+  });
+
+  it('rejects a pad layout that does not describe the arrays', () => {
+    const x = new Float32Array(6);
+    expect(() => native!.pad(x, Int32Array.from([2, 2, 3, 0, 0]), 0, new Float32Array(6))).toThrow(
+      /layout must be/,
+    );
+    expect(() =>
+      native!.pad(x, Int32Array.from([2, 2, 3, 1, 0, 0, 0]), 0, new Float32Array(6)),
+    ).toThrow(/out has 6 values, needs 9/);
+    expect(() =>
+      native!.pad(x, Int32Array.from([2, 2, 3, -1, 0, 0, 0]), 0, new Float32Array(6)),
+    ).toThrow(/must be >= 0/);
+  });
 });

@@ -5,7 +5,14 @@ import { isNode } from '../backend-names.js';
  * that this package's types do not depend on an optional package.
  */
 export interface NativeKernels {
-  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: Int32Array): void;
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    y: Float32Array,
+    geometry: Int32Array,
+    bias?: Float32Array | null,
+    activation?: number,
+  ): void;
   conv2dBackpropInput(
     dy: Float32Array,
     filter: Float32Array,
@@ -59,6 +66,7 @@ export interface NativeKernels {
     scale: number,
     out: Float32Array,
   ): void;
+  pad(x: Float32Array, layout: Int32Array, value: number, out: Float32Array): void;
   threads(): number;
   setThreads(count: number): void;
   isa(): string;

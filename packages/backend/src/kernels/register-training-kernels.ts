@@ -10,6 +10,7 @@ import { wasmBatchNormGradKernel } from './wasm-batch-norm-grad.js';
 import { wasmCopyKernels } from './wasm-copy-kernels.js';
 import { wasmDepthwiseBackpropKernels } from './wasm-depthwise-backprop.js';
 import { nativeWasmConvKernels } from './wasm-native-conv.js';
+import { nativeWasmPadKernel } from './wasm-native-pad.js';
 import { nativeWasmPointwiseKernels } from './wasm-native-pointwise.js';
 import { wasmSharedDataKernels } from './wasm-shared-data.js';
 import { wasmTileReduceKernels } from './wasm-tile-reduce.js';
@@ -48,6 +49,7 @@ function nativeKernelConfigs(backendName: string, native: NativeKernels): tf.Ker
     configs = [
       ...nativeWasmConvKernels(native),
       ...nativeWasmPointwiseKernels(native),
+      nativeWasmPadKernel(native),
       wasmBatchNormGradKernel(native),
     ];
     nativeConfigs.set(native, configs);

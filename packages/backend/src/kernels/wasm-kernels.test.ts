@@ -167,6 +167,71 @@ for (const native of [true, false]) {
         }
       });
 
+      it('ReLU keeps NaN and zeroes negatives, large and small', async () => {
+        await matchesCpu(() => {
+          const big = random([4, 8, 8, 17], 20);
+          const withNaN = tf.concat([big, tf.fill([1, 8, 8, 17], Number.NaN)]);
+          return [tf.relu(big), tf.relu(withNaN), tf.relu(random([3, 5], 21))];
+        });
+      });
+
+      it('constant padding of any rank, sides and value', async () => {
+        const cases: [number[], [number, number][], number][] = [
+          // torchvision's symmetric padding before a stride-2 convolution
+          [
+            [2, 16, 16, 16],
+            [
+              [0, 0],
+              [1, 1],
+              [1, 1],
+              [0, 0],
+            ],
+            0,
+          ],
+          // an option-A shortcut widening the channels
+          [
+            [2, 8, 8, 32],
+            [
+              [0, 0],
+              [0, 0],
+              [0, 0],
+              [8, 24],
+            ],
+            0,
+          ],
+          [
+            [3, 40, 41],
+            [
+              [2, 0],
+              [0, 3],
+              [1, 1],
+            ],
+            -1.5,
+          ],
+          [[5000], [[7, 2]], 2],
+          [
+            [2, 3],
+            [
+              [1, 1],
+              [1, 1],
+            ],
+            0,
+          ],
+          [
+            [0, 70, 70],
+            [
+              [1, 0],
+              [0, 0],
+              [0, 0],
+            ],
+            4,
+          ],
+        ];
+        for (const [shape, paddings, value] of cases) {
+          await matchesCpu(() => tf.pad(random(shape, 22), paddings, value));
+        }
+      });
+
       it('batch normalisation forward, with and without scale and offset', async () => {
         await matchesCpu(() => {
           const x = random([4, 8, 8, 16], 15);

@@ -9,31 +9,12 @@ function allFloat32(...tensors: tf.TensorInfo[]): boolean {
   return tensors.every((t) => t.dtype === 'float32');
 }
 
-/** Adds the bias and applies the activation a FusedConv2D asks for, in place. */
-function biasActivation(
-  y: Float32Array,
-  channels: number,
-  bias: Float32Array | undefined,
-  activation: string,
-): void {
-  if (bias !== undefined) {
-    if (bias.length === 1) {
-      const b = bias[0];
-      for (let i = 0; i < y.length; i++) y[i] += b;
-    } else {
-      for (let i = 0; i < y.length; i += channels) {
-        for (let c = 0; c < channels; c++) y[i + c] += bias[c];
-      }
-    }
-  }
-  if (activation === 'relu') {
-    for (let i = 0; i < y.length; i++) if (y[i] < 0) y[i] = 0;
-  } else if (activation === 'relu6') {
-    for (let i = 0; i < y.length; i++) y[i] = Math.min(Math.max(y[i], 0), 6);
-  }
-}
-
-const FUSED_ACTIVATIONS = new Set(['linear', 'relu', 'relu6']);
+/** The activations the native convolution applies itself, by their native codes. */
+const FUSED_ACTIVATIONS = new Map([
+  ['linear', 0],
+  ['relu', 1],
+  ['relu6', 2],
+]);
 
 type NativeConvKernel = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter';
 
@@ -89,17 +70,19 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
     }
     const backend = args.backend as unknown as BackendWasm;
     const info = conv2dInfo(x.shape, filter.shape, attrs);
-    const y = run('conv2d', backend, [x, filter], info.outShape, nativeGeometry(info));
+    // Bias and activation are applied by the native kernel on every core, in the same pass.
+    const out = backend.makeOutput(info.outShape, 'float32');
     if (sizeOf(info.outShape) > 0) {
-      const out = heapView(backend, y);
-      biasActivation(
-        out,
-        info.outChannels,
-        bias === undefined ? undefined : heapView(backend, bias),
-        activation,
+      native.conv2d(
+        heapView(backend, x),
+        heapView(backend, filter),
+        heapView(backend, out),
+        nativeGeometry(info),
+        bias === undefined ? null : heapView(backend, bias),
+        FUSED_ACTIVATIONS.get(activation),
       );
     }
-    return y;
+    return out;
   };
 
   const conv2dBackpropInput = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {

@@ -9,6 +9,9 @@ import { heapView, sizeOf } from './wasm-heap.js';
 /** Below this many output values the stock kernels are as fast (and the call cheaper). */
 const MIN_NATIVE_SIZE = 4096;
 
+/** The second operand of ReLU's maximum. */
+const ZERO = new Float32Array(1);
+
 const BINARY: Record<string, number> = {
   [tf.Add]: 0,
   [tf.Sub]: 1,
@@ -34,16 +37,9 @@ export function nativeWasmPointwiseKernels(native: NativeKernels): tf.KernelConf
     const aLayout = broadcastLayout(a.shape, outShape);
     const bLayout = broadcastLayout(b.shape, outShape);
     const size = sizeOf(outShape);
-    // XNNPACK runs whole-tensor and scalar operands well; broadcasting a per-channel vector it
-    // leaves to a slow generic loop (10x slower), which is what batch norm's gradient does.
-    const broadcasts = (layout: [number, number]) =>
-      layout[0] !== layout[1] * (outShape.at(-1) ?? 1);
-    if (
-      aLayout === undefined ||
-      bLayout === undefined ||
-      size < MIN_NATIVE_SIZE ||
-      !(broadcasts(aLayout) || broadcasts(bLayout))
-    ) {
+    // Native even without broadcasting: XNNPACK's element-wise kernels run on one thread here, and
+    // on a per-channel vector fall back to a slow generic loop (10x slower).
+    if (aLayout === undefined || bLayout === undefined || size < MIN_NATIVE_SIZE) {
       return runStockKernel(kernelName, 'wasm', args);
     }
     const backend = args.backend as unknown as BackendWasm;
@@ -57,6 +53,30 @@ export function nativeWasmPointwiseKernels(native: NativeKernels): tf.KernelConf
       heapView(backend, b),
       bLayout[0],
       bLayout[1],
+      heapView(backend, out),
+      size / cols,
+      cols,
+    );
+    return out;
+  };
+
+  // relu(x) = max(x, 0); NaN stays NaN, as in tfjs.
+  const relu = (args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const size = sizeOf(x.shape);
+    if (x.dtype !== 'float32' || size < MIN_NATIVE_SIZE)
+      return runStockKernel(tf.Relu, 'wasm', args);
+    const backend = args.backend as unknown as BackendWasm;
+    const out = backend.makeOutput([...x.shape], 'float32');
+    const cols = x.shape[x.shape.length - 1];
+    native.binary(
+      BINARY[tf.Maximum],
+      heapView(backend, x),
+      cols,
+      1,
+      ZERO,
+      0,
+      0,
       heapView(backend, out),
       size / cols,
       cols,
@@ -130,6 +150,7 @@ export function nativeWasmPointwiseKernels(native: NativeKernels): tf.KernelConf
   });
   return [
     ...Object.keys(BINARY).map((name) => wasm(name, binary(name))),
+    wasm(tf.Relu, relu),
     wasm(tf.Sum, reduction(tf.Sum, false)),
     wasm(tf.Mean, reduction(tf.Mean, true)),
     wasm(tf.FusedBatchNorm, batchNorm),
