@@ -6,6 +6,7 @@ import './resnet-v2-models.js';
 export { type CifarResNetOptions, type CifarResNetSpec, cifarResNet } from './cifar-resnet.js';
 export { countMacs, layerMacs, layerOutputShapes } from './count-macs.js';
 export { countParameters, type ParameterCount } from './count-parameters.js';
+export { type FoldReport, foldBatchNorm } from './fold-batch-norm.js';
 export { ModelError } from './model-error.js';
 export {
   type CommonModelOptions,
