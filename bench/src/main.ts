@@ -135,7 +135,7 @@ if (options.networks) {
   for (const model of requested.filter(modelExists)) {
     const imagenet = !model.startsWith('cifar_');
     for (const batch of imagenet ? [16] : options.batches) {
-      for (const mode of ['train', 'infer'] as const) {
+      for (const mode of ['train', 'infer', 'infer-folded'] as const) {
         cases.push({ model, mode, batch, size: imagenet ? 224 : 32 });
       }
     }

@@ -1,11 +1,12 @@
-import { createModel, getModelEntry } from '@residual/models';
+import { createModel, foldBatchNorm, getModelEntry } from '@residual/models';
 import * as tf from '@tensorflow/tfjs';
 import { median } from './timing.js';
 import type { TorchWorker } from './torch.js';
 
 export interface NetworkCase {
   model: string;
-  mode: 'train' | 'infer';
+  /** `infer-folded`: inference with batch norms folded into the convolutions (`foldBatchNorm`). */
+  mode: 'train' | 'infer' | 'infer-folded';
   batch: number;
   /** Square input size. */
   size: number;
@@ -13,7 +14,8 @@ export interface NetworkCase {
 
 /** One training step (SGD + momentum, softmax cross-entropy) or one inference, synchronously. */
 function stepper(c: NetworkCase): { step: () => void; dispose: () => void } {
-  const model = createModel(c.model, { inputShape: [c.size, c.size, 3], numClasses: 10, seed: 1 });
+  const built = createModel(c.model, { inputShape: [c.size, c.size, 3], numClasses: 10, seed: 1 });
+  const model = c.mode === 'infer-folded' ? foldBatchNorm(built).model : built;
   const x = tf.randomNormal([c.batch, c.size, c.size, 3], 0, 1, 'float32', 4);
   const labels = tf.oneHot(
     tf.tensor1d(
@@ -50,6 +52,7 @@ function stepper(c: NetworkCase): { step: () => void; dispose: () => void } {
       // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar of its SGD base.
       (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
       model.dispose();
+      if (built !== model) built.dispose();
     },
   };
 }

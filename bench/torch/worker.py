@@ -8,7 +8,7 @@ only measurements taken side by side compare). PyTorch runs in its native NCHW l
   {"kind": "conv", "direction": "forward" | "input" | "filter", "batch", "height", "width",
    "in_channels", "out_channels", "kernel", "stride", "threads", "min_time"}
                                                        -> {"times": [seconds per call, ...]}
-  {"kind": "model", "name", "mode": "train" | "infer", "batch", "size", "channels",
+  {"kind": "model", "name", "mode": "train" | "infer" | "infer-folded", "batch", "size", "channels",
    "classes", "threads", "warmup", "steps"}            -> {"times": [...]} or {"error": why}
   {"kind": "memory"}                                   -> {"peak_rss_bytes": n}
 
@@ -21,6 +21,7 @@ import sys
 import time
 
 import torch
+import torch.fx.experimental.optimization
 import torch.nn as nn
 import torch.nn.functional as F
 
@@ -167,6 +168,9 @@ def model(req):
             opt.step()
     else:
         net.eval()
+        if req["mode"] == "infer-folded":
+            # Batch norms folded into the convolutions, as @residual/models' foldBatchNorm does.
+            net = torch.fx.experimental.optimization.fuse(net)
 
         def step():
             with torch.no_grad():
