@@ -56,6 +56,7 @@
         "csrc/igemm.cc",
         "csrc/kernels_generic.cc",
         "csrc/pointwise.cc",
+        "csrc/row_conv.cc",
         "csrc/thread_pool.cc",
       ],
       "dependencies": ["residual_kernels_avx2", "residual_kernels_avx512"],

@@ -6,6 +6,7 @@
 #include "conv.h"
 #include "dispatch.h"
 #include "igemm.h"
+#include "row_conv.h"
 #include "thread_pool.h"
 
 namespace residual {
@@ -25,6 +26,7 @@ std::string validate(const ConvShape& s) {
 
 void conv2d_forward(const ConvShape& s, const float* x, const float* w, const float* bias,
                     int bias_size, Activation activation, float* y) {
+  if (conv2d_forward_rows(s, x, w, bias, bias_size, activation, y)) return;
   const int cig = s.in_c / s.groups, cog = s.out_c / s.groups;
   const IGemmKernel& kern = pick_igemm(cog);
   for (int g = 0; g < s.groups; ++g) {

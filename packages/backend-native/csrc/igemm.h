@@ -76,6 +76,11 @@ const float* pack_igemm_b(int ntaps, int cs, int nc, int nr, int kc, const Get& 
   return b;
 }
 
+// y[n] = activation(y[n] + bias[first_channel + n]) for n < count; bias (bias_size values, 1:
+// broadcast) may be null.
+void bias_activation_row(float* y, int count, const float* bias, int bias_size,
+                         int first_channel, Activation activation);
+
 // Writes zeros to every destination row of the problem (a phase with no taps).
 void zero_fill_rows(const IGemmProblem& p);
 

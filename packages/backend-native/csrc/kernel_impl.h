@@ -79,6 +79,31 @@ void igemm_kernel(int ntaps, int kc, const float* const* a,
   tile.store([&](int r) { return c[r] + coff; }, mr, nr, accumulate);
 }
 
+template <class Isa, int MR, int KW>
+void row_conv_kernel(int nky, const float* const* rows, const float* const* b, int kc,
+                     std::ptrdiff_t pix, float* const* c, int mr, int nr, int accumulate) {
+  typedef typename Isa::V V;
+  Tile<Isa, MR, 1> tile;
+  tile.clear();
+  for (int ky = 0; ky < nky; ++ky) {
+    const float* row = rows[ky];
+    const float* bk = b[ky];
+    for (int k = 0; k < kc; ++k, bk += KW * Isa::W) {
+      V w[KW];
+      RS_UNROLL for (int kx = 0; kx < KW; ++kx) w[kx] = Isa::load(bk + kx * Isa::W);
+      const float* x = row + k;
+      RS_UNROLL for (int i = 0; i < MR + KW - 1; ++i) {
+        const V xv = Isa::bcast(x + i * pix);
+        RS_UNROLL for (int kx = 0; kx < KW; ++kx) {
+          const int o = i - kx;
+          if (o >= 0 && o < MR) tile.acc[o][0] = Isa::fma(xv, w[kx], tile.acc[o][0]);
+        }
+      }
+    }
+  }
+  tile.store([&](int r) { return c[r]; }, mr, nr, accumulate);
+}
+
 template <class Isa, int MR, int NV>
 void gemm_kernel(int kc, const float* const* a, std::ptrdiff_t aoff,
                  const float* b, float* c, std::ptrdiff_t ldc, int mr, int nr,

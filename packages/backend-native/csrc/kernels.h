@@ -28,6 +28,24 @@ typedef void (*GemmFn)(int kc, const float* const* a, std::ptrdiff_t aoff,
                        const float* b, float* c, std::ptrdiff_t ldc, int mr,
                        int nr, int accumulate);
 
+// Direct convolution tile along an output row (stride 1, filter width KW, no dilation):
+//   C[o][n] (+)= sum_ky sum_k sum_kx rows[ky][(o + kx) * pix + k] * b[ky][k][kx][n],
+//   o < MR, n < NR = one vector.
+// rows[ky] points at channel 0 of the input pixel under output pixel 0 and tap (ky, 0), and
+// must be readable for MR + KW - 1 pixels; b[ky] is packed as [kc][KW][NR]. Each input value
+// is broadcast once and feeds KW products, where an igemm tile broadcasts it once per product:
+// with a single output vector (16 channels on AVX-512) the broadcasts, not the products, bound
+// the igemm tile. c holds MR row pointers; accumulate != 0 adds to the existing C values.
+typedef void (*RowConvFn)(int nky, const float* const* rows, const float* const* b, int kc,
+                          std::ptrdiff_t pix, float* const* c, int mr, int nr,
+                          int accumulate);
+
+struct RowConvKernel {
+  const char* name;
+  int mr, nr, kw;
+  RowConvFn fn;
+};
+
 struct IGemmKernel {
   const char* name;
   int mr, nr;
@@ -45,6 +63,8 @@ struct KernelTable {
   const IGemmKernel* igemm;
   int n_gemm;
   const GemmKernel* gemm;
+  // Null where the igemm tiles already feed several products per broadcast at every width.
+  const RowConvKernel* row_conv;
 };
 
 // Defined in the ISA-specific translation units (null when not compiled in).

@@ -34,8 +34,9 @@ const GemmKernel kGemm[] = {
     {"avx512_16x16", 16, 16, gemm_kernel<Avx512, 16, 1>},
     {"avx512_14x16", 14, 16, gemm_kernel<Avx512, 14, 1>},
 };
+const RowConvKernel kRowConv = {"avx512_row16x16_k3", 16, 16, 3, row_conv_kernel<Avx512, 16, 3>};
 const KernelTable kTable = {"avx512", sizeof(kIGemm) / sizeof(kIGemm[0]),
-                            kIGemm, sizeof(kGemm) / sizeof(kGemm[0]), kGemm};
+                            kIGemm, sizeof(kGemm) / sizeof(kGemm[0]), kGemm, &kRowConv};
 
 }  // namespace
 

@@ -79,10 +79,12 @@ describe.skipIf(native === undefined)('native convolution kernels', () => {
     });
   }
 
-  // Small; then grouped, with several tiles, column panels and tasks.
+  // Small; grouped with several tiles, column panels and tasks; rows of 37 pixels in tiles of
+  // 16, 16 and 5 (AVX-512's row kernel, up to 16 channels per group).
   for (const [inChannels, outChannels, size, groups] of [
     [3, 4, [6, 5], 1],
     [4, 40, [20, 19], 2],
+    [6, 12, [21, 37], 3],
   ] as const) {
     it(`adds the bias and applies ReLU / ReLU6: ${inChannels}→${outChannels}, ${groups} group(s)`, () => {
       const g = geometryOf({

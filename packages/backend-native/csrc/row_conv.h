@@ -1,0 +1,16 @@
+// Forward convolution by the row kernel of the active instruction set (see RowConvKernel in
+// kernels.h), for the shapes where it beats the igemm tiles: stride 1, no dilation, the
+// kernel's filter width, and at most one vector of output channels per group (16 on AVX-512,
+// the first stage of a CIFAR ResNet).
+#pragma once
+
+#include "conv.h"
+
+namespace residual {
+
+// Computes y as conv2d_forward does and returns true, or returns false without writing
+// anything when the shape or the instruction set does not suit the row kernel.
+bool conv2d_forward_rows(const ConvShape& s, const float* x, const float* w, const float* bias,
+                         int bias_size, Activation activation, float* y);
+
+}  // namespace residual
