@@ -7,6 +7,8 @@
 //   binary(op, a, aRowStride, aColStride, b, bRowStride, bColStride, out, rows, cols)
 //   batchNorm(x, mean, variance, scale | null, offset | null, epsilon, y, channels)
 //   batchNormBackward(x, dy, mean, invStd, scale | null, dx, sumDy, sumDyCentered, channels)
+//   batchNormMoments(x, mean, variance, channels)
+//   batchNormTrainingBackward(x, dy, mean, invStd, scale | null, dx, dScale, dOffset, channels)
 //   sumMiddleAxis(x, outer, reduce, inner, scale, out)
 //   pad(x, layout, value, out)     layout: Int32Array [rank, inShape..., before..., after...]
 //   threads(), setThreads(n), isa(), setIsa(name)
@@ -304,6 +306,50 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value BatchNormMoments(napi_env env, napi_callback_info info) {
+  Args args(env, info, 4);
+  F32 x = args.f32(0, "x"), mean = args.f32(1, "mean"), variance = args.f32(2, "variance");
+  const int64_t channels = args.integer(3, "channels");
+  if (!args.ok()) return nullptr;
+  if (channels == 0 || x.length % channels != 0) {
+    napi_throw_range_error(env, nullptr, "x must hold whole rows of `channels` values");
+    return nullptr;
+  }
+  const uint64_t c = static_cast<uint64_t>(channels);
+  if (!args.need(mean, c, "mean") || !args.need(variance, c, "variance") ||
+      !args.disjoint(mean, c, x, x.length, false) ||
+      !args.disjoint(variance, c, x, x.length, false) ||
+      !args.disjoint(variance, c, mean, c, false))
+    return nullptr;
+  batch_norm_moments(x.data, static_cast<int64_t>(x.length / c), channels, mean.data,
+                     variance.data);
+  return nullptr;
+}
+
+napi_value BatchNormTrainingBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, 9);
+  F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), mean = args.f32(2, "mean"),
+      inv_std = args.f32(3, "invStd");
+  F32 scale;
+  if (!args.is_null(4)) scale = args.f32(4, "scale");
+  F32 dx = args.f32(5, "dx"), d_scale = args.f32(6, "dScale"), d_offset = args.f32(7, "dOffset");
+  const int64_t channels = args.integer(8, "channels");
+  if (!args.ok()) return nullptr;
+  if (channels == 0 || x.length % channels != 0) {
+    napi_throw_range_error(env, nullptr, "x must hold whole rows of `channels` values");
+    return nullptr;
+  }
+  const uint64_t n = x.length, c = static_cast<uint64_t>(channels);
+  if (!args.need(dy, n, "dy") || !args.need(mean, c, "mean") || !args.need(inv_std, c, "invStd") ||
+      (scale.data != nullptr && !args.need(scale, c, "scale")) || !args.need(dx, n, "dx") ||
+      !args.need(d_scale, c, "dScale") || !args.need(d_offset, c, "dOffset") ||
+      !args.disjoint(dx, n, x, n, false) || !args.disjoint(dx, n, dy, n, true))
+    return nullptr;
+  batch_norm_training_backward(x.data, dy.data, mean.data, inv_std.data, scale.data, dx.data,
+                               d_scale.data, d_offset.data, static_cast<int64_t>(n / c), channels);
+  return nullptr;
+}
+
 napi_value SumMiddleAxis(napi_env env, napi_callback_info info) {
   Args args(env, info, 6);
   F32 x = args.f32(0, "x");
@@ -404,6 +450,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
+      {"batchNormMoments", nullptr, BatchNormMoments, nullptr, nullptr, nullptr, napi_enumerable,
+       nullptr},
+      {"batchNormTrainingBackward", nullptr, BatchNormTrainingBackward, nullptr, nullptr, nullptr,
+       napi_enumerable, nullptr},
       {"sumMiddleAxis", nullptr, SumMiddleAxis, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
       {"pad", nullptr, Pad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

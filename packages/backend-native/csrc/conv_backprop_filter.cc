@@ -69,12 +69,11 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
     std::vector<int> pn, py, px;  // coordinates of the block's pixels
     std::vector<float> col;       // im2col rows of the block's pixels (few input channels)
   };
-  std::vector<Scratch> scratch(pool.num_threads());
   std::vector<float> zeros(static_cast<size_t>(mpanels) * MR, 0.f);
   const int ohw = s.out_h * s.out_w;
 
   for (int g = 0; g < s.groups; ++g) {
-    pool.parallel_for(nchunks * tap_groups * mgroups, [&](int task, int tid) {
+    pool.parallel_for(nchunks * tap_groups * mgroups, [&](int task, int) {
       const int chunk = task / (tap_groups * mgroups);
       const int tg = task / mgroups % tap_groups;
       const int mg = task % mgroups;
@@ -82,7 +81,7 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
       const int64_t p0 = P * chunk / nchunks, p1 = P * (chunk + 1) / nchunks;
       const int t0 = ntaps * tg / tap_groups, t1 = ntaps * (tg + 1) / tap_groups;
       const int i0 = mpanels * mg / mgroups, i1 = mpanels * (mg + 1) / mgroups;
-      Scratch& sc = scratch[tid];
+      Scratch sc;  // allocated by the thread that uses it (see run_igemm)
       sc.b.resize(static_cast<size_t>(npanels) * kPixelBlock * NR);
       sc.a.resize(kPixelBlock);
       if (tail_rows != 0) {

@@ -7,6 +7,7 @@
 #include "conv.h"
 #include "dispatch.h"
 #include "igemm.h"
+#include "row_conv.h"
 
 namespace residual {
 namespace {
@@ -25,9 +26,41 @@ void phase_taps(int r, int pad, int k, int dil, int stride, std::vector<int>* ta
   }
 }
 
+// A stride-1, undilated input gradient is a forward convolution of dy with the filter turned by
+// 180 degrees and its channel axes swapped, padded by k - 1 - pad: run it by the row kernel
+// when that suits the shape (few input channels). Returns false, writing nothing, otherwise.
+bool backprop_input_as_forward(const ConvShape& s, const float* dy, const float* w, float* dx) {
+  if (s.stride_h != 1 || s.stride_w != 1 || s.dil_h != 1 || s.dil_w != 1) return false;
+  if (s.pad_top > s.k_h - 1 || s.pad_left > s.k_w - 1) return false;
+  const int cig = s.in_c / s.groups, cog = s.out_c / s.groups;
+  ConvShape t = s;
+  t.in_h = s.out_h;
+  t.in_w = s.out_w;
+  t.in_c = s.out_c;
+  t.out_h = s.in_h;
+  t.out_w = s.in_w;
+  t.out_c = s.in_c;
+  t.pad_top = s.k_h - 1 - s.pad_top;
+  t.pad_left = s.k_w - 1 - s.pad_left;
+  if (!row_conv_suits(t)) return false;
+  // turned[ky][kx][co][g * cig + ci] = w[k_h - 1 - ky][k_w - 1 - kx][ci][g * cog + co]
+  std::vector<float> turned(w_size(s));
+  for (int ky = 0; ky < s.k_h; ++ky)
+    for (int kx = 0; kx < s.k_w; ++kx)
+      for (int g = 0; g < s.groups; ++g)
+        for (int co = 0; co < cog; ++co)
+          for (int ci = 0; ci < cig; ++ci)
+            turned[((static_cast<size_t>(ky) * s.k_w + kx) * cog + co) * s.in_c + g * cig + ci] =
+                w[((static_cast<size_t>(s.k_h - 1 - ky) * s.k_w + (s.k_w - 1 - kx)) * cig + ci) *
+                      s.out_c +
+                  g * cog + co];
+  return conv2d_forward_rows(t, dy, turned.data(), nullptr, 0, Activation::kLinear, dx);
+}
+
 }  // namespace
 
 void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx) {
+  if (backprop_input_as_forward(s, dy, w, dx)) return;
   const int cig = s.in_c / s.groups, cog = s.out_c / s.groups;
   const IGemmKernel& kern = pick_igemm(cig);
   for (int g = 0; g < s.groups; ++g)

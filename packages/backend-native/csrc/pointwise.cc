@@ -51,6 +51,37 @@ void binary_op(const Operand& a, const Operand& b, float* out, int64_t rows, int
   });
 }
 
+// Per-channel sums over [rows, channels] in blocks of rows fixed by the shape: fill(r0, r1, sums)
+// adds rows [r0, r1) into `count` zeroed arrays of `channels` floats (sums, sums + channels, ...);
+// the blocks' sums are then added in order in double into out[0..count). Results do not depend
+// on the thread count.
+template <class Fill, class... Out>
+void channel_sums(int64_t rows, int64_t channels, int count, const Fill& fill, Out*... out) {
+  float* outs[] = {out...};
+  if (rows == 0 || channels == 0) {
+    for (float* o : outs) std::fill(o, o + channels, 0.f);
+    return;
+  }
+  const int64_t block = std::max<int64_t>(1, kTaskElements / channels);
+  const int64_t nblocks = (rows + block - 1) / block;
+  const int64_t stride = count * channels;
+  std::vector<float> partial(static_cast<size_t>(nblocks * stride));
+  ThreadPool::instance().parallel_for(static_cast<int>(nblocks), [&](int task, int) {
+    // Summed in a buffer of the task's own, then copied: neighbouring blocks' sums share cache
+    // lines, and two cores adding into them row after row ran slower than one.
+    std::vector<float> sums(static_cast<size_t>(stride), 0.f);
+    fill(task * block, std::min(rows, (task + 1) * block), sums.data());
+    std::copy(sums.begin(), sums.end(), partial.data() + static_cast<size_t>(task) * stride);
+  });
+  for (int i = 0; i < count; ++i)
+    for (int64_t c = 0; c < channels; ++c) {
+      double sum = 0;
+      for (int64_t blk = 0; blk < nblocks; ++blk)
+        sum += partial[static_cast<size_t>(blk * stride + i * channels + c)];
+      outs[i][c] = static_cast<float>(sum);
+    }
+}
+
 }  // namespace
 
 int64_t operand_extent(const Operand& operand, int64_t rows, int64_t cols) {
@@ -103,21 +134,11 @@ void batch_norm(const float* x, const BatchNormParams& p, float* y, int64_t rows
 void batch_norm_backward(const float* x, const float* dy, const float* mean, const float* inv_std,
                          const float* scale, float* dx, float* sum_dy, float* sum_dy_centered,
                          int64_t rows, int64_t channels) {
-  if (rows == 0 || channels == 0) {
-    std::fill(sum_dy, sum_dy + channels, 0.f);
-    std::fill(sum_dy_centered, sum_dy_centered + channels, 0.f);
-    return;
-  }
-  const int64_t block = std::max<int64_t>(1, kTaskElements / channels);
-  const int64_t nblocks = (rows + block - 1) / block;
-  // Per block: [sum dy | sum dy * (x - mean)], channels each.
-  std::vector<float> partial(static_cast<size_t>(nblocks * 2 * channels));
-  ThreadPool::instance().parallel_for(static_cast<int>(nblocks), [&](int task, int) {
-    float* s_dy = partial.data() + static_cast<size_t>(task) * 2 * channels;
-    float* s_dyc = s_dy + channels;
-    std::fill(s_dy, s_dy + 2 * channels, 0.f);
-    const int64_t r1 = std::min(rows, (task + 1) * block);
-    for (int64_t r = task * block; r < r1; ++r) {
+  // One pass: the sums, and dx's direct part on the way.
+  channel_sums(rows, channels, 2, [&](int64_t r0, int64_t r1, float* sums) {
+    float* s_dy = sums;
+    float* s_dyc = sums + channels;
+    for (int64_t r = r0; r < r1; ++r) {
       const float* xr = x + r * channels;
       const float* dyr = dy + r * channels;
       float* dxr = dx + r * channels;
@@ -129,16 +150,73 @@ void batch_norm_backward(const float* x, const float* dy, const float* mean, con
         dxr[c] = scale == nullptr ? d : d * scale[c];
       }
     }
-  });
-  for (int64_t c = 0; c < channels; ++c) {
-    double a = 0, b = 0;
-    for (int64_t blk = 0; blk < nblocks; ++blk) {
-      a += partial[static_cast<size_t>(blk * 2 * channels + c)];
-      b += partial[static_cast<size_t>(blk * 2 * channels + channels + c)];
+  }, sum_dy, sum_dy_centered);
+}
+
+void batch_norm_moments(const float* x, int64_t rows, int64_t channels, float* mean,
+                        float* variance) {
+  channel_sums(rows, channels, 1, [&](int64_t r0, int64_t r1, float* sums) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* xr = x + r * channels;
+      for (int64_t c = 0; c < channels; ++c) sums[c] += xr[c];
     }
-    sum_dy[c] = static_cast<float>(a);
-    sum_dy_centered[c] = static_cast<float>(b);
+  }, mean);
+  const float inv_rows = rows == 0 ? 0.f : static_cast<float>(1.0 / static_cast<double>(rows));
+  for (int64_t c = 0; c < channels; ++c) mean[c] *= inv_rows;
+  // Second pass over the centred values: no cancellation when the mean dwarfs the spread.
+  channel_sums(rows, channels, 1, [&](int64_t r0, int64_t r1, float* sums) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* xr = x + r * channels;
+      for (int64_t c = 0; c < channels; ++c) {
+        const float d = xr[c] - mean[c];
+        sums[c] += d * d;
+      }
+    }
+  }, variance);
+  for (int64_t c = 0; c < channels; ++c) variance[c] *= inv_rows;
+}
+
+void batch_norm_training_backward(const float* x, const float* dy, const float* mean,
+                                  const float* inv_std, const float* scale, float* dx,
+                                  float* d_scale, float* d_offset, int64_t rows,
+                                  int64_t channels) {
+  // Pass 1: d_offset = sum dy, and sum dy * (x - mean) (d_scale before the inv_std factor).
+  channel_sums(rows, channels, 2, [&](int64_t r0, int64_t r1, float* sums) {
+    float* s_dy = sums;
+    float* s_dyc = sums + channels;
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* xr = x + r * channels;
+      const float* dyr = dy + r * channels;
+      for (int64_t c = 0; c < channels; ++c) {
+        s_dy[c] += dyr[c];
+        s_dyc[c] += dyr[c] * (xr[c] - mean[c]);
+      }
+    }
+  }, d_offset, d_scale);
+  // Pass 2: dx = k * (dy - d_offset / n - (x - mean) * inv_std^2 * sum_dyc / n), k = scale * inv_std,
+  // as dx = dy * k + x * b + a per channel.
+  std::vector<float> k(channels), b(channels), a(channels);
+  const double inv_rows = rows == 0 ? 0.0 : 1.0 / static_cast<double>(rows);
+  for (int64_t c = 0; c < channels; ++c) {
+    const double is = inv_std[c];
+    const double kc = (scale == nullptr ? 1.0 : scale[c]) * is;
+    const double bc = -kc * is * is * d_scale[c] * inv_rows;
+    k[c] = static_cast<float>(kc);
+    b[c] = static_cast<float>(bc);
+    a[c] = static_cast<float>(-kc * d_offset[c] * inv_rows - bc * mean[c]);
+    d_scale[c] = static_cast<float>(d_scale[c] * is);
   }
+  const int64_t rows_per_task = std::max<int64_t>(1, kTaskElements / std::max<int64_t>(1, channels));
+  const int64_t ntasks = (rows + rows_per_task - 1) / rows_per_task;
+  ThreadPool::instance().parallel_for(static_cast<int>(ntasks), [&](int task, int) {
+    const int64_t r1 = std::min(rows, (task + 1) * rows_per_task);
+    for (int64_t r = task * rows_per_task; r < r1; ++r) {
+      const float* xr = x + r * channels;
+      const float* dyr = dy + r * channels;
+      float* dxr = dx + r * channels;
+      for (int64_t c = 0; c < channels; ++c) dxr[c] = dyr[c] * k[c] + xr[c] * b[c] + a[c];
+    }
+  });
 }
 
 void pad(const float* x, int rank, const int64_t* in_shape, const int64_t* before,
@@ -218,8 +296,9 @@ void sum_middle_axis(const float* x, int64_t outer, int64_t reduce, int64_t inne
   std::vector<float> partial(static_cast<size_t>(outer * nblocks * inner));
   pool.parallel_for(static_cast<int>(outer * nblocks), [&](int task, int) {
     const int64_t o = task / nblocks, blk = task % nblocks;
-    block_sum(o, blk * block, std::min(reduce, (blk + 1) * block),
-              partial.data() + static_cast<size_t>(task) * inner);
+    std::vector<float> acc(inner);  // the task's own (see channel_sums)
+    block_sum(o, blk * block, std::min(reduce, (blk + 1) * block), acc.data());
+    std::copy(acc.begin(), acc.end(), partial.data() + static_cast<size_t>(task) * inner);
   });
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {

@@ -61,6 +61,20 @@ constexpr int kMaxPadRank = 8;
 void pad(const float* x, int rank, const int64_t* in_shape, const int64_t* before,
          const int64_t* out_shape, float value, float* out);
 
+// Per-channel mean and biased variance of x seen as [rows, channels] (what batch norm
+// normalises with in training), in two passes: the variance sums squares of centred values.
+void batch_norm_moments(const float* x, int64_t rows, int64_t channels, float* mean,
+                        float* variance);
+
+// The whole training gradient of y = (x - mean) * inv_std * scale + offset when mean and
+// inv_std = 1 / sqrt(variance + epsilon) are the batch's own statistics (they depend on x too),
+// in two passes: d_offset = sum dy, d_scale = sum dy * x_hat with x_hat = (x - mean) * inv_std,
+// dx = scale * inv_std * (dy - d_offset / rows - x_hat * d_scale / rows). scale may be null.
+void batch_norm_training_backward(const float* x, const float* dy, const float* mean,
+                                  const float* inv_std, const float* scale, float* dx,
+                                  float* d_scale, float* d_offset, int64_t rows,
+                                  int64_t channels);
+
 // out[o, i] = scale * sum_r x[o, r, i] for x seen as [outer, reduce, inner]. The reduced axis
 // is cut into blocks fixed by the shape; blocks are summed in float, then added in order in
 // double.

@@ -11,14 +11,18 @@
 
 namespace residual {
 
-bool conv2d_forward_rows(const ConvShape& s, const float* x, const float* w, const float* bias,
-                         int bias_size, Activation activation, float* y) {
+bool row_conv_suits(const ConvShape& s) {
   const RowConvKernel* kern = active_kernels().row_conv;
   const int cig = s.in_c / s.groups, cog = s.out_c / s.groups;
-  if (kern == nullptr || s.stride_h != 1 || s.stride_w != 1 || s.dil_h != 1 || s.dil_w != 1 ||
-      s.k_w != kern->kw || cog > kern->nr || cog == 0 || cig == 0) {
-    return false;
-  }
+  return kern != nullptr && s.stride_h == 1 && s.stride_w == 1 && s.dil_h == 1 && s.dil_w == 1 &&
+         s.k_w == kern->kw && cog <= kern->nr && cog > 0 && cig > 0;
+}
+
+bool conv2d_forward_rows(const ConvShape& s, const float* x, const float* w, const float* bias,
+                         int bias_size, Activation activation, float* y) {
+  if (!row_conv_suits(s)) return false;
+  const RowConvKernel* kern = active_kernels().row_conv;
+  const int cig = s.in_c / s.groups, cog = s.out_c / s.groups;
   const int MR = kern->mr, NR = kern->nr, KW = kern->kw;
   const int span = MR + KW - 1;  // input pixels a tile reads per filter row
 

@@ -8,6 +8,9 @@
 
 namespace residual {
 
+// Whether the active instruction set has a row kernel for this shape.
+bool row_conv_suits(const ConvShape& s);
+
 // Computes y as conv2d_forward does and returns true, or returns false without writing
 // anything when the shape or the instruction set does not suit the row kernel.
 bool conv2d_forward_rows(const ConvShape& s, const float* x, const float* w, const float* bias,

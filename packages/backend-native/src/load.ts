@@ -81,6 +81,33 @@ export interface NativeKernels {
     sumDyCentered: Float32Array,
     channels: number,
   ): void;
+  /**
+   * Per-channel mean and biased variance of x seen as rows of `channels` values (batch norm's
+   * training statistics), in two passes (the variance sums squares of centred values).
+   */
+  batchNormMoments(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    channels: number,
+  ): void;
+  /**
+   * The whole training gradient of batch norm when mean and invStd = 1 / √(variance + epsilon)
+   * are the batch's own statistics: dOffset = Σ dy, dScale = Σ dy · x̂ with x̂ = (x − mean) ·
+   * invStd, dx = scale · invStd · (dy − dOffset / n − x̂ · dScale / n), n rows. `scale` may be
+   * null (one).
+   */
+  batchNormTrainingBackward(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    scale: Float32Array | null,
+    dx: Float32Array,
+    dScale: Float32Array,
+    dOffset: Float32Array,
+    channels: number,
+  ): void;
   /** out[o, i] = scale · Σ_r x[o, r, i], x seen as `[outer, reduce, inner]`. */
   sumMiddleAxis(
     x: Float32Array,

@@ -205,4 +205,59 @@ describe.skipIf(native === undefined)('native element-wise kernels', () => {
       native!.pad(x, Int32Array.from([2, 2, 3, -1, 0, 0, 0]), 0, new Float32Array(6)),
     ).toThrow(/must be >= 0/);
   });
+
+  it('computes batch-norm training statistics and gradient as the float64 definition', () => {
+    const channels = 19;
+    const rows = 4001; // several blocks of rows, on every thread
+    const x = randomArray(rows * channels, 21).map((v) => v * 2 + 5); // mean 5: centring matters
+    const dy = randomArray(rows * channels, 22);
+    const scale = randomArray(channels, 23).map((v) => v + 1.5);
+    const mean = new Float32Array(channels);
+    const variance = new Float32Array(channels);
+    native!.batchNormMoments(x, mean, variance, channels);
+    const m = new Float64Array(channels);
+    const v = new Float64Array(channels);
+    for (let i = 0; i < x.length; i++) m[i % channels] += x[i] / rows;
+    for (let i = 0; i < x.length; i++) v[i % channels] += (x[i] - m[i % channels]) ** 2 / rows;
+    expect(relativeError(mean, Float32Array.from(m))).toBeLessThan(1e-6);
+    expect(relativeError(variance, Float32Array.from(v))).toBeLessThan(1e-5);
+
+    const invStd = variance.map((value) => 1 / Math.sqrt(value + 1e-5));
+    const dx = new Float32Array(x.length);
+    const dScale = new Float32Array(channels);
+    const dOffset = new Float32Array(channels);
+    native!.batchNormTrainingBackward(x, dy, mean, invStd, scale, dx, dScale, dOffset, channels);
+    const sumDy = new Float64Array(channels);
+    const sumDyXHat = new Float64Array(channels);
+    for (let i = 0; i < x.length; i++) {
+      const c = i % channels;
+      sumDy[c] += dy[i];
+      sumDyXHat[c] += dy[i] * (x[i] - mean[c]) * invStd[c];
+    }
+    const expected = dx.map((_, i) => {
+      const c = i % channels;
+      const xHat = (x[i] - mean[c]) * invStd[c];
+      return scale[c] * invStd[c] * (dy[i] - sumDy[c] / rows - (xHat * sumDyXHat[c]) / rows);
+    });
+    expect(relativeError(dOffset, Float32Array.from(sumDy))).toBeLessThan(1e-5);
+    expect(relativeError(dScale, Float32Array.from(sumDyXHat))).toBeLessThan(1e-5);
+    expect(relativeError(dx, expected)).toBeLessThan(1e-4);
+
+    const threads = native!.threads();
+    native!.setThreads(1);
+    const single = new Float32Array(x.length);
+    native!.batchNormTrainingBackward(
+      x,
+      dy,
+      mean,
+      invStd,
+      scale,
+      single,
+      dScale,
+      dOffset,
+      channels,
+    );
+    native!.setThreads(threads);
+    expect([...single]).toEqual([...dx]);
+  });
 });

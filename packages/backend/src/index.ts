@@ -7,6 +7,7 @@ export {
   NODE_BACKENDS,
   preferredBackends,
 } from './backend-names.js';
+export { type BatchNormTrainingResult, batchNormTraining } from './batch-norm-training.js';
 export {
   availableBackends,
   type InitBackendOptions,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BatchNormalization } from './batch-normalization.js';
 import { GroupedConv2D } from './grouped-conv2d.js';
 import type { KernelInitializerFactory } from './initializers.js';
 
@@ -82,14 +83,12 @@ export function batchNorm(
   name: string,
   zeroGamma = false,
 ): tf.SymbolicTensor {
-  return tf.layers
-    .batchNormalization({
-      momentum: BATCH_NORM_MOMENTUM,
-      epsilon: BATCH_NORM_EPSILON,
-      name,
-      ...(zeroGamma ? { gammaInitializer: 'zeros' } : {}),
-    })
-    .apply(x) as tf.SymbolicTensor;
+  return new BatchNormalization({
+    momentum: BATCH_NORM_MOMENTUM,
+    epsilon: BATCH_NORM_EPSILON,
+    name,
+    ...(zeroGamma ? { gammaInitializer: 'zeros' } : {}),
+  }).apply(x) as tf.SymbolicTensor;
 }
 
 export function relu(x: tf.SymbolicTensor, name: string): tf.SymbolicTensor {

@@ -1,4 +1,5 @@
 export { type BasicBlockOptions, basicBlock } from './basic-block.js';
+export { BatchNormalization } from './batch-normalization.js';
 export {
   BOTTLENECK_EXPANSION,
   type BottleneckBlockOptions,

@@ -58,6 +58,23 @@ export interface NativeKernels {
     sumDyCentered: Float32Array,
     channels: number,
   ): void;
+  batchNormMoments(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    channels: number,
+  ): void;
+  batchNormTrainingBackward(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    scale: Float32Array | null,
+    dx: Float32Array,
+    dScale: Float32Array,
+    dOffset: Float32Array,
+    channels: number,
+  ): void;
   sumMiddleAxis(
     x: Float32Array,
     outer: number,

@@ -7,6 +7,7 @@ import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overr
 import { registerLeanGradients } from './lean-gradients.js';
 import type { NativeKernels } from './native-kernels.js';
 import { wasmBatchNormGradKernel } from './wasm-batch-norm-grad.js';
+import { wasmBatchNormTrainingKernels } from './wasm-batch-norm-training.js';
 import { wasmCopyKernels } from './wasm-copy-kernels.js';
 import { wasmDepthwiseBackpropKernels } from './wasm-depthwise-backprop.js';
 import { nativeWasmConvKernels } from './wasm-native-conv.js';
@@ -34,6 +35,7 @@ const PORTABLE_KERNELS: Record<string, readonly tf.KernelConfig[]> = {
     ...wasmSharedDataKernels,
     ...wasmCopyKernels,
     wasmBatchNormGradKernel(),
+    ...wasmBatchNormTrainingKernels(),
     ...wasmDepthwiseBackpropKernels,
   ],
   // The last resort where WebAssembly cannot start; tfjs's own kernels are slow there too.
@@ -51,6 +53,7 @@ function nativeKernelConfigs(backendName: string, native: NativeKernels): tf.Ker
       ...nativeWasmPointwiseKernels(native),
       nativeWasmPadKernel(native),
       wasmBatchNormGradKernel(native),
+      ...wasmBatchNormTrainingKernels(native),
     ];
     nativeConfigs.set(native, configs);
   }
