@@ -130,18 +130,34 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
           sc.col.resize(static_cast<size_t>(kPixelBlock) * wpad);
           for (int k = 0; k < kcb; ++k) {
             float* row = sc.col.data() + static_cast<size_t>(k) * wpad;
-            for (int t = t0; t < t1; ++t, row += cig) {
-              const int iy = sc.py[k] + t / s.k_w * s.dil_h;
-              const int ix = sc.px[k] + t % s.k_w * s.dil_w;
+            for (int t = t0; t < t1;) {
+              const int ky = t / s.k_w, kx = t % s.k_w;
+              const int iy = sc.py[k] + ky * s.dil_h;
+              const int ix = sc.px[k] + kx * s.dil_w;
+              // Only formed for pixels inside the image.
+              const auto pixel = [&] {
+                return x + ((static_cast<int64_t>(sc.pn[k]) * s.in_h + iy) * s.in_w + ix) * s.in_c +
+                       g * cig;
+              };
+              // The rest of this filter row's taps read consecutive pixels when undilated and
+              // ungrouped: one copy for all of them (a 7×7 stem's 21 floats, not 7 copies of 3).
+              const int run = std::min(t1 - t, s.k_w - kx);
+              if (s.dil_w == 1 && cig == s.in_c && run > 1 &&
+                  static_cast<unsigned>(iy) < static_cast<unsigned>(s.in_h) && ix >= 0 &&
+                  ix + run <= s.in_w) {
+                std::copy(pixel(), pixel() + run * cig, row);
+                row += run * cig;
+                t += run;
+                continue;
+              }
               if (static_cast<unsigned>(iy) >= static_cast<unsigned>(s.in_h) ||
                   static_cast<unsigned>(ix) >= static_cast<unsigned>(s.in_w)) {
                 std::fill(row, row + cig, 0.f);
               } else {
-                const float* src =
-                    x + ((static_cast<int64_t>(sc.pn[k]) * s.in_h + iy) * s.in_w + ix) * s.in_c +
-                    g * cig;
-                std::copy(src, src + cig, row);
+                std::copy(pixel(), pixel() + cig, row);
               }
+              row += cig;
+              ++t;
             }
             std::fill(row, row + (wpad - width), 0.f);
             sc.a[k] = sc.col.data() + static_cast<size_t>(k) * wpad;
