@@ -1,13 +1,16 @@
 // Input gradient: the transposed convolution, split into stride_h x stride_w phases so that no
 // multiply touches one of the zeros a strided transposed convolution inserts; each phase is an
 // indirect GEMM over dy with the taps that reach it.
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "conv.h"
 #include "dispatch.h"
 #include "igemm.h"
 #include "row_conv.h"
+#include "thread_pool.h"
 
 namespace residual {
 namespace {
@@ -57,10 +60,84 @@ bool backprop_input_as_forward(const ConvShape& s, const float* dy, const float*
   return conv2d_forward_rows(t, dy, turned.data(), nullptr, 0, Activation::kLinear, dx);
 }
 
+// Columns of dcol held at once: bounds the buffer to 16 MB whatever the batch.
+constexpr int64_t kMaxColumnFloats = int64_t{1} << 22;
+
+// With few input channels (a 3-channel stem) each phase's product would fill 3 of a tile's 16 or
+// 32 columns. Instead: dcol = dy · wᵀ, one product with a column per (tap, input channel), then
+// dx gathers, for each input pixel, the columns of the output pixels its taps reach (col2im,
+// in a fixed tap order: the same bits for any thread count). Returns false, writing nothing,
+// when the shape has enough input channels for the phases.
+bool backprop_input_by_columns(const ConvShape& s, const float* dy, const float* w, float* dx) {
+  const int ntaps = s.k_h * s.k_w;
+  const int ncols = ntaps * s.in_c;
+  if (s.groups != 1 || s.in_c > 4 || ncols < 32 || s.out_c == 0) return false;
+  const IGemmKernel& kern = pick_igemm(ncols);
+  const int kc = igemm_channel_block(1, s.out_c);
+  // B(co, n) = w[tap][ci][co] with n = tap * in_c + ci.
+  const float* b = pack_igemm_b(1, s.out_c, ncols, kern.nr, kc, [&](int, int co, int n) {
+    return w[static_cast<size_t>(n) * s.out_c + co];
+  });
+  const int64_t image_cols = static_cast<int64_t>(s.out_h) * s.out_w * ncols;
+  const int images_per_chunk =
+      static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(s.batch, kMaxColumnFloats / image_cols)));
+  float* dcol = thread_scratch(ScratchSlot::kColumns, images_per_chunk * image_cols);
+  for (int n0 = 0; n0 < s.batch; n0 += images_per_chunk) {
+    const int images = std::min(images_per_chunk, s.batch - n0);
+    IGemmProblem p;
+    p.batch = images;
+    p.rows_h = s.out_h;
+    p.rows_w = s.out_w;
+    p.src = dy + static_cast<int64_t>(n0) * s.out_h * s.out_w * s.out_c;
+    p.src_h = s.out_h;
+    p.src_w = s.out_w;
+    p.src_pix = s.out_c;
+    p.cs = s.out_c;
+    p.tap_dy = {0};
+    p.tap_dx = {0};
+    p.dst = dcol;
+    p.dst_h = s.out_h;
+    p.dst_w = s.out_w;
+    p.dst_pix = ncols;
+    p.nc = ncols;
+    run_igemm(p, kern, b, kc);
+    // dx[n][iy][ix][ci] = sum over taps reaching an output pixel of dcol[n][oy][ox][tap][ci].
+    ThreadPool::instance().parallel_for(images * s.in_h, [&](int task, int) {
+      const int n = task / s.in_h, iy = task % s.in_h;
+      float* out = dx + ((static_cast<int64_t>(n0 + n) * s.in_h + iy) * s.in_w) * s.in_c;
+      std::fill(out, out + static_cast<int64_t>(s.in_w) * s.in_c, 0.f);
+      const float* cols = dcol + static_cast<int64_t>(n) * image_cols;
+      for (int ky = 0; ky < s.k_h; ++ky) {
+        const int ny = iy + s.pad_top - ky * s.dil_h;
+        if (ny < 0 || ny % s.stride_h != 0 || ny / s.stride_h >= s.out_h) continue;
+        const int oy = ny / s.stride_h;
+        const float* row = cols + static_cast<int64_t>(oy) * s.out_w * ncols;
+        for (int kx = 0; kx < s.k_w; ++kx) {
+          // The input columns tap kx reaches: ix + pad_left - kx * dil_w = ox * stride_w.
+          const int shift = s.pad_left - kx * s.dil_w;
+          int ix = ((-shift) % s.stride_w + s.stride_w) % s.stride_w;
+          int ox = (ix + shift) / s.stride_w;
+          if (ox < 0) {  // the first reachable column, then every stride_w-th
+            ix += -ox * s.stride_w;
+            ox = 0;
+          }
+          const float* c = row + static_cast<int64_t>(ox) * ncols + (ky * s.k_w + kx) * s.in_c;
+          for (; ix < s.in_w && ox < s.out_w; ix += s.stride_w, ++ox, c += ncols) {
+            float* o = out + static_cast<int64_t>(ix) * s.in_c;
+            for (int ci = 0; ci < s.in_c; ++ci) o[ci] += c[ci];
+          }
+        }
+      }
+    });
+  }
+  return true;
+}
+
 }  // namespace
 
 void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx) {
   if (backprop_input_as_forward(s, dy, w, dx)) return;
+  if (backprop_input_by_columns(s, dy, w, dx)) return;
   const int cig = s.in_c / s.groups, cog = s.out_c / s.groups;
   const IGemmKernel& kern = pick_igemm(cig);
   for (int g = 0; g < s.groups; ++g)

@@ -52,7 +52,7 @@ inline int igemm_channel_block(int ntaps, int cs) {
 // Kernels reuse it for per-call work space instead of allocating: glibc hands large freed blocks
 // back to the kernel, and faulting them in again on every call cost ~5% of a ResNet's
 // inference on a virtual machine. `slot` tells apart buffers used at the same time.
-enum class ScratchSlot { kPackedB = 0, kPartialSums = 1, kCount = 2 };
+enum class ScratchSlot { kPackedB = 0, kPartialSums = 1, kColumns = 2, kCount = 3 };
 float* thread_scratch(ScratchSlot slot, size_t size);
 
 // Packs B(t, c, n) as [panel][channel block][tap][c][NR], zero-padded to whole panels, into the
