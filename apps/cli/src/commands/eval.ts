@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import { batchCount, batches, type ImageSplit, listDatasets } from '@residual/datasets';
 import { evaluateClassifier, type LabelledBatch } from '@residual/metrics';
+import { foldBatchNorm } from '@residual/models';
+import * as tf from '@tensorflow/tfjs';
 import { loadModel, writeFileAtomic } from '@residual/train';
 import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
@@ -21,7 +23,9 @@ export const evalCommand: Command = {
     'calibration error, macro/micro/weighted precision, recall and F1, and per-class scores. ' +
     'Writes everything, with the confusion matrix and the calibration bins, to eval.json in the ' +
     'model directory (replacing an earlier eval.json). A score whose denominator is zero (a ' +
-    'class never predicted, or never present) is reported as 0 and listed as ill-defined.',
+    'class never predicted, or never present) is reported as 0 and listed as ill-defined. ' +
+    'Batch norms are folded into the convolutions before (foldBatchNorm): the same predictions, ' +
+    'faster.',
   options: [
     {
       name: 'model-dir',
@@ -86,7 +90,10 @@ export const evalCommand: Command = {
     const datasetName =
       (values.dataset as string | undefined) ?? (await runDataset(modelDir)) ?? 'digits';
     const backend = await initBackend({ backend: values.backend as string | undefined });
-    const model = await loadModel(modelDir);
+    const loaded = await loadModel(modelDir);
+    // Inference only: fold the batch norms into the convolutions (functional models; a
+    // Sequential one is evaluated as it is).
+    const model = loaded instanceof tf.Sequential ? loaded : foldBatchNorm(loaded).model;
     const dataset = await loadDatasetFor(datasetName, values, terminal);
     const splitName = values.split as 'test' | 'train';
     const split = dataset[splitName];
