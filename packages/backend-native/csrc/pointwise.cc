@@ -92,6 +92,19 @@ int64_t operand_extent(const Operand& operand, int64_t rows, int64_t cols) {
 void binary(BinaryOp op, const Operand& a, const Operand& b, float* out, int64_t rows,
             int64_t cols) {
   if (rows == 0 || cols == 0) return;
+  if (op == BinaryOp::kMaximum && a.col_stride == 1 && a.row_stride == cols && b.row_stride == 0 &&
+      b.col_stride == 0 && b.data[0] == 0.f) {
+    // ReLU: a loop the compiler vectorises (the generic maximum checks for NaN element by
+    // element). NaN < 0 is false, so NaN passes through as the generic maximum returns it (and
+    // -0 stays -0, as in tfjs's relu).
+    const int64_t total = rows * cols;
+    const int64_t ntasks = (total + kTaskElements - 1) / kTaskElements;
+    ThreadPool::instance().parallel_for(static_cast<int>(ntasks), [&](int task, int) {
+      const int64_t e1 = std::min(total, (task + 1) * kTaskElements);
+      for (int64_t e = task * kTaskElements; e < e1; ++e) out[e] = a.data[e] < 0.f ? 0.f : a.data[e];
+    });
+    return;
+  }
   switch (op) {
     case BinaryOp::kAdd: return binary_op<BinaryOp::kAdd>(a, b, out, rows, cols);
     case BinaryOp::kSub: return binary_op<BinaryOp::kSub>(a, b, out, rows, cols);
