@@ -9,17 +9,6 @@
 
 namespace residual {
 
-namespace {
-
-// An output row of a tile: its image (null past the last row) and the source pixel of tap (0, 0)
-// before the tap offsets.
-struct TileRow {
-  const float* img;
-  int y, x;
-};
-
-}  // namespace
-
 void bias_activation_row(float* y, int count, const float* bias, int bias_size,
                          int first_channel, Activation activation) {
   if (bias != nullptr) {
@@ -94,7 +83,6 @@ void run_igemm(const IGemmProblem& p, const IGemmKernel& kern, const float* pack
   struct Scratch {
     std::vector<const float*> a;
     std::vector<float*> c;
-    std::vector<TileRow> rows;  // the rows of the tile being set up
   };
   const int hw = p.rows_h * p.rows_w;
 
@@ -109,7 +97,6 @@ void run_igemm(const IGemmProblem& p, const IGemmKernel& kern, const float* pack
     Scratch s;
     s.a.resize(static_cast<size_t>(ntile) * ntaps * MR);
     s.c.resize(static_cast<size_t>(ntile) * MR);
-    s.rows.resize(MR);
 
     // Row pointers of every tile in this block. The coordinates of consecutive rows are
     // stepped, not divided out: with few channels this setup costs as much as the product.
@@ -119,19 +106,34 @@ void run_igemm(const IGemmProblem& p, const IGemmKernel& kern, const float* pack
     int n = static_cast<int>(m0 / hw);
     int rem = static_cast<int>(m0 - static_cast<int64_t>(n) * hw);
     int qy = rem / p.rows_w, qx = rem - qy * p.rows_w;
-    std::vector<TileRow>& rows = s.rows;
     for (int i = 0; i < ntile; ++i) {
       const float** a = s.a.data() + static_cast<size_t>(i) * ntaps * MR;
       float** c = s.c.data() + static_cast<size_t>(i) * MR;
       for (int r = 0; r < MR; ++r) {
         const int64_t m = (tile0 + i) * MR + r;
         if (m >= M) {
-          rows[r].img = nullptr;
+          for (int t = 0; t < ntaps; ++t) a[t * MR + r] = zeros.data();
           c[r] = sink.data();
           continue;
         }
+        const float* img = p.src + static_cast<int64_t>(n) * p.src_h * p.src_w * p.src_pix;
         const int y_base = qy * p.step_y, x_base = qx * p.step_x;
-        rows[r] = {p.src + static_cast<int64_t>(n) * p.src_h * p.src_w * p.src_pix, y_base, x_base};
+        if (y_base + dy_min >= 0 && y_base + dy_max < p.src_h && x_base + dx_min >= 0 &&
+            x_base + dx_max < p.src_w) {
+          const float* base =
+              img + (static_cast<int64_t>(y_base) * p.src_w + x_base) * p.src_pix + p.src_c0;
+          for (int t = 0; t < ntaps; ++t) a[t * MR + r] = base + tap_offset[t];
+        } else {
+          for (int t = 0; t < ntaps; ++t) {
+            const int iy = y_base + p.tap_dy[t];
+            const int ix = x_base + p.tap_dx[t];
+            a[t * MR + r] = (static_cast<unsigned>(iy) < static_cast<unsigned>(p.src_h) &&
+                             static_cast<unsigned>(ix) < static_cast<unsigned>(p.src_w))
+                                ? img + (static_cast<int64_t>(iy) * p.src_w + ix) * p.src_pix +
+                                      p.src_c0
+                                : zeros.data();
+          }
+        }
         const int y = p.dst_y0 + qy * p.dst_sy;
         const int x = p.dst_x0 + qx * p.dst_sx;
         c[r] = p.dst + ((static_cast<int64_t>(n) * p.dst_h + y) * p.dst_w + x) * p.dst_pix +
@@ -142,26 +144,6 @@ void run_igemm(const IGemmProblem& p, const IGemmKernel& kern, const float* pack
             qy = 0;
             ++n;
           }
-        }
-      }
-      for (int r = 0; r < MR; ++r) {
-        const TileRow& row = rows[r];
-        if (row.img != nullptr && row.y + dy_min >= 0 && row.y + dy_max < p.src_h &&
-            row.x + dx_min >= 0 && row.x + dx_max < p.src_w) {
-          const float* base =
-              row.img + (static_cast<int64_t>(row.y) * p.src_w + row.x) * p.src_pix + p.src_c0;
-          for (int t = 0; t < ntaps; ++t) a[t * MR + r] = base + tap_offset[t];
-          continue;
-        }
-        for (int t = 0; t < ntaps; ++t) {
-          const int iy = row.y + p.tap_dy[t];
-          const int ix = row.x + p.tap_dx[t];
-          a[t * MR + r] = row.img != nullptr &&
-                                  static_cast<unsigned>(iy) < static_cast<unsigned>(p.src_h) &&
-                                  static_cast<unsigned>(ix) < static_cast<unsigned>(p.src_w)
-                              ? row.img + (static_cast<int64_t>(iy) * p.src_w + ix) * p.src_pix +
-                                    p.src_c0
-                              : zeros.data();
         }
       }
     }
