@@ -25,8 +25,9 @@ type NativeConvKernel = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter
  */
 export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] {
   /**
-   * A new float32 tensor of `outShape`, filled by the native `kernel` from `a` and `b` in place
-   * in the WASM heap. The views are taken after the output is allocated, which may grow the heap.
+   * A new float32 tensor of `outShape`, filled by the native `kernel` from `a` and `b` (and, for
+   * the forward convolution, the bias and activation code) in place in the WASM heap. The views
+   * are taken after the output is allocated, which may grow the heap.
    */
   const run = (
     kernel: NativeConvKernel,
@@ -34,56 +35,56 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
     [a, b]: [tf.TensorInfo, tf.TensorInfo],
     outShape: number[],
     geometry: Int32Array,
+    bias?: tf.TensorInfo,
+    activation = 0,
   ): tf.TensorInfo => {
     const out = backend.makeOutput(outShape, 'float32');
     if (sizeOf(outShape) > 0) {
-      native[kernel](heapView(backend, a), heapView(backend, b), heapView(backend, out), geometry);
+      const views = [heapView(backend, a), heapView(backend, b), heapView(backend, out)] as const;
+      if (kernel === 'conv2d') {
+        const biasView = bias === undefined ? null : heapView(backend, bias);
+        native.conv2d(...views, geometry, biasView, activation);
+      } else {
+        native[kernel](...views, geometry);
+      }
     }
     return out;
   };
 
-  const conv2d = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
-    const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    const attrs = args.attrs as unknown as ConvAttrs;
-    if (!isChannelsLast(attrs) || !allFloat32(x, filter))
-      return runStockKernel(tf.Conv2D, 'wasm', args);
-    const backend = args.backend as unknown as BackendWasm;
-    const info = conv2dInfo(x.shape, filter.shape, attrs);
-    return run('conv2d', backend, [x, filter], info.outShape, nativeGeometry(info));
-  };
-
-  const fusedConv2d = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
-    const { x, filter, bias } = args.inputs as {
-      x: tf.TensorInfo;
-      filter: tf.TensorInfo;
-      bias?: tf.TensorInfo;
-    };
-    const attrs = args.attrs as unknown as ConvAttrs & { activation: string };
-    const activation = attrs.activation ?? 'linear';
-    if (
-      !isChannelsLast(attrs) ||
-      !FUSED_ACTIVATIONS.has(activation) ||
-      !allFloat32(x, filter, ...(bias === undefined ? [] : [bias])) ||
-      (bias !== undefined && sizeOf(bias.shape) !== 1 && sizeOf(bias.shape) !== filter.shape[3])
-    ) {
-      return runStockKernel(tf.FusedConv2D, 'wasm', args);
-    }
-    const backend = args.backend as unknown as BackendWasm;
-    const info = conv2dInfo(x.shape, filter.shape, attrs);
-    // Bias and activation are applied by the native kernel on every core, in the same pass.
-    const out = backend.makeOutput(info.outShape, 'float32');
-    if (sizeOf(info.outShape) > 0) {
-      native.conv2d(
-        heapView(backend, x),
-        heapView(backend, filter),
-        heapView(backend, out),
+  /**
+   * The forward convolution: plain (`Conv2D`) or with the bias and activation tfjs-layers fuses
+   * (`FusedConv2D`), which the native kernel applies on every core in the same pass.
+   */
+  const forward =
+    (kernelName: string) =>
+    (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
+      const { x, filter, bias } = args.inputs as {
+        x: tf.TensorInfo;
+        filter: tf.TensorInfo;
+        bias?: tf.TensorInfo;
+      };
+      const attrs = args.attrs as unknown as ConvAttrs & { activation?: string };
+      const activation = attrs.activation ?? 'linear';
+      if (
+        !isChannelsLast(attrs) ||
+        !FUSED_ACTIVATIONS.has(activation) ||
+        !allFloat32(x, filter, ...(bias === undefined ? [] : [bias])) ||
+        (bias !== undefined && sizeOf(bias.shape) !== 1 && sizeOf(bias.shape) !== filter.shape[3])
+      ) {
+        return runStockKernel(kernelName, 'wasm', args);
+      }
+      const backend = args.backend as unknown as BackendWasm;
+      const info = conv2dInfo(x.shape, filter.shape, attrs);
+      return run(
+        'conv2d',
+        backend,
+        [x, filter],
+        info.outShape,
         nativeGeometry(info),
-        bias === undefined ? null : heapView(backend, bias),
+        bias,
         FUSED_ACTIVATIONS.get(activation),
       );
-    }
-    return out;
-  };
+    };
 
   const conv2dBackpropInput = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
     const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
@@ -156,8 +157,8 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
     kernelFunc: kernelFunc as tf.KernelFunc,
   });
   return [
-    wasm(tf.Conv2D, conv2d),
-    wasm(tf.FusedConv2D, fusedConv2d),
+    wasm(tf.Conv2D, forward(tf.Conv2D)),
+    wasm(tf.FusedConv2D, forward(tf.FusedConv2D)),
     wasm(tf.Conv2DBackpropInput, conv2dBackpropInput),
     wasm(tf.Conv2DBackpropFilter, conv2dBackpropFilter),
     wasm(tf.DepthwiseConv2dNativeBackpropInput, depthwiseBackpropInput),
