@@ -5,6 +5,7 @@
 //   conv2dBackpropInput(dy, w, dx, geometry)           fields in declaration order (conv.h)
 //   conv2dBackpropFilter(x, dy, dw, geometry)
 //   binary(op, a, aRowStride, aColStride, b, bRowStride, bColStride, out, rows, cols)
+//   relu(x, out)
 //   batchNorm(x, mean, variance, scale | null, offset | null, epsilon, y, channels)
 //   batchNormBackward(x, dy, mean, invStd, scale | null, dx, sumDy, sumDyCentered, channels)
 //   batchNormMoments(x, mean, variance, channels)
@@ -250,6 +251,16 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value Relu(napi_env env, napi_callback_info info) {
+  Args args(env, info, 2);
+  F32 x = args.f32(0, "x"), out = args.f32(1, "out");
+  if (!args.ok() || !args.need(out, x.length, "out") ||
+      !args.disjoint(out, x.length, x, x.length, true))
+    return nullptr;
+  relu(x.data, out.data, static_cast<int64_t>(x.length));
+  return nullptr;
+}
+
 napi_value BatchNorm(napi_env env, napi_callback_info info) {
   Args args(env, info, 8);
   F32 x = args.f32(0, "x"), mean = args.f32(1, "mean"), variance = args.f32(2, "variance");
@@ -447,6 +458,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr,
        napi_enumerable, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},

@@ -26,6 +26,17 @@ inline float apply(float a, float b) {
   return 0.f;
 }
 
+// Calls fn(r0, r1) for blocks of rows [r0, r1) of about kTaskElements values each (rows of
+// `cols` values), on the pool.
+template <class Fn>
+void for_row_blocks(int64_t rows, int64_t cols, const Fn& fn) {
+  const int64_t per_task = std::max<int64_t>(1, kTaskElements / std::max<int64_t>(1, cols));
+  const int64_t ntasks = (rows + per_task - 1) / per_task;
+  ThreadPool::instance().parallel_for(static_cast<int>(ntasks), [&](int task, int) {
+    fn(task * per_task, std::min(rows, (task + 1) * per_task));
+  });
+}
+
 // One row segment, with the column strides known at compile time so the loop vectorises.
 template <BinaryOp op, int acs, int bcs>
 void row(const float* a, const float* b, float* out, int64_t n) {
@@ -37,11 +48,9 @@ void binary_op(const Operand& a, const Operand& b, float* out, int64_t rows, int
   using RowFn = void (*)(const float*, const float*, float*, int64_t);
   RowFn fn = a.col_stride != 0 ? (b.col_stride != 0 ? row<op, 1, 1> : row<op, 1, 0>)
                                : (b.col_stride != 0 ? row<op, 0, 1> : row<op, 0, 0>);
-  const int64_t total = rows * cols;
-  const int64_t ntasks = (total + kTaskElements - 1) / kTaskElements;
-  ThreadPool::instance().parallel_for(static_cast<int>(ntasks), [&](int task, int) {
-    const int64_t e1 = std::min(total, (task + 1) * kTaskElements);
-    for (int64_t e = task * kTaskElements; e < e1;) {
+  // Blocks of elements, not of rows: a row may be split between tasks.
+  for_row_blocks(rows * cols, 1, [&](int64_t e0, int64_t e1) {
+    for (int64_t e = e0; e < e1;) {
       const int64_t r = e / cols, c = e - r * cols;
       const int64_t n = std::min(cols - c, e1 - e);
       fn(a.data + r * a.row_stride + c * a.col_stride, b.data + r * b.row_stride + c * b.col_stride,
@@ -92,19 +101,6 @@ int64_t operand_extent(const Operand& operand, int64_t rows, int64_t cols) {
 void binary(BinaryOp op, const Operand& a, const Operand& b, float* out, int64_t rows,
             int64_t cols) {
   if (rows == 0 || cols == 0) return;
-  if (op == BinaryOp::kMaximum && a.col_stride == 1 && a.row_stride == cols && b.row_stride == 0 &&
-      b.col_stride == 0 && b.data[0] == 0.f) {
-    // ReLU: a loop the compiler vectorises (the generic maximum checks for NaN element by
-    // element). NaN < 0 is false, so NaN passes through as the generic maximum returns it (and
-    // -0 stays -0, as in tfjs's relu).
-    const int64_t total = rows * cols;
-    const int64_t ntasks = (total + kTaskElements - 1) / kTaskElements;
-    ThreadPool::instance().parallel_for(static_cast<int>(ntasks), [&](int task, int) {
-      const int64_t e1 = std::min(total, (task + 1) * kTaskElements);
-      for (int64_t e = task * kTaskElements; e < e1; ++e) out[e] = a.data[e] < 0.f ? 0.f : a.data[e];
-    });
-    return;
-  }
   switch (op) {
     case BinaryOp::kAdd: return binary_op<BinaryOp::kAdd>(a, b, out, rows, cols);
     case BinaryOp::kSub: return binary_op<BinaryOp::kSub>(a, b, out, rows, cols);
@@ -115,6 +111,14 @@ void binary(BinaryOp op, const Operand& a, const Operand& b, float* out, int64_t
     case BinaryOp::kMaximum: return binary_op<BinaryOp::kMaximum>(a, b, out, rows, cols);
     case BinaryOp::kMinimum: return binary_op<BinaryOp::kMinimum>(a, b, out, rows, cols);
   }
+}
+
+void relu(const float* x, float* y, int64_t size) {
+  // A loop the compiler vectorises. NaN < 0 is false, so NaN passes through, and -0 stays -0, as
+  // in tfjs's relu.
+  for_row_blocks(size, 1, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) y[i] = x[i] < 0.f ? 0.f : x[i];
+  });
 }
 
 void batch_norm(const float* x, const BatchNormParams& p, float* y, int64_t rows,
@@ -130,13 +134,10 @@ void batch_norm(const float* x, const BatchNormParams& p, float* y, int64_t rows
     multiplier[c] = at(p.scale, p.scale_size, c, 1.f) * inv;
     shift[c] = at(p.offset, p.offset_size, c, 0.f) - at(p.mean, p.mean_size, c, 0.f) * multiplier[c];
   }
-  const int64_t rows_per_task = std::max<int64_t>(1, kTaskElements / channels);
-  const int64_t ntasks = (rows + rows_per_task - 1) / rows_per_task;
   const float* m = multiplier.data();
   const float* s = shift.data();
-  ThreadPool::instance().parallel_for(static_cast<int>(ntasks), [&](int task, int) {
-    const int64_t r1 = std::min(rows, (task + 1) * rows_per_task);
-    for (int64_t r = task * rows_per_task; r < r1; ++r) {
+  for_row_blocks(rows, channels, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
       const float* xr = x + r * channels;
       float* yr = y + r * channels;
       for (int64_t c = 0; c < channels; ++c) yr[c] = xr[c] * m[c] + s[c];
@@ -219,11 +220,8 @@ void batch_norm_training_backward(const float* x, const float* dy, const float* 
     a[c] = static_cast<float>(-kc * d_offset[c] * inv_rows - bc * mean[c]);
     d_scale[c] = static_cast<float>(d_scale[c] * is);
   }
-  const int64_t rows_per_task = std::max<int64_t>(1, kTaskElements / std::max<int64_t>(1, channels));
-  const int64_t ntasks = (rows + rows_per_task - 1) / rows_per_task;
-  ThreadPool::instance().parallel_for(static_cast<int>(ntasks), [&](int task, int) {
-    const int64_t r1 = std::min(rows, (task + 1) * rows_per_task);
-    for (int64_t r = task * rows_per_task; r < r1; ++r) {
+  for_row_blocks(rows, channels, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
       const float* xr = x + r * channels;
       const float* dyr = dy + r * channels;
       float* dxr = dx + r * channels;
@@ -243,10 +241,7 @@ void pad(const float* x, int rank, const int64_t* in_shape, const int64_t* befor
     return;
   }
   const int64_t in_cols = in_shape[rank - 1], left = before[rank - 1];
-  const int64_t rows_per_task = std::max<int64_t>(1, kTaskElements / out_cols);
-  const int64_t ntasks = (out_rows + rows_per_task - 1) / rows_per_task;
-  ThreadPool::instance().parallel_for(static_cast<int>(ntasks), [&](int task, int) {
-    const int64_t r0 = task * rows_per_task, r1 = std::min(out_rows, r0 + rows_per_task);
+  for_row_blocks(out_rows, out_cols, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       float* o = out + r * out_cols;
       // The input row this output row copies, if it lies inside the input.

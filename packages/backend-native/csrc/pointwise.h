@@ -30,6 +30,9 @@ int64_t operand_extent(const Operand& operand, int64_t rows, int64_t cols);
 void binary(BinaryOp op, const Operand& a, const Operand& b, float* out, int64_t rows,
             int64_t cols);
 
+// y = max(x, 0) over `size` values; NaN stays NaN and -0 stays -0, as tfjs's relu keeps them.
+void relu(const float* x, float* y, int64_t size);
+
 // y = (x - mean) * scale / sqrt(variance + epsilon) + offset over [rows, channels]; each
 // parameter has `channels` values or one (then broadcast); scale and offset may be null.
 struct BatchNormParams {

@@ -51,6 +51,8 @@ export interface NativeKernels {
     rows: number,
     cols: number,
   ): void;
+  /** out = max(x, 0); NaN stays NaN and −0 stays −0, as tfjs's relu keeps them. */
+  relu(x: Float32Array, out: Float32Array): void;
   /**
    * y = (x − mean) · scale / √(variance + epsilon) + offset, over rows of `channels` values;
    * each parameter holds `channels` values or one.

@@ -162,6 +162,23 @@ describe.skipIf(native === undefined)('native element-wise kernels', () => {
     ).toThrow(/a has 5 values, needs 6/);
   });
 
+  it('applies ReLU keeping NaN and -0, in place or not', () => {
+    const x = randomArray(70001, 30); // several tasks of 32768 values
+    x[5] = Number.NaN;
+    x[6] = -0;
+    const y = new Float32Array(x.length);
+    native!.relu(x, y);
+    for (let i = 0; i < x.length; i++) {
+      const expected = x[i] < 0 ? 0 : x[i];
+      if (!Object.is(y[i], expected))
+        throw new Error(`relu(${x[i]}) gave ${y[i]}, not ${expected}`);
+    }
+    const inPlace = x.slice();
+    native!.relu(inPlace, inPlace);
+    expect([...inPlace]).toEqual([...y]);
+    expect(() => native!.relu(x, new Float32Array(3))).toThrow(/out has 3 values, needs 70001/);
+  });
+
   it('pads every side of every axis with a constant, whatever the thread count', () => {
     // [3, 700, 41] padded to [4, 703, 43]: rows wholly in padding, rows with a copied middle, and
     // enough rows (2,812) for several tasks.

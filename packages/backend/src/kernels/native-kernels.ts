@@ -37,6 +37,7 @@ export interface NativeKernels {
     rows: number,
     cols: number,
   ): void;
+  relu(x: Float32Array, out: Float32Array): void;
   batchNorm(
     x: Float32Array,
     mean: Float32Array,

@@ -9,9 +9,6 @@ import { heapView, sizeOf } from './wasm-heap.js';
 /** Below this many output values the stock kernels are as fast (and the call cheaper). */
 const MIN_NATIVE_SIZE = 4096;
 
-/** The second operand of ReLU's maximum. */
-const ZERO = new Float32Array(1);
-
 const BINARY: Record<string, number> = {
   [tf.Add]: 0,
   [tf.Sub]: 1,
@@ -60,27 +57,14 @@ export function nativeWasmPointwiseKernels(native: NativeKernels): tf.KernelConf
     return out;
   };
 
-  // relu(x) = max(x, 0); NaN stays NaN, as in tfjs.
   const relu = (args: KernelArgs) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
-    const size = sizeOf(x.shape);
-    if (x.dtype !== 'float32' || size < MIN_NATIVE_SIZE)
+    if (x.dtype !== 'float32' || sizeOf(x.shape) < MIN_NATIVE_SIZE) {
       return runStockKernel(tf.Relu, 'wasm', args);
+    }
     const backend = args.backend as unknown as BackendWasm;
     const out = backend.makeOutput([...x.shape], 'float32');
-    const cols = x.shape[x.shape.length - 1];
-    native.binary(
-      BINARY[tf.Maximum],
-      heapView(backend, x),
-      cols,
-      1,
-      ZERO,
-      0,
-      0,
-      heapView(backend, out),
-      size / cols,
-      cols,
-    );
+    native.relu(heapView(backend, x), heapView(backend, out));
     return out;
   };
 
