@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { gradientDepth } from './kernels/gradient-depth.js';
 import { BATCH_MOMENTS, BATCH_NORM_TRAINING_GRAD } from './kernels/wasm-batch-norm-training.js';
 
 /** What {@link batchNormTraining} returns: the output and the batch statistics it used. */
@@ -16,14 +17,6 @@ function hasKernels(): boolean {
     tf.getKernel(BATCH_MOMENTS, backend) !== undefined &&
     tf.getKernel(BATCH_NORM_TRAINING_GRAD, backend) !== undefined
   );
-}
-
-/**
- * Not inside the forward pass of a gradient of a gradient (tfjs counts one level for the forward
- * pass of a first-order gradient): our gradient kernel has no gradient of its own.
- */
-function atMostFirstOrder(): boolean {
-  return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth <= 1;
 }
 
 /**
@@ -49,7 +42,8 @@ export function batchNormTraining(
     !perChannel(scale) ||
     !perChannel(offset) ||
     !hasKernels() ||
-    !atMostFirstOrder()
+    // Inside a gradient of a gradient, tfjs's ops: our gradient kernel has no gradient of its own.
+    gradientDepth() > 1
   ) {
     return tf.tidy(() => {
       const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);

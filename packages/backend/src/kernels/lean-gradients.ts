@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { gradientDepth } from './gradient-depth.js';
 import { BATCH_NORM_GRAD } from './wasm-batch-norm-grad.js';
 
 /** The gradients tfjs had before {@link registerLeanGradients} wrapped them, by kernel name. */
@@ -38,11 +39,6 @@ function leanMeanGradient(original: tf.GradConfig): tf.GradConfig {
   };
 }
 
-/** True outside a gradient of a gradient: our fused kernel has no gradient of its own. */
-function firstOrder(): boolean {
-  return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth === 0;
-}
-
 /**
  * The gradient of FusedBatchNorm (per-channel statistics, the form tfjs-layers uses) as one
  * kernel of two passes, {@link BATCH_NORM_GRAD}, where tfjs runs fourteen full-size ops and a
@@ -58,7 +54,8 @@ function leanBatchNormGradient(original: tf.GradConfig): tf.GradConfig {
         t !== undefined && t.rank === 1 && t.shape[0] === channels && t.dtype === 'float32';
       if (
         !leanBackends.has(tf.getBackend()) ||
-        !firstOrder() ||
+        // Not inside a gradient of a gradient: our fused kernel has no gradient of its own.
+        gradientDepth() !== 0 ||
         x === undefined ||
         x.dtype !== 'float32' ||
         x.shape[x.rank - 1] !== channels ||
