@@ -169,6 +169,7 @@ describe.skipIf(native === undefined)('native element-wise kernels', () => {
     const y = new Float32Array(x.length);
     native!.relu(x, y);
     for (let i = 0; i < x.length; i++) {
+      // biome-ignore lint/complexity/useMathMinMax: Math.max(-0, 0) is +0; relu keeps -0.
       const expected = x[i] < 0 ? 0 : x[i];
       if (!Object.is(y[i], expected))
         throw new Error(`relu(${x[i]}) gave ${y[i]}, not ${expected}`);
