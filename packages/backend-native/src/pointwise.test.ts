@@ -180,36 +180,50 @@ describe.skipIf(native === undefined)('native element-wise kernels', () => {
     expect(() => native!.relu(x, new Float32Array(3))).toThrow(/out has 3 values, needs 70001/);
   });
 
-  it('pads every side of every axis with a constant, whatever the thread count', () => {
-    // [3, 700, 41] padded to [4, 703, 43]: rows wholly in padding, rows with a copied middle, and
-    // enough rows (2,812) for several tasks.
-    const shape = [3, 700, 41];
-    const before = [1, 2, 0];
-    const after = [0, 1, 2];
-    const out = shape.map((n, d) => n + before[d] + after[d]);
-    const x = randomArray(shape[0] * shape[1] * shape[2], 13);
-    const layout = Int32Array.from([3, ...shape, ...before, ...after]);
-    const y = new Float32Array(out[0] * out[1] * out[2]);
-    native!.pad(x, layout, -2.5, y);
-    for (let i = 0; i < out[0]; i++)
-      for (let j = 0; j < out[1]; j++)
-        for (let k = 0; k < out[2]; k++) {
-          const [a, b, c] = [i - before[0], j - before[1], k - before[2]];
-          const inside = a >= 0 && a < shape[0] && b >= 0 && b < shape[1] && c >= 0 && c < shape[2];
-          const expected = inside ? x[(a * shape[1] + b) * shape[2] + c] : -2.5;
-          if (y[(i * out[1] + j) * out[2] + k] !== expected) {
-            throw new Error(
-              `value (${i}, ${j}, ${k}) is ${y[(i * out[1] + j) * out[2] + k]}, not ${expected}`,
-            );
-          }
+  // [3, 700, 41] → [4, 703, 43]: every side of every axis, rows wholly in padding, rows with a
+  // copied middle, and enough rows (2,812) for several tasks. NHWC with only H and W padded: the
+  // unpadded channels are copied with their pixel. Only the first axis, or none: one long row.
+  it.each([
+    { shape: [3, 700, 41], before: [1, 2, 0], after: [0, 1, 2] },
+    { shape: [5, 9, 11, 16], before: [0, 1, 1, 0], after: [0, 1, 2, 0] },
+    { shape: [5, 9, 3, 16], before: [0, 0, 2, 0], after: [0, 0, 3, 0] },
+    { shape: [4, 6, 7], before: [2, 0, 0], after: [1, 0, 0] },
+    { shape: [4, 6, 7], before: [0, 0, 0], after: [0, 0, 0] },
+  ])(
+    'pads $shape by $before / $after with a constant, whatever the thread count',
+    ({ shape, before, after }) => {
+      const out = shape.map((n, d) => n + before[d] + after[d]);
+      const x = randomArray(
+        shape.reduce((a, b) => a * b),
+        13,
+      );
+      const layout = Int32Array.from([shape.length, ...shape, ...before, ...after]);
+      const y = new Float32Array(out.reduce((a, b) => a * b));
+      native!.pad(x, layout, -2.5, y);
+      for (let o = 0; o < y.length; o++) {
+        // Unravel o over `out`, then ravel the shifted index over `shape`, if it is inside.
+        let rest = o;
+        let inputIndex = 0;
+        let stride = 1;
+        let inside = true;
+        for (let d = shape.length - 1; d >= 0; d--) {
+          const i = (rest % out[d]) - before[d];
+          rest = Math.floor(rest / out[d]);
+          if (i < 0 || i >= shape[d]) inside = false;
+          inputIndex += i * stride;
+          stride *= shape[d];
         }
-    const threads = native!.threads();
-    native!.setThreads(1);
-    const single = new Float32Array(y.length);
-    native!.pad(x, layout, -2.5, single);
-    native!.setThreads(threads);
-    expect([...single]).toEqual([...y]);
-  });
+        const expected = inside ? x[inputIndex] : -2.5;
+        if (y[o] !== expected) throw new Error(`value ${o} is ${y[o]}, not ${expected}`);
+      }
+      const threads = native!.threads();
+      native!.setThreads(1);
+      const single = new Float32Array(y.length);
+      native!.pad(x, layout, -2.5, single);
+      native!.setThreads(threads);
+      expect([...single]).toEqual([...y]);
+    },
+  );
 
   it('rejects a pad layout that does not describe the arrays', () => {
     const x = new Float32Array(6);
