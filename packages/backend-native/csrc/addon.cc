@@ -12,6 +12,7 @@
 //   batchNormTrainingBackward(x, dy, mean, invStd, scale | null, dx, dScale, dOffset, channels)
 //   sumMiddleAxis(x, outer, reduce, inner, scale, out)
 //   pad(x, layout, value, out)     layout: Int32Array [rank, inShape..., before..., after...]
+//   stridedCopy(x, layout, out)    layout: Int32Array [rank, sizes..., strides...]
 //   threads(), setThreads(n), isa(), setIsa(name)
 #include <node_api.h>
 
@@ -413,6 +414,39 @@ napi_value Pad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value StridedCopy(napi_env env, napi_callback_info info) {
+  Args args(env, info, 3);
+  F32 x = args.f32(0, "x");
+  std::vector<int32_t> layout;
+  if (!args.int32s(1, "layout", &layout)) return nullptr;
+  F32 out = args.f32(2, "out");
+  if (!args.ok()) return nullptr;
+  const int rank = layout.empty() ? -1 : layout[0];
+  if (rank < 0 || rank > kMaxPadRank || layout.size() != static_cast<size_t>(1 + 2 * rank)) {
+    napi_throw_range_error(env, nullptr, "layout must be [rank, sizes..., strides...], rank <= 8");
+    return nullptr;
+  }
+  int64_t sizes[kMaxPadRank], strides[kMaxPadRank];
+  // The values read: one past the largest index (none when any size is 0).
+  uint64_t n_out = 1, extent = 1;
+  for (int d = 0; d < rank; ++d) {
+    sizes[d] = layout[1 + d];
+    strides[d] = layout[1 + rank + d];
+    if (sizes[d] < 0 || strides[d] < 0) {
+      napi_throw_range_error(env, nullptr, "layout: sizes and strides must be >= 0");
+      return nullptr;
+    }
+    n_out *= static_cast<uint64_t>(sizes[d]);
+    if (sizes[d] > 0) extent += static_cast<uint64_t>((sizes[d] - 1) * strides[d]);
+  }
+  if (n_out == 0) extent = 0;
+  if (!args.need(x, extent, "x") || !args.need(out, n_out, "out") ||
+      !args.disjoint(out, n_out, x, extent, false))
+    return nullptr;
+  if (n_out > 0) strided_copy(x.data, rank, sizes, strides, out.data);
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args args(env, info, 1);
   const int64_t n = args.integer(0, "count");
@@ -469,6 +503,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sumMiddleAxis", nullptr, SumMiddleAxis, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
       {"pad", nullptr, Pad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"stridedCopy", nullptr, StridedCopy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

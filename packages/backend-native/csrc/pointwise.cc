@@ -272,6 +272,59 @@ void pad(const float* x, int rank, const int64_t* in_shape, const int64_t* befor
   });
 }
 
+void strided_copy(const float* x, int rank, const int64_t* sizes, const int64_t* strides,
+                  float* out) {
+  // Drop axes of size 1 and merge neighbours that are one run in x (a transpose of NHWC keeps N
+  // and H together), so rows are as long and the per-row index updates as few as possible.
+  int64_t size[kMaxPadRank], stride[kMaxPadRank];
+  int n = 0;
+  for (int d = 0; d < rank; ++d) {
+    if (sizes[d] == 0) return;
+    if (sizes[d] == 1) continue;
+    if (n > 0 && stride[n - 1] == strides[d] * sizes[d]) {
+      size[n - 1] *= sizes[d];
+      stride[n - 1] = strides[d];
+      continue;
+    }
+    size[n] = sizes[d];
+    stride[n] = strides[d];
+    ++n;
+  }
+  if (n == 0) {
+    out[0] = x[0];
+    return;
+  }
+  const int64_t cols = size[n - 1], step = stride[n - 1];
+  int64_t rows = 1;
+  for (int d = 0; d + 1 < n; ++d) rows *= size[d];
+  for_row_blocks(rows, cols, [&](int64_t r0, int64_t r1) {
+    // The index of row r0 over the outer axes, then advanced like an odometer: no division per
+    // row (rows of a transpose are as short as 16 values).
+    int64_t index[kMaxPadRank] = {0};
+    int64_t offset = 0;
+    for (int64_t d = n - 2, rest = r0; d >= 0; --d) {
+      index[d] = rest % size[d];
+      rest /= size[d];
+      offset += index[d] * stride[d];
+    }
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* src = x + offset;
+      float* dst = out + r * cols;
+      if (step == 1) {
+        std::copy(src, src + cols, dst);
+      } else {
+        for (int64_t c = 0; c < cols; ++c) dst[c] = src[c * step];
+      }
+      for (int d = n - 2; d >= 0; --d) {
+        offset += stride[d];
+        if (++index[d] < size[d]) break;
+        offset -= index[d] * stride[d];
+        index[d] = 0;
+      }
+    }
+  });
+}
+
 void sum_middle_axis(const float* x, int64_t outer, int64_t reduce, int64_t inner, double scale,
                      float* out) {
   if (outer == 0 || inner == 0) return;

@@ -64,6 +64,12 @@ constexpr int kMaxPadRank = 8;
 void pad(const float* x, int rank, const int64_t* in_shape, const int64_t* before,
          const int64_t* out_shape, float value, float* out);
 
+// out[i_0, ..., i_{rank-1}] = x[sum_d i_d * strides[d]] for i_d < sizes[d], out contiguous: a
+// transpose (strides permuted), a subsampling (strides multiplied) or a slice (x offset by the
+// caller). rank <= kMaxPadRank; strides >= 0.
+void strided_copy(const float* x, int rank, const int64_t* sizes, const int64_t* strides,
+                  float* out);
+
 // Per-channel mean and biased variance of x seen as [rows, channels] (what batch norm
 // normalises with in training), in two passes: the variance sums squares of centred values.
 void batch_norm_moments(const float* x, int64_t rows, int64_t channels, float* mean,

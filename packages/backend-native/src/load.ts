@@ -124,6 +124,12 @@ export interface NativeKernels {
    * `out` gets `x` at offset `before` and `value` everywhere else.
    */
   pad(x: Float32Array, layout: Int32Array, value: number, out: Float32Array): void;
+  /**
+   * `out[i₀, …, iₙ₋₁] = x[Σ i_d · strides[d]]` for `i_d < sizes[d]`, out contiguous: `layout` is
+   * `[rank, ...sizes, ...strides]` (rank ≤ 8, strides ≥ 0). A transpose permutes the strides, a
+   * subsampling multiplies them; a slice passes `x.subarray(offset)`.
+   */
+  stridedCopy(x: Float32Array, layout: Int32Array, out: Float32Array): void;
   /** Threads the kernels use, the calling thread included. */
   threads(): number;
   /** Sets the thread count; 0 means one per logical CPU. */

@@ -225,6 +225,52 @@ describe.skipIf(native === undefined)('native element-wise kernels', () => {
     },
   );
 
+  // A transpose of NHWC to NHCW (the option-A shortcut's), every-other-pixel subsampling, a
+  // broadcast (stride 0), a reversed full permutation, and a scalar.
+  it.each([
+    { name: 'NHWC → NHCW', sizes: [3, 5, 16, 7], strides: [560, 112, 1, 16], length: 1680 },
+    { name: 'subsample by 2', sizes: [2, 4, 4, 16], strides: [896, 224, 32, 1], length: 1792 },
+    { name: 'broadcast', sizes: [4, 300], strides: [0, 1], length: 300 },
+    { name: 'reverse axes', sizes: [9, 8, 7, 6], strides: [1, 9, 72, 504], length: 3024 },
+    { name: 'scalar', sizes: [], strides: [], length: 1 },
+  ])('copies with strides ($name), whatever the thread count', ({ sizes, strides, length }) => {
+    const x = randomArray(length, 17);
+    const out = new Float32Array(sizes.reduce((a, b) => a * b, 1));
+    const layout = Int32Array.from([sizes.length, ...sizes, ...strides]);
+    native!.stridedCopy(x, layout, out);
+    for (let o = 0; o < out.length; o++) {
+      let rest = o;
+      let source = 0;
+      for (let d = sizes.length - 1; d >= 0; d--) {
+        source += (rest % sizes[d]) * strides[d];
+        rest = Math.floor(rest / sizes[d]);
+      }
+      if (out[o] !== x[source]) throw new Error(`value ${o} is ${out[o]}, not x[${source}]`);
+    }
+    const threads = native!.threads();
+    native!.setThreads(1);
+    const single = new Float32Array(out.length);
+    native!.stridedCopy(x, layout, single);
+    native!.setThreads(threads);
+    expect([...single]).toEqual([...out]);
+  });
+
+  it('rejects a strided copy that would read past x or write past out', () => {
+    const x = new Float32Array(12);
+    expect(() =>
+      native!.stridedCopy(x, Int32Array.from([2, 3, 4, 5, 1]), new Float32Array(12)),
+    ).toThrow(/x has 12 values, needs 14/);
+    expect(() =>
+      native!.stridedCopy(x, Int32Array.from([2, 3, 4, 4, 1]), new Float32Array(11)),
+    ).toThrow(/out has 11 values, needs 12/);
+    expect(() =>
+      native!.stridedCopy(x, Int32Array.from([2, 3, 4, 4]), new Float32Array(12)),
+    ).toThrow(/layout must be/);
+    expect(() => native!.stridedCopy(x, Int32Array.from([1, 3, -1]), new Float32Array(12))).toThrow(
+      /must be >= 0/,
+    );
+  });
+
   it('rejects a pad layout that does not describe the arrays', () => {
     const x = new Float32Array(6);
     expect(() => native!.pad(x, Int32Array.from([2, 2, 3, 0, 0]), 0, new Float32Array(6))).toThrow(

@@ -85,6 +85,7 @@ export interface NativeKernels {
     out: Float32Array,
   ): void;
   pad(x: Float32Array, layout: Int32Array, value: number, out: Float32Array): void;
+  stridedCopy(x: Float32Array, layout: Int32Array, out: Float32Array): void;
   threads(): number;
   setThreads(count: number): void;
   isa(): string;

@@ -13,6 +13,7 @@ import { wasmDepthwiseBackpropKernels } from './wasm-depthwise-backprop.js';
 import { nativeWasmConvKernels } from './wasm-native-conv.js';
 import { nativeWasmPadKernel } from './wasm-native-pad.js';
 import { nativeWasmPointwiseKernels } from './wasm-native-pointwise.js';
+import { nativeWasmStridedCopyKernels } from './wasm-native-strided-copy.js';
 import { wasmSharedDataKernels } from './wasm-shared-data.js';
 import { wasmTileReduceKernels } from './wasm-tile-reduce.js';
 
@@ -52,6 +53,7 @@ function nativeKernelConfigs(backendName: string, native: NativeKernels): tf.Ker
       ...nativeWasmConvKernels(native),
       ...nativeWasmPointwiseKernels(native),
       nativeWasmPadKernel(native),
+      ...nativeWasmStridedCopyKernels(native),
       wasmBatchNormGradKernel(native),
       ...wasmBatchNormTrainingKernels(native),
     ];

@@ -232,6 +232,51 @@ for (const native of [true, false]) {
         }
       });
 
+      it('Transpose permutes any axes; int32 and small tensors go to the stock kernel', async () => {
+        const cases: [number[], number[]][] = [
+          [
+            [8, 16, 16, 16],
+            [0, 1, 3, 2],
+          ],
+          [
+            [6, 7, 8, 9],
+            [3, 2, 1, 0],
+          ],
+          [
+            [2, 70, 1, 50],
+            [2, 0, 3, 1],
+          ],
+          [
+            [64, 80],
+            [1, 0],
+          ],
+          [
+            [5, 6],
+            [1, 0],
+          ],
+        ];
+        for (const [shape, perm] of cases) {
+          await matchesCpu(() => tf.transpose(random(shape, 23), perm));
+        }
+        await matchesCpu(() => tf.transpose(random([40, 30, 7], 24, 'int32'), [2, 0, 1]));
+      });
+
+      it('MaxPool: a 1×1 window with strides subsamples; other windows are stock', async () => {
+        for (const [shape, strides] of [
+          [[4, 32, 32, 16], 2],
+          [[3, 33, 17, 8], 2],
+          [[2, 30, 30, 64], 3],
+          [[2, 9, 9, 3], 1],
+        ] as [number[], number][]) {
+          for (const pad of ['valid', 'same'] as const) {
+            await matchesCpu(() => tf.maxPool(random(shape, 25) as tf.Tensor4D, 1, strides, pad));
+          }
+        }
+        await matchesCpu(() =>
+          tf.maxPool(random([2, 20, 20, 32], 26) as tf.Tensor4D, 3, 2, 'same'),
+        );
+      });
+
       it('batch normalisation forward, with and without scale and offset', async () => {
         await matchesCpu(() => {
           const x = random([4, 8, 8, 16], 15);

@@ -1,0 +1,100 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
+import type { NativeKernels } from './native-kernels.js';
+import { heapView, sizeOf } from './wasm-heap.js';
+
+/** Below this many output values the stock kernels are as fast (and the call cheaper). */
+const MIN_NATIVE_SIZE = 4096;
+/** The most dimensions the native kernel takes. */
+const MAX_RANK = 8;
+
+/** Row-major strides of `shape`, in values. */
+function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = stride;
+    stride *= shape[d];
+  }
+  return strides;
+}
+
+/** Copies `x` into a new tensor of `sizes`, value i reading x at Σ i_d · strides[d]. */
+function stridedCopy(
+  native: NativeKernels,
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  sizes: number[],
+  strides: number[],
+): tf.TensorInfo {
+  const out = backend.makeOutput(sizes, 'float32');
+  const layout = Int32Array.from([sizes.length, ...sizes, ...strides]);
+  native.stridedCopy(heapView(backend, x), layout, heapView(backend, out));
+  return out;
+}
+
+/**
+ * The copies of the option-A shortcut of the ResNet paper, on every core: it subsamples with a
+ * 1×1 max pool of stride 2 and widens the channels through two `Transpose`s (Keras has no
+ * channel padding). The stock kernels run on one thread; together they cost as much as a
+ * convolution of CIFAR ResNet-20 at batch 128.
+ */
+export function nativeWasmStridedCopyKernels(native: NativeKernels): tf.KernelConfig[] {
+  const transpose = (args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { perm } = args.attrs as unknown as tf.TransposeAttrs;
+    if (x.dtype !== 'float32' || x.shape.length > MAX_RANK || sizeOf(x.shape) < MIN_NATIVE_SIZE) {
+      return runStockKernel(tf.Transpose, 'wasm', args);
+    }
+    const strides = stridesOf(x.shape);
+    return stridedCopy(
+      native,
+      args.backend as unknown as BackendWasm,
+      x,
+      perm.map((d) => x.shape[d]),
+      perm.map((d) => strides[d]),
+    );
+  };
+  const maxPool = (args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const attrs = args.attrs as unknown as tf.MaxPoolAttrs;
+    const info = tf.backend_util.computePool2DInfo(
+      x.shape as [number, number, number, number],
+      attrs.filterSize,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+    );
+    // A 1×1 window without padding picks one pixel: x[:, ::strideHeight, ::strideWidth, :].
+    const subsample =
+      info.filterHeight === 1 &&
+      info.filterWidth === 1 &&
+      info.padInfo.top === 0 &&
+      info.padInfo.left === 0;
+    if (x.dtype !== 'float32' || !subsample || sizeOf(info.outShape) < MIN_NATIVE_SIZE) {
+      return runStockKernel(tf.MaxPool, 'wasm', args);
+    }
+    const [rowStride, pixelStride] = stridesOf(x.shape).slice(1, 3);
+    return stridedCopy(
+      native,
+      args.backend as unknown as BackendWasm,
+      x,
+      [...info.outShape],
+      [info.inHeight * rowStride, info.strideHeight * rowStride, info.strideWidth * pixelStride, 1],
+    );
+  };
+  return [
+    {
+      kernelName: tf.Transpose,
+      backendName: 'wasm',
+      kernelFunc: transpose as unknown as tf.KernelFunc,
+    },
+    {
+      kernelName: tf.MaxPool,
+      backendName: 'wasm',
+      kernelFunc: maxPool as unknown as tf.KernelFunc,
+    },
+  ];
+}
