@@ -60,8 +60,42 @@ bool backprop_input_as_forward(const ConvShape& s, const float* dy, const float*
   return conv2d_forward_rows(t, dy, turned.data(), nullptr, 0, Activation::kLinear, dx);
 }
 
-// Columns of dcol held at once: bounds the buffer to 16 MB whatever the batch.
-constexpr int64_t kMaxColumnFloats = int64_t{1} << 22;
+// Columns of dcol held at once (1 MB): whole output rows, at least one.
+constexpr int64_t kMaxColumnFloats = int64_t{1} << 19;
+
+// Adds one filter row's columns of one dcol row into a dx row, for undilated columns: output
+// pixel ox's taps kx = 0..k_w-1 reach input pixels ix0 + kx (ix0 = ox * stride - pad), so its
+// k_w * in_c columns (tap-major, channel-minor) add to one contiguous run of the dx row, clipped
+// at the image edges. `taps` points at tap (ky, 0) of output pixel 0; pixels are `ncols` apart.
+void add_tap_row_segments(const ConvShape& s, const float* taps, int ncols, float* dx_row) {
+  for (int ox = 0; ox < s.out_w; ++ox) {
+    const int ix0 = ox * s.stride_w - s.pad_left;
+    const int lo = std::max(0, -ix0) * s.in_c;
+    const int hi = std::min(s.k_w, s.in_w - ix0) * s.in_c;
+    const float* src = taps + static_cast<int64_t>(ox) * ncols;
+    float* dst = dx_row + static_cast<int64_t>(ix0) * s.in_c;
+    for (int j = lo; j < hi; ++j) dst[j] += src[j];
+  }
+}
+
+// The same for dilated columns: tap by tap, every stride_w-th input pixel.
+void add_tap_row_strided(const ConvShape& s, const float* taps, int ncols, float* dx_row) {
+  for (int kx = 0; kx < s.k_w; ++kx) {
+    // The input columns tap kx reaches: ix + pad_left - kx * dil_w = ox * stride_w.
+    const int shift = s.pad_left - kx * s.dil_w;
+    int ix = ((-shift) % s.stride_w + s.stride_w) % s.stride_w;
+    int ox = (ix + shift) / s.stride_w;
+    if (ox < 0) {  // the first reachable column, then every stride_w-th
+      ix += -ox * s.stride_w;
+      ox = 0;
+    }
+    const float* c = taps + static_cast<int64_t>(ox) * ncols + kx * s.in_c;
+    for (; ix < s.in_w && ox < s.out_w; ix += s.stride_w, ++ox, c += ncols) {
+      float* o = dx_row + static_cast<int64_t>(ix) * s.in_c;
+      for (int ci = 0; ci < s.in_c; ++ci) o[ci] += c[ci];
+    }
+  }
+}
 
 // With few input channels (a 3-channel stem) each phase's product would fill 3 of a tile's 16 or
 // 32 columns. Instead: dcol = dy · wᵀ, one product with a column per (tap, input channel), then
@@ -78,58 +112,57 @@ bool backprop_input_by_columns(const ConvShape& s, const float* dy, const float*
   const float* b = pack_igemm_b(1, s.out_c, ncols, kern.nr, kc, [&](int, int co, int n) {
     return w[static_cast<size_t>(n) * s.out_c + co];
   });
-  const int64_t image_cols = static_cast<int64_t>(s.out_h) * s.out_w * ncols;
-  const int images_per_chunk =
-      static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(s.batch, kMaxColumnFloats / image_cols)));
-  float* dcol = thread_scratch(ScratchSlot::kColumns, images_per_chunk * image_cols);
-  for (int n0 = 0; n0 < s.batch; n0 += images_per_chunk) {
-    const int images = std::min(images_per_chunk, s.batch - n0);
-    IGemmProblem p;
-    p.batch = images;
-    p.rows_h = s.out_h;
-    p.rows_w = s.out_w;
-    p.src = dy + static_cast<int64_t>(n0) * s.out_h * s.out_w * s.out_c;
-    p.src_h = s.out_h;
-    p.src_w = s.out_w;
-    p.src_pix = s.out_c;
-    p.cs = s.out_c;
-    p.tap_dy = {0};
-    p.tap_dx = {0};
-    p.dst = dcol;
-    p.dst_h = s.out_h;
-    p.dst_w = s.out_w;
-    p.dst_pix = ncols;
-    p.nc = ncols;
-    run_igemm(p, kern, b, kc);
-    // dx[n][iy][ix][ci] = sum over taps reaching an output pixel of dcol[n][oy][ox][tap][ci].
-    ThreadPool::instance().parallel_for(images * s.in_h, [&](int task, int) {
-      const int n = task / s.in_h, iy = task % s.in_h;
-      float* out = dx + ((static_cast<int64_t>(n0 + n) * s.in_h + iy) * s.in_w) * s.in_c;
-      std::fill(out, out + static_cast<int64_t>(s.in_w) * s.in_c, 0.f);
-      const float* cols = dcol + static_cast<int64_t>(n) * image_cols;
-      for (int ky = 0; ky < s.k_h; ++ky) {
-        const int ny = iy + s.pad_top - ky * s.dil_h;
-        if (ny < 0 || ny % s.stride_h != 0 || ny / s.stride_h >= s.out_h) continue;
-        const int oy = ny / s.stride_h;
-        const float* row = cols + static_cast<int64_t>(oy) * s.out_w * ncols;
-        for (int kx = 0; kx < s.k_w; ++kx) {
-          // The input columns tap kx reaches: ix + pad_left - kx * dil_w = ox * stride_w.
-          const int shift = s.pad_left - kx * s.dil_w;
-          int ix = ((-shift) % s.stride_w + s.stride_w) % s.stride_w;
-          int ox = (ix + shift) / s.stride_w;
-          if (ox < 0) {  // the first reachable column, then every stride_w-th
-            ix += -ox * s.stride_w;
-            ox = 0;
-          }
-          const float* c = row + static_cast<int64_t>(ox) * ncols + (ky * s.k_w + kx) * s.in_c;
-          for (; ix < s.in_w && ox < s.out_w; ix += s.stride_w, ++ox, c += ncols) {
-            float* o = out + static_cast<int64_t>(ix) * s.in_c;
-            for (int ci = 0; ci < s.in_c; ++ci) o[ci] += c[ci];
+  const int64_t row_cols = static_cast<int64_t>(s.out_w) * ncols;
+  const int rows_per_chunk =
+      static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(s.out_h, kMaxColumnFloats / row_cols)));
+  // One image per task, on one thread (the product inside runs serially): the images share
+  // nothing, so the two cores never wait on each other or pass cache lines between them.
+  ThreadPool::instance().parallel_for(s.batch, [&](int n, int) {
+    float* dcol = thread_scratch(ScratchSlot::kColumns, rows_per_chunk * row_cols);
+    float* dx_image = dx + static_cast<int64_t>(n) * s.in_h * s.in_w * s.in_c;
+    std::fill(dx_image, dx_image + static_cast<int64_t>(s.in_h) * s.in_w * s.in_c, 0.f);
+    // Output rows a chunk at a time, so dcol stays in cache between its product and its use.
+    for (int oy0 = 0; oy0 < s.out_h; oy0 += rows_per_chunk) {
+      const int oy1 = std::min(s.out_h, oy0 + rows_per_chunk);
+      IGemmProblem p;
+      p.batch = 1;
+      p.rows_h = oy1 - oy0;
+      p.rows_w = s.out_w;
+      p.src = dy + ((static_cast<int64_t>(n) * s.out_h + oy0) * s.out_w) * s.out_c;
+      p.src_h = oy1 - oy0;
+      p.src_w = s.out_w;
+      p.src_pix = s.out_c;
+      p.cs = s.out_c;
+      p.tap_dy = {0};
+      p.tap_dx = {0};
+      p.dst = dcol;
+      p.dst_h = oy1 - oy0;
+      p.dst_w = s.out_w;
+      p.dst_pix = ncols;
+      p.nc = ncols;
+      run_igemm(p, kern, b, kc);
+      // dx[iy][ix][ci] += the columns of the chunk's output pixels whose taps reach (iy, ix),
+      // for each input row in the order of ky, then ox.
+      const int iy0 = std::max(0, oy0 * s.stride_h - s.pad_top);
+      const int iy1 =
+          std::min(s.in_h, (oy1 - 1) * s.stride_h - s.pad_top + (s.k_h - 1) * s.dil_h + 1);
+      for (int iy = iy0; iy < iy1; ++iy) {
+        float* out = dx_image + static_cast<int64_t>(iy) * s.in_w * s.in_c;
+        for (int ky = 0; ky < s.k_h; ++ky) {
+          const int ny = iy + s.pad_top - ky * s.dil_h;
+          if (ny < 0 || ny % s.stride_h != 0) continue;
+          const int oy = ny / s.stride_h;
+          if (oy < oy0 || oy >= oy1) continue;
+          const float* taps = dcol + (oy - oy0) * row_cols + ky * s.k_w * s.in_c;
+          if (s.dil_w == 1) {
+            add_tap_row_segments(s, taps, ncols, out);
+          } else {
+            add_tap_row_strided(s, taps, ncols, out);
           }
         }
       }
-    });
-  }
+    }
+  });
   return true;
 }
 

@@ -91,13 +91,19 @@ void ThreadPool::stop_workers() {
   stop_.store(false);
 }
 
+// Set while this thread runs tasks: a parallel_for inside a task runs on that thread alone.
+thread_local bool t_inside_task = false;
+
 void ThreadPool::run(Job* job, int thread_index) {
+  const bool outer = t_inside_task;
+  t_inside_task = true;
   for (;;) {
     const int i = job->next.fetch_add(1);
-    if (i >= job->ntasks) return;
+    if (i >= job->ntasks) break;
     (*job->fn)(i, thread_index);
     job->done.fetch_add(1, std::memory_order_release);
   }
+  t_inside_task = outer;
 }
 
 void ThreadPool::worker_main(int index, unsigned seen) {
@@ -126,6 +132,10 @@ void ThreadPool::worker_main(int index, unsigned seen) {
 void ThreadPool::parallel_for(int ntasks, const std::function<void(int, int)>& fn) {
   if (ntasks <= 0) return;
   ScopedDenormalsOff denormals;
+  if (t_inside_task) {  // nested: this thread's task runs the inner loop itself
+    for (int i = 0; i < ntasks; ++i) fn(i, 0);
+    return;
+  }
   std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
   if (!busy.owns_lock() || num_threads_ <= 1 || ntasks == 1) {
     for (int i = 0; i < ntasks; ++i) fn(i, 0);

@@ -5,7 +5,8 @@
 // has actually claimed: on a busy machine, a worker that is not scheduled in time simply gets
 // no task, instead of holding the caller up until it wakes. Workers spin briefly after a job
 // (kernels come back to back) and then sleep. If another thread owns the pool (a call from a
-// worker_thread), the loop runs on the caller alone.
+// worker_thread), or the call comes from inside a task (a nested loop), the loop runs on the
+// calling thread alone.
 #pragma once
 #include <atomic>
 #include <condition_variable>

@@ -38,6 +38,10 @@ function cases(): ConvCase[] {
   list.push({ ...base, inChannels: 7, outChannels: 14, groups: 7, stride: 2 }); // depthwise ×2
   list.push({ ...base, size: [16, 16], inChannels: 32, outChannels: 64, stride: 2 });
   list.push({ ...base, batch: 3, size: [33, 31], inChannels: 16, outChannels: 16 });
+  // Few input channels: the input gradient goes through columns and col2im (undilated and
+  // dilated columns).
+  list.push({ ...base, batch: 3, size: [23, 20], inChannels: 3, kernel: [7, 7], stride: 2 });
+  list.push({ ...base, size: [13, 12], inChannels: 3, kernel: [5, 5], dilation: 2, stride: 2 });
   return list;
 }
 

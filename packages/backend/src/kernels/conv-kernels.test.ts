@@ -44,6 +44,8 @@ const CASES: ConvCase[] = [
 const DILATED: ConvCase[] = [
   { ...base, dilation: 2 },
   { ...base, dilation: 3, padding: 'valid', size: [11, 10] },
+  // 75 columns per pixel: the native input gradient goes through columns and col2im.
+  { ...base, kernel: [5, 5], dilation: 2, size: [13, 12] },
 ];
 
 /** The float32 tensors of a case and a random output weighting r. */
