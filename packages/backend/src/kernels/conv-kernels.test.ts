@@ -39,6 +39,8 @@ const CASES: ConvCase[] = [
   { ...base, batch: 1, size: [5, 6], kernel: [3, 1] },
   { ...base, batch: 1, size: [11, 13], stride: 2, inChannels: 17, outChannels: 9 },
   { ...base, size: [16, 16], inChannels: 16, outChannels: 32, stride: 2 },
+  // A widening 1×1 over 4,500 pixels: pure wasm's dyᵀ · x takes it in two chunks.
+  { ...base, size: [50, 45], kernel: [1, 1], inChannels: 4, outChannels: 9 },
 ];
 
 const DILATED: ConvCase[] = [

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type ConvAttrs, conv2dInfo, isChannelsLast } from './conv-info.js';
 import { filterGradientByTaps, tapGeometry } from './filter-gradient-by-taps.js';
+import { isWideningPointwise, pointwiseFilterGradient } from './filter-gradient-pointwise.js';
 import { channelPlanes, im2colTransposed, patchGeometry, patchSize } from './im2col.js';
 import type { KernelArgs } from './kernel-overrides.js';
 import { scratch } from './scratch.js';
@@ -25,7 +26,8 @@ const MAX_GRID_OVERHEAD = 1.28;
 /**
  * The filter gradient of a 2-D convolution on the WASM backend through XNNPACK's matrix multiply
  * (stock tfjs-backend-wasm has no such kernel: tensorflow/tfjs#8474): one product per filter
- * tap over windows of x (see tap-windows.ts), or, for small images, over im2col's columns.
+ * tap over windows of x (see tap-windows.ts), or, for small images, over im2col's columns;
+ * widening 1×1 filters as dyᵀ · x (see filter-gradient-pointwise.ts).
  */
 function conv2dBackpropFilterWasm(args: KernelArgs, maxColumnValues: number): tf.TensorInfo {
   const backend = args.backend as unknown as BackendWasm;
@@ -43,6 +45,9 @@ function conv2dBackpropFilterWasm(args: KernelArgs, maxColumnValues: number): tf
       undefined,
       new Float32Array(sizeOf(attrs.filterShape)),
     );
+  }
+  if (isWideningPointwise(info)) {
+    return pointwiseFilterGradient(backend, x, dy, info, attrs.filterShape);
   }
   const taps = tapGeometry(info);
   const cellsPerImage = taps.rows.grid * taps.cols.grid;
