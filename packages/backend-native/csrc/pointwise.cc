@@ -98,9 +98,20 @@ int64_t operand_extent(const Operand& operand, int64_t rows, int64_t cols) {
   return (rows - 1) * operand.row_stride + (cols - 1) * operand.col_stride + 1;
 }
 
-void binary(BinaryOp op, const Operand& a, const Operand& b, float* out, int64_t rows,
+void binary(BinaryOp op, const Operand& a_in, const Operand& b_in, float* out, int64_t rows,
             int64_t cols) {
   if (rows == 0 || cols == 0) return;
+  // Operands that run on from one row into the next (whole tensors, scalars) are one long row:
+  // segments of a whole task instead of one call per row (16 values, for NHWC with 16
+  // channels: same-shape adds ran 2.5x slower than they stream).
+  Operand a = a_in, b = b_in;
+  const auto continuous = [&](const Operand& o) { return o.row_stride == cols * o.col_stride; };
+  if (continuous(a) && continuous(b)) {
+    a.row_stride = rows * cols * a.col_stride;
+    b.row_stride = rows * cols * b.col_stride;
+    cols *= rows;
+    rows = 1;
+  }
   switch (op) {
     case BinaryOp::kAdd: return binary_op<BinaryOp::kAdd>(a, b, out, rows, cols);
     case BinaryOp::kSub: return binary_op<BinaryOp::kSub>(a, b, out, rows, cols);
