@@ -87,6 +87,41 @@ describe('BatchNormalization', () => {
         });
       }
 
+      it('infers as tfjs-layers does, with and without γ and β, on any axis', async () => {
+        // The output, and the input gradient (a frozen batch norm, as in saliency maps) where
+        // tfjs can take it: its batchNorm gradient fails without γ or β.
+        const infer = (layer: tf.layers.Layer, shape: number[], gradient: boolean) =>
+          tf.tidy(() => {
+            const x = tf.tensor(values(shape, 7, 3), shape);
+            const r = tf.tensor(values(shape, 8), shape);
+            layer.apply(tf.input({ shape: shape.slice(1) }));
+            layer.setWeights(
+              layer.getWeights().map((w, i) => tf.tensor(values(w.shape, 9 + i, i === 3 ? 2 : 0))),
+            );
+            const y = layer.apply(x, { training: false }) as tf.Tensor;
+            if (!gradient) return [Array.from(y.dataSync())];
+            const dx = tf.grad((input) =>
+              tf.sum(tf.mul(layer.apply(input, { training: false }) as tf.Tensor, r)),
+            )(x);
+            return [Array.from(y.dataSync()), Array.from(dx.dataSync())];
+          });
+        for (const [shape, config, gradient] of [
+          [[3, 4, 5, 6], {}, true],
+          [[7, 9], {}, true],
+          [[3, 33, 2], { center: false }, false],
+          [[7, 9], { scale: false }, false],
+          [[2, 5, 4, 3], { axis: 1 }, true],
+        ] as [number[], tf.serialization.ConfigDict, boolean][]) {
+          await initBackend({ backend: 'cpu' });
+          const expected = infer(tf.layers.batchNormalization(config), shape, gradient);
+          await initBackend({ backend: mode.backend, native: mode.native });
+          const actual = infer(new BatchNormalization(config), shape, gradient);
+          for (const [i, values] of actual.entries()) {
+            expectTensorsClose(values, expected[i], { rtol: 1e-5, atol: 1e-6 });
+          }
+        }
+      });
+
       it('leaks no tensors over training calls', async () => {
         await initBackend({ backend: mode.backend, native: mode.native });
         const layer = new BatchNormalization({});
