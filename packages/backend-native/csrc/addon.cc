@@ -6,6 +6,7 @@
 //   conv2dBackpropFilter(x, dy, dw, geometry)
 //   binary(op, a, aRowStride, aColStride, b, bRowStride, bColStride, out, rows, cols)
 //   relu(x, out)
+//   reluBackward(x, dy, dx)
 //   batchNorm(x, mean, variance, scale | null, offset | null, epsilon, y, channels)
 //   batchNormBackward(x, dy, mean, invStd, scale | null, dx, sumDy, sumDyCentered, channels)
 //   batchNormMoments(x, mean, variance, channels)
@@ -262,6 +263,17 @@ napi_value Relu(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value ReluBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, 3);
+  F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), dx = args.f32(2, "dx");
+  if (!args.ok() || !args.need(dy, x.length, "dy") || !args.need(dx, x.length, "dx") ||
+      !args.disjoint(dx, x.length, x, x.length, true) ||
+      !args.disjoint(dx, x.length, dy, x.length, true))
+    return nullptr;
+  relu_backward(x.data, dy.data, dx.data, static_cast<int64_t>(x.length));
+  return nullptr;
+}
+
 napi_value BatchNorm(napi_env env, napi_callback_info info) {
   Args args(env, info, 8);
   F32 x = args.f32(0, "x"), mean = args.f32(1, "mean"), variance = args.f32(2, "variance");
@@ -493,6 +505,8 @@ napi_value Init(napi_env env, napi_value exports) {
        napi_enumerable, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"reluBackward", nullptr, ReluBackward, nullptr, nullptr, nullptr, napi_enumerable,
+       nullptr},
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},

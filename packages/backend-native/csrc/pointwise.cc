@@ -132,6 +132,15 @@ void relu(const float* x, float* y, int64_t size) {
   });
 }
 
+void relu_backward(const float* x, const float* dy, float* dx, int64_t size) {
+  for_row_blocks(size, 1, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      const float step = x[i] > 0.f ? 1.f : (x[i] != x[i] ? x[i] : 0.f);
+      dx[i] = dy[i] * step;
+    }
+  });
+}
+
 void batch_norm(const float* x, const BatchNormParams& p, float* y, int64_t rows,
                 int64_t channels) {
   if (rows == 0 || channels == 0) return;

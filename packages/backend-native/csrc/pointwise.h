@@ -33,6 +33,10 @@ void binary(BinaryOp op, const Operand& a, const Operand& b, float* out, int64_t
 // y = max(x, 0) over `size` values; NaN stays NaN and -0 stays -0, as tfjs's relu keeps them.
 void relu(const float* x, float* y, int64_t size);
 
+// The gradient of relu in one pass, bit for bit tfjs cpu's dy * step(x): dy where x > 0, NaN
+// where x is NaN, else dy * 0 (-0 for a negative dy, NaN for an infinite one).
+void relu_backward(const float* x, const float* dy, float* dx, int64_t size);
+
 // y = (x - mean) * scale / sqrt(variance + epsilon) + offset over [rows, channels]; each
 // parameter has `channels` values or one (then broadcast); scale and offset may be null.
 struct BatchNormParams {

@@ -54,6 +54,11 @@ export interface NativeKernels {
   /** out = max(x, 0); NaN stays NaN and −0 stays −0, as tfjs's relu keeps them. */
   relu(x: Float32Array, out: Float32Array): void;
   /**
+   * The gradient of relu in one pass, bit for bit tfjs cpu's `dy · step(x)`: dy where x > 0,
+   * NaN where x is NaN, else `dy · 0`.
+   */
+  reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /**
    * y = (x − mean) · scale / √(variance + epsilon) + offset, over rows of `channels` values;
    * each parameter holds `channels` values or one.
    */

@@ -180,6 +180,25 @@ describe.skipIf(native === undefined)('native element-wise kernels', () => {
     expect(() => native!.relu(x, new Float32Array(3))).toThrow(/out has 3 values, needs 70001/);
   });
 
+  it("takes ReLU's gradient as tfjs cpu's dy · step(x), NaN, −0 and infinities included", () => {
+    const x = randomArray(70001, 31);
+    const dy = randomArray(70001, 32);
+    x.set([Number.NaN, -0, 0, -1, 2, -3], 0);
+    dy.set([1, -2, -3, Number.POSITIVE_INFINITY, Number.NaN, -4], 0);
+    const dx = new Float32Array(x.length);
+    native!.reluBackward(x, dy, dx);
+    for (let i = 0; i < x.length; i++) {
+      const step = Number.isNaN(x[i]) ? Number.NaN : x[i] > 0 ? 1 : 0;
+      const expected = Math.fround(dy[i] * step);
+      if (!Object.is(dx[i], expected)) {
+        throw new Error(`relu gradient at x = ${x[i]}, dy = ${dy[i]}: ${dx[i]}, not ${expected}`);
+      }
+    }
+    expect(() => native!.reluBackward(x, dy, new Float32Array(3))).toThrow(
+      /dx has 3 values, needs 70001/,
+    );
+  });
+
   // [3, 700, 41] → [4, 703, 43]: every side of every axis, rows wholly in padding, rows with a
   // copied middle, and enough rows (2,812) for several tasks. NHWC with only H and W padded: the
   // unpadded channels are copied with their pixel. Only the first axis, or none: one long row.

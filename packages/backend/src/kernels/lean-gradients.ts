@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { gradientDepth } from './gradient-depth.js';
+import { RELU_GRAD } from './relu-gradient.js';
 import { BATCH_NORM_GRAD } from './wasm-batch-norm-grad.js';
 
 /** The gradients tfjs had before {@link registerLeanGradients} wrapped them, by kernel name. */
@@ -89,9 +90,33 @@ function leanBatchNormGradient(original: tf.GradConfig): tf.GradConfig {
   };
 }
 
+/**
+ * The gradient of Relu as one kernel, {@link RELU_GRAD}, where tfjs runs Step and Multiply with a
+ * full-size tensor between them. The same bits as tfjs's cpu backend.
+ */
+function leanReluGradient(original: tf.GradConfig): tf.GradConfig {
+  return {
+    ...original,
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      if (
+        !leanBackends.has(tf.getBackend()) ||
+        // Not inside a gradient of a gradient: our kernel has no gradient of its own.
+        gradientDepth() !== 0 ||
+        x.dtype !== 'float32' ||
+        (dy as tf.Tensor).dtype !== 'float32'
+      ) {
+        return original.gradFunc(dy, saved, attrs);
+      }
+      return { x: () => tf.engine().runKernel(RELU_GRAD, { x, dy: dy as tf.Tensor }) as tf.Tensor };
+    },
+  };
+}
+
 const LEAN_GRADIENTS: Record<string, (original: tf.GradConfig) => tf.GradConfig> = {
   [tf.Mean]: leanMeanGradient,
   [tf.FusedBatchNorm]: leanBatchNormGradient,
+  [tf.Relu]: leanReluGradient,
 };
 
 /**

@@ -38,6 +38,7 @@ export interface NativeKernels {
     cols: number,
   ): void;
   relu(x: Float32Array, out: Float32Array): void;
+  reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   batchNorm(
     x: Float32Array,
     mean: Float32Array,

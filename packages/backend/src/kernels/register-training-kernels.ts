@@ -6,6 +6,7 @@ import { cpuTileReduceKernels } from './cpu-tile-reduce.js';
 import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overrides.js';
 import { registerLeanGradients } from './lean-gradients.js';
 import type { NativeKernels } from './native-kernels.js';
+import { cpuReluGradKernel, wasmReluGradKernel } from './relu-gradient.js';
 import { wasmBatchNormGradKernel } from './wasm-batch-norm-grad.js';
 import { wasmBatchNormTrainingKernels } from './wasm-batch-norm-training.js';
 import { wasmCopyKernels } from './wasm-copy-kernels.js';
@@ -36,11 +37,12 @@ const PORTABLE_KERNELS: Record<string, readonly tf.KernelConfig[]> = {
     ...wasmSharedDataKernels,
     ...wasmCopyKernels,
     wasmBatchNormGradKernel(),
+    wasmReluGradKernel(),
     ...wasmBatchNormTrainingKernels(),
     ...wasmDepthwiseBackpropKernels,
   ],
   // The last resort where WebAssembly cannot start; tfjs's own kernels are slow there too.
-  cpu: [...cpuConvKernels, ...cpuTileReduceKernels],
+  cpu: [...cpuConvKernels, ...cpuTileReduceKernels, cpuReluGradKernel],
 };
 
 const nativeConfigs = new WeakMap<NativeKernels, tf.KernelConfig[]>();
@@ -55,6 +57,7 @@ function nativeKernelConfigs(backendName: string, native: NativeKernels): tf.Ker
       nativeWasmPadKernel(native),
       ...nativeWasmStridedCopyKernels(native),
       wasmBatchNormGradKernel(native),
+      wasmReluGradKernel(native),
       ...wasmBatchNormTrainingKernels(native),
     ];
     nativeConfigs.set(native, configs);

@@ -175,6 +175,27 @@ for (const native of [true, false]) {
         });
       });
 
+      it("ReLU's gradient has tfjs cpu's bits: NaN, −0, zeros and infinities", async () => {
+        const values = async (backend: string) => {
+          await tf.setBackend(backend);
+          return tf.tidy(() => {
+            const special = tf.tensor([Number.NaN, -0, 0, -1, 2, -3, 4, 0]);
+            const x = tf.concat([special, random([5000], 27).reshape([-1])]);
+            const r = tf.concat([
+              tf.tensor([1, -2, -3, Number.POSITIVE_INFINITY, Number.NaN, -4, 5, -6]),
+              random([5000], 28).reshape([-1]),
+            ]);
+            return Array.from(
+              tf
+                .grad((v) => tf.sum(tf.mul(tf.relu(v), r)))(x)
+                .dataSync(),
+            );
+          });
+        };
+        const expected = await values('cpu');
+        expect(await values('wasm')).toEqual(expected);
+      });
+
       it('constant padding of any rank, sides and value', async () => {
         const cases: [number[], [number, number][], number][] = [
           // torchvision's symmetric padding before a stride-2 convolution

@@ -1,0 +1,56 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelArgs } from './kernel-overrides.js';
+import type { NativeKernels } from './native-kernels.js';
+import { heapView } from './wasm-heap.js';
+
+/**
+ * A kernel of ours (tfjs has none by this name): the gradient of Relu in one pass. Inputs x
+ * and dy (same shape, float32); output dx. tfjs computes `dy · step(x)` as two full-size
+ * kernels and an intermediate tensor; in a ResNet training step that is one pass too many per
+ * ReLU.
+ */
+export const RELU_GRAD = 'ResidualReluGrad';
+
+/**
+ * dx = dy · step(x), bit for bit as tfjs's cpu backend: dy where x > 0, NaN where x is NaN,
+ * else dy · 0 (−0 for a negative dy, NaN for an infinite one).
+ */
+export function reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const value = x[i];
+    dx[i] = dy[i] * (value > 0 ? 1 : Number.isNaN(value) ? value : 0);
+  }
+}
+
+interface CpuBackend {
+  data: { get(dataId: tf.DataId): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array): tf.TensorInfo;
+}
+
+/** The kernel on `wasm`: native on every core when available, else in JavaScript. */
+export function wasmReluGradKernel(native?: NativeKernels): tf.KernelConfig {
+  const run = native?.reluBackward.bind(native) ?? reluBackward;
+  const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
+    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const backend = args.backend as unknown as BackendWasm;
+    const dx = backend.makeOutput([...x.shape], 'float32');
+    run(heapView(backend, x), heapView(backend, dy), heapView(backend, dx));
+    return dx;
+  };
+  return { kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc };
+}
+
+/** The kernel on `cpu`. */
+export const cpuReluGradKernel: tf.KernelConfig = {
+  kernelName: RELU_GRAD,
+  backendName: 'cpu',
+  kernelFunc: ((args: KernelArgs) => {
+    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const backend = args.backend as unknown as CpuBackend;
+    const values = backend.data.get(x.dataId).values;
+    const dx = new Float32Array(values.length);
+    reluBackward(values, backend.data.get(dy.dataId).values, dx);
+    return backend.makeTensorInfo([...x.shape], 'float32', dx);
+  }) as tf.KernelFunc,
+};
