@@ -6,7 +6,7 @@ import { sizeOf } from './wasm-heap.js';
 
 type HeapArray = Float32Array | Int32Array | Uint8Array;
 
-function slice(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+export function slice(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.SliceAttrs;
   if (x.dtype === 'string') return runStockKernel(tf.Slice, 'wasm', args);
@@ -25,7 +25,7 @@ function slice(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   return out;
 }
 
-function maxPoolGrad(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+export function maxPoolGrad(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
   const info = tf.backend_util.computePool2DInfo(

@@ -91,19 +91,29 @@ for (const native of [true, false]) {
         await matchesCpu(() => tf.slice(x(), [1, 2, 3, 4], [2, 3, 4, 5]));
         await matchesCpu(() => tf.slice(x(), [0, 0, 0, 3], [-1, -1, -1, 2]));
         await matchesCpu(() => tf.slice(random([10, 10], 6, 'int32'), [3, 4], [5, 2]));
+        // Large enough for the native copy: a padding's gradient, and a batch's end.
+        const big = () => random([4, 34, 34, 16], 9);
+        await matchesCpu(() => tf.slice(big(), [0, 1, 1, 0], [4, 32, 32, 16]));
+        await matchesCpu(() => tf.slice(big(), [3, 0, 0, 0], [1, 34, 34, 16]));
+        await matchesCpu(() => tf.slice(big(), [1, 2, 3, 4], [2, 30, 20, 7]));
       });
 
       it('max pooling has the gradient of tfjs cpu (1×1 strided: a subsampling)', async () => {
-        for (const [pool, stride, padding] of [
-          [1, 2, 'valid'],
-          [1, 2, 'same'],
-          [1, 3, 'same'],
-          [2, 2, 'valid'],
-          [3, 2, 'same'],
-          [3, 1, 'same'],
-        ] as const) {
+        for (const [pool, stride, padding, shape] of [
+          [1, 2, 'valid', [2, 7, 6, 3]],
+          [1, 2, 'same', [2, 7, 6, 3]],
+          [1, 3, 'same', [2, 7, 6, 3]],
+          [2, 2, 'valid', [2, 7, 6, 3]],
+          [3, 2, 'same', [2, 7, 6, 3]],
+          [3, 1, 'same', [2, 7, 6, 3]],
+          // Sides a multiple of the stride, large enough for the native scatter.
+          [1, 2, 'valid', [4, 16, 16, 16]],
+          [1, 2, 'same', [2, 18, 12, 24]],
+          [1, 3, 'valid', [2, 15, 12, 16]],
+          [1, [2, 3], 'valid', [2, 16, 18, 16]],
+        ] as [number, number | [number, number], 'valid' | 'same', number[]][]) {
           await matchesCpu(() => {
-            const x = random([2, 7, 6, 3], 7);
+            const x = random(shape, 7);
             const r = random(tf.maxPool(x as tf.Tensor4D, pool, stride, padding).shape, 8);
             const f = (a: tf.Tensor) =>
               tf

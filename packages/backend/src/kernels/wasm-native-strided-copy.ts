@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 import type { NativeKernels } from './native-kernels.js';
+import { maxPoolGrad as portableMaxPoolGrad, slice as portableSlice } from './wasm-copy-kernels.js';
 import { heapView, sizeOf } from './wasm-heap.js';
 
 /** Below this many output values the stock kernels are as fast (and the call cheaper). */
@@ -20,25 +21,29 @@ function stridesOf(shape: readonly number[]): number[] {
   return strides;
 }
 
-/** Copies `x` into a new tensor of `sizes`, value i reading x at Σ i_d · strides[d]. */
+/**
+ * Copies `x` into a new tensor of `sizes`, value i reading x at offset + Σ i_d · strides[d].
+ */
 function stridedCopy(
   native: NativeKernels,
   backend: BackendWasm,
   x: tf.TensorInfo,
   sizes: number[],
   strides: number[],
+  offset = 0,
 ): tf.TensorInfo {
   const out = backend.makeOutput(sizes, 'float32');
   const layout = Int32Array.from([sizes.length, ...sizes, ...strides]);
-  native.stridedCopy(heapView(backend, x), layout, heapView(backend, out));
+  native.stridedCopy(heapView(backend, x).subarray(offset), layout, heapView(backend, out));
   return out;
 }
 
 /**
- * The copies of the option-A shortcut of the ResNet paper, on every core: it subsamples with a
- * 1×1 max pool of stride 2 and widens the channels through two `Transpose`s (Keras has no
- * channel padding). The stock kernels run on one thread; together they cost as much as a
- * convolution of CIFAR ResNet-20 at batch 128.
+ * The copies of a ResNet step, on every core. The option-A shortcut of the ResNet paper
+ * subsamples with a 1×1 max pool of stride 2 and widens the channels through two `Transpose`s
+ * (Keras has no channel padding); the stock kernels run on one thread, and together cost as
+ * much as a convolution of CIFAR ResNet-20 at batch 128. Training adds their gradients: the
+ * pool's scatters dy back (a padding), and the gradient of each padding is a `Slice`.
  */
 export function nativeWasmStridedCopyKernels(native: NativeKernels): tf.KernelConfig[] {
   const transpose = (args: KernelArgs) => {
@@ -85,7 +90,58 @@ export function nativeWasmStridedCopyKernels(native: NativeKernels): tf.KernelCo
       [info.inHeight * rowStride, info.strideHeight * rowStride, info.strideWidth * pixelStride, 1],
     );
   };
+  const slice = (args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const attrs = args.attrs as unknown as tf.SliceAttrs;
+    if (x.dtype !== 'float32' || x.shape.length > MAX_RANK) return portableSlice(args);
+    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size);
+    if (sizeOf(size) < MIN_NATIVE_SIZE) return portableSlice(args);
+    const strides = stridesOf(x.shape);
+    const offset = begin.reduce((sum, b, d) => sum + b * strides[d], 0);
+    return stridedCopy(native, args.backend as unknown as BackendWasm, x, size, strides, offset);
+  };
+  const maxPoolGrad = (args: KernelArgs) => {
+    const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+    const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
+    const info = tf.backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      attrs.filterSize,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+    );
+    const { strideHeight: sh, strideWidth: sw } = info;
+    // A 1×1 subsampling of an image whose sides are multiples of the stride: dx seen as
+    // [batch, outHeight, sh, outWidth, sw, channels] is dy padded after axes 2 and 4.
+    const unpool =
+      info.filterHeight === 1 &&
+      info.filterWidth === 1 &&
+      info.padInfo.top === 0 &&
+      info.padInfo.left === 0 &&
+      info.inHeight === info.outHeight * sh &&
+      info.inWidth === info.outWidth * sw;
+    if (dy.dtype !== 'float32' || !unpool || sizeOf(input.shape) < MIN_NATIVE_SIZE) {
+      return portableMaxPoolGrad(args);
+    }
+    const backend = args.backend as unknown as BackendWasm;
+    const dx = backend.makeOutput([...input.shape], 'float32');
+    const layout = Int32Array.from([
+      6,
+      ...[info.batchSize, info.outHeight, 1, info.outWidth, 1, info.inChannels],
+      ...[0, 0, 0, 0, 0, 0],
+      ...[0, 0, sh - 1, 0, sw - 1, 0],
+    ]);
+    native.pad(heapView(backend, dy), layout, 0, heapView(backend, dx));
+    return dx;
+  };
   return [
+    { kernelName: tf.Slice, backendName: 'wasm', kernelFunc: slice as unknown as tf.KernelFunc },
+    {
+      kernelName: tf.MaxPoolGrad,
+      backendName: 'wasm',
+      kernelFunc: maxPoolGrad as unknown as tf.KernelFunc,
+    },
     {
       kernelName: tf.Transpose,
       backendName: 'wasm',
