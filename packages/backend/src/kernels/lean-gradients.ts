@@ -92,7 +92,8 @@ function leanBatchNormGradient(original: tf.GradConfig): tf.GradConfig {
 
 /**
  * The gradient of Relu as one kernel, {@link RELU_GRAD}, where tfjs runs Step and Multiply with a
- * full-size tensor between them. The same bits as tfjs's cpu backend.
+ * full-size tensor between them, on the backends that register it. The same bits as tfjs's cpu
+ * backend.
  */
 function leanReluGradient(original: tf.GradConfig): tf.GradConfig {
   return {
@@ -101,6 +102,8 @@ function leanReluGradient(original: tf.GradConfig): tf.GradConfig {
       const [x] = saved;
       if (
         !leanBackends.has(tf.getBackend()) ||
+        // Registered where it is faster than tfjs's pair (not on wasm without native code).
+        tf.getKernel(RELU_GRAD, tf.getBackend()) === undefined ||
         // Not inside a gradient of a gradient: our kernel has no gradient of its own.
         gradientDepth() !== 0 ||
         x.dtype !== 'float32' ||

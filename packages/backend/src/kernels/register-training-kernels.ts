@@ -6,7 +6,7 @@ import { cpuTileReduceKernels } from './cpu-tile-reduce.js';
 import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overrides.js';
 import { registerLeanGradients } from './lean-gradients.js';
 import type { NativeKernels } from './native-kernels.js';
-import { cpuReluGradKernel, wasmReluGradKernel } from './relu-gradient.js';
+import { cpuReluGradKernel, nativeWasmReluGradKernel } from './relu-gradient.js';
 import { wasmBatchNormGradKernel } from './wasm-batch-norm-grad.js';
 import { wasmBatchNormTrainingKernels } from './wasm-batch-norm-training.js';
 import { wasmCopyKernels } from './wasm-copy-kernels.js';
@@ -37,7 +37,6 @@ const PORTABLE_KERNELS: Record<string, readonly tf.KernelConfig[]> = {
     ...wasmSharedDataKernels,
     ...wasmCopyKernels,
     wasmBatchNormGradKernel(),
-    wasmReluGradKernel(),
     ...wasmBatchNormTrainingKernels(),
     ...wasmDepthwiseBackpropKernels,
   ],
@@ -57,7 +56,7 @@ function nativeKernelConfigs(backendName: string, native: NativeKernels): tf.Ker
       nativeWasmPadKernel(native),
       ...nativeWasmStridedCopyKernels(native),
       wasmBatchNormGradKernel(native),
-      wasmReluGradKernel(native),
+      nativeWasmReluGradKernel(native),
       ...wasmBatchNormTrainingKernels(native),
     ];
     nativeConfigs.set(native, configs);

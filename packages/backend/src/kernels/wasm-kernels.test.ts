@@ -6,6 +6,7 @@ import { initBackend, nativeKernelStatus } from '../init-backend.js';
 import { Rng } from '../rng.js';
 import { expectNoLeakedTensors } from '../testing/expect-no-leaked-tensors.js';
 import { expectTensorsClose } from '../testing/expect-tensors-close.js';
+import { reluBackward } from './relu-gradient.js';
 import { BATCH_NORM_GRAD } from './wasm-batch-norm-grad.js';
 
 const nativeAvailable = (await nativeKernelStatus()).available;
@@ -186,24 +187,33 @@ for (const native of [true, false]) {
       });
 
       it("ReLU's gradient has tfjs cpu's bits: NaN, −0, zeros and infinities", async () => {
-        const values = async (backend: string) => {
+        // One kernel where it is registered (native wasm, cpu); tfjs's Step and Multiply on
+        // pure wasm.
+        const x = () =>
+          tf.concat([tf.tensor([Number.NaN, -0, 0, -1, 2, -3, 4, 0]), random([5000], 27)]);
+        const dy = () =>
+          tf.concat([
+            tf.tensor([1, -2, -3, Number.POSITIVE_INFINITY, Number.NaN, -4, 5, -6]),
+            random([5000], 28),
+          ]);
+        const gradient = async (backend: string) => {
           await tf.setBackend(backend);
           return tf.tidy(() => {
-            const special = tf.tensor([Number.NaN, -0, 0, -1, 2, -3, 4, 0]);
-            const x = tf.concat([special, random([5000], 27).reshape([-1])]);
-            const r = tf.concat([
-              tf.tensor([1, -2, -3, Number.POSITIVE_INFINITY, Number.NaN, -4, 5, -6]),
-              random([5000], 28).reshape([-1]),
-            ]);
+            const r = dy();
             return Array.from(
               tf
-                .grad((v) => tf.sum(tf.mul(tf.relu(v), r)))(x)
+                .grad((v) => tf.sum(tf.mul(tf.relu(v), r)))(x())
                 .dataSync(),
             );
           });
         };
-        const expected = await values('cpu');
-        expect(await values('wasm')).toEqual(expected);
+        const expected = await gradient('cpu');
+        expect(await gradient('wasm')).toEqual(expected);
+        // The JavaScript kernel of the cpu backend.
+        const [xs, dys] = tf.tidy(() => [x().dataSync(), dy().dataSync()] as Float32Array[]);
+        const direct = new Float32Array(xs.length);
+        reluBackward(xs, dys, direct);
+        expect(Array.from(direct)).toEqual(expected);
       });
 
       it('constant padding of any rank, sides and value', async () => {
