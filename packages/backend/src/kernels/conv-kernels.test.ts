@@ -41,6 +41,9 @@ const CASES: ConvCase[] = [
   { ...base, size: [16, 16], inChannels: 16, outChannels: 32, stride: 2 },
   // A widening 1×1 over 4,500 pixels: pure wasm's dyᵀ · x takes it in two chunks.
   { ...base, size: [50, 45], kernel: [1, 1], inChannels: 4, outChannels: 9 },
+  // A 3-channel 7×7 over 4,500 output pixels: pure wasm's input gradient by columns, in two
+  // chunks that split an image.
+  { ...base, size: [50, 45], kernel: [7, 7], outChannels: 4 },
 ];
 
 const DILATED: ConvCase[] = [
@@ -103,6 +106,34 @@ for (const mode of MODES) {
         const expected = referenceGradients(info, x, w, r);
         expect(relativeError(dx, expected.dx)).toBeLessThan(1e-5);
         expect(relativeError(dw, expected.dw)).toBeLessThan(1e-5);
+      });
+    }
+
+    // tfjs's conv2d has no gradient with dilation, but the kernels take it (as TensorFlow's do).
+    for (const c of DILATED) {
+      it(`the input gradient kernel matches the definition: ${label(c)}`, () => {
+        const { info, x, w, r } = tensors(c);
+        const dx = tf.tidy(() =>
+          (
+            tf
+              .engine()
+              .runKernel(
+                tf.Conv2DBackpropInput,
+                {
+                  dy: tf.tensor(r, info.outShape),
+                  filter: tf.tensor4d(w, [...c.kernel, c.inChannels, c.outChannels]),
+                },
+                {
+                  strides: c.stride,
+                  pad: c.padding,
+                  dilations: c.dilation,
+                  dataFormat: 'NHWC',
+                  inputShape: [c.batch, ...c.size, c.inChannels],
+                } as unknown as tf.NamedAttrMap,
+              ) as tf.Tensor
+          ).dataSync(),
+        );
+        expect(relativeError(dx, referenceGradients(info, x, w, r).dx)).toBeLessThan(1e-5);
       });
     }
 

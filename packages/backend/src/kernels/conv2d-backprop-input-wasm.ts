@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type ConvAttrs, conv2dInfo, isChannelsLast } from './conv-info.js';
+import { hasFewInputChannels, inputGradientByColumns } from './input-gradient-by-columns.js';
 import { type KernelArgs, originalKernel, runStockKernel } from './kernel-overrides.js';
 import { phaseAxes, phaseFilter } from './transposed-conv-phases.js';
 import { heapView, sizeOf } from './wasm-heap.js';
@@ -19,6 +20,9 @@ function conv2dBackpropInputWasm(args: KernelArgs): tf.TensorInfo | tf.TensorInf
   }
   const backend = args.backend as unknown as BackendWasm;
   const info = conv2dInfo(attrs.inputShape, filter.shape, attrs);
+  if (hasFewInputChannels(info)) {
+    return inputGradientByColumns(backend, dy, filter, info, attrs.inputShape);
+  }
   const { batchSize, inHeight, inWidth, inChannels, outChannels } = info;
   const rows = phaseAxes(
     inHeight,
