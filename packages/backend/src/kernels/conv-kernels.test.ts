@@ -115,22 +115,20 @@ for (const mode of MODES) {
         const { info, x, w, r } = tensors(c);
         const dx = tf.tidy(() =>
           (
-            tf
-              .engine()
-              .runKernel(
-                tf.Conv2DBackpropInput,
-                {
-                  dy: tf.tensor(r, info.outShape),
-                  filter: tf.tensor4d(w, [...c.kernel, c.inChannels, c.outChannels]),
-                },
-                {
-                  strides: c.stride,
-                  pad: c.padding,
-                  dilations: c.dilation,
-                  dataFormat: 'NHWC',
-                  inputShape: [c.batch, ...c.size, c.inChannels],
-                } as unknown as tf.NamedAttrMap,
-              ) as tf.Tensor
+            tf.engine().runKernel(
+              tf.Conv2DBackpropInput,
+              {
+                dy: tf.tensor(r, info.outShape),
+                filter: tf.tensor4d(w, [...c.kernel, c.inChannels, c.outChannels]),
+              },
+              {
+                strides: c.stride,
+                pad: c.padding,
+                dilations: c.dilation,
+                dataFormat: 'NHWC',
+                inputShape: [c.batch, ...c.size, c.inChannels],
+              } as unknown as tf.NamedAttrMap,
+            ) as tf.Tensor
           ).dataSync(),
         );
         expect(relativeError(dx, referenceGradients(info, x, w, r).dx)).toBeLessThan(1e-5);
