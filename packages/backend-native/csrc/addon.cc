@@ -142,6 +142,14 @@ class Args {
     return true;
   }
 
+  // x holds whole rows of `channels` values (a batch norm's [rows, channels] view of NHWC).
+  bool whole_rows(const F32& x, int64_t channels) {
+    if (ok_ && (channels <= 0 || x.length % static_cast<uint64_t>(channels) != 0)) {
+      fail_range("x must hold whole rows of `channels` values");
+    }
+    return ok_;
+  }
+
   // The array holds at least `count` floats.
   bool need(const F32& v, uint64_t count, const char* name) {
     if (ok_ && (v.length < count || (count > 0 && v.data == nullptr))) {
@@ -290,10 +298,7 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
-  if (channels == 0 || x.length % channels != 0) {
-    napi_throw_range_error(env, nullptr, "x must hold whole rows of `channels` values");
-    return nullptr;
-  }
+  if (!args.whole_rows(x, channels)) return nullptr;
   if (!args.need(y, x.length, "y") || !args.disjoint(y, x.length, x, x.length, true))
     return nullptr;
   const BatchNormParams params{mean.data,  static_cast<int64_t>(mean.length),
@@ -315,10 +320,7 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
       sum_dy_centered = args.f32(7, "sumDyCentered");
   const int64_t channels = args.integer(8, "channels");
   if (!args.ok()) return nullptr;
-  if (channels == 0 || x.length % channels != 0) {
-    napi_throw_range_error(env, nullptr, "x must hold whole rows of `channels` values");
-    return nullptr;
-  }
+  if (!args.whole_rows(x, channels)) return nullptr;
   const uint64_t n = x.length, c = static_cast<uint64_t>(channels);
   if (!args.need(dy, n, "dy") || !args.need(mean, c, "mean") || !args.need(inv_std, c, "invStd") ||
       (scale.data != nullptr && !args.need(scale, c, "scale")) || !args.need(dx, n, "dx") ||
@@ -335,10 +337,7 @@ napi_value BatchNormMoments(napi_env env, napi_callback_info info) {
   F32 x = args.f32(0, "x"), mean = args.f32(1, "mean"), variance = args.f32(2, "variance");
   const int64_t channels = args.integer(3, "channels");
   if (!args.ok()) return nullptr;
-  if (channels == 0 || x.length % channels != 0) {
-    napi_throw_range_error(env, nullptr, "x must hold whole rows of `channels` values");
-    return nullptr;
-  }
+  if (!args.whole_rows(x, channels)) return nullptr;
   const uint64_t c = static_cast<uint64_t>(channels);
   if (!args.need(mean, c, "mean") || !args.need(variance, c, "variance") ||
       !args.disjoint(mean, c, x, x.length, false) ||
@@ -359,10 +358,7 @@ napi_value BatchNormTrainingBackward(napi_env env, napi_callback_info info) {
   F32 dx = args.f32(5, "dx"), d_scale = args.f32(6, "dScale"), d_offset = args.f32(7, "dOffset");
   const int64_t channels = args.integer(8, "channels");
   if (!args.ok()) return nullptr;
-  if (channels == 0 || x.length % channels != 0) {
-    napi_throw_range_error(env, nullptr, "x must hold whole rows of `channels` values");
-    return nullptr;
-  }
+  if (!args.whole_rows(x, channels)) return nullptr;
   const uint64_t n = x.length, c = static_cast<uint64_t>(channels);
   if (!args.need(dy, n, "dy") || !args.need(mean, c, "mean") || !args.need(inv_std, c, "invStd") ||
       (scale.data != nullptr && !args.need(scale, c, "scale")) || !args.need(dx, n, "dx") ||
