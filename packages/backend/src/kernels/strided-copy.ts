@@ -1,4 +1,31 @@
+import * as tf from '@tensorflow/tfjs';
+
 type TypedArray = Float32Array | Int32Array | Uint8Array;
+
+/** tfjs's geometry of a 2-D pool over an NHWC input of `shape` (MaxPool's and its gradient's). */
+export function poolInfo(
+  shape: readonly number[],
+  attrs: Pick<tf.MaxPoolAttrs, 'filterSize' | 'strides' | 'pad' | 'dimRoundingMode'>,
+): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computePool2DInfo(
+    shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+}
+
+/** A 1×1 window without padding picks one pixel: the pool is x[:, ::strideHeight, ::strideWidth, :]. */
+export function isSubsampling(info: tf.backend_util.Conv2DInfo): boolean {
+  return (
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0
+  );
+}
 
 /**
  * Copies the block `[begin, begin + size)` of `input` (shape `shape`) into `output` (shape

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
-import { maxPoolBackprop, sliceInto, unpoolOneByOne } from './strided-copy.js';
+import {
+  isSubsampling,
+  maxPoolBackprop,
+  poolInfo,
+  sliceInto,
+  unpoolOneByOne,
+} from './strided-copy.js';
 import { sizeOf } from './wasm-heap.js';
 
 type HeapArray = Float32Array | Int32Array | Uint8Array;
@@ -28,24 +34,12 @@ export function slice(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
 export function maxPoolGrad(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    attrs.filterSize,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
+  const info = poolInfo(input.shape, attrs);
   if (dy.dtype !== 'float32' || input.dtype !== 'float32')
     return runStockKernel(tf.MaxPoolGrad, 'wasm', args);
   const backend = args.backend as unknown as BackendWasm;
   const dx = backend.makeOutput([...input.shape], 'float32');
-  const oneByOne =
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.padInfo.top === 0 &&
-    info.padInfo.left === 0;
-  if (!oneByOne) {
+  if (!isSubsampling(info)) {
     maxPoolBackprop(
       backend.typedArrayFromHeap(input) as Float32Array,
       backend.typedArrayFromHeap(dy) as Float32Array,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 import type { NativeKernels } from './native-kernels.js';
+import { isSubsampling, poolInfo } from './strided-copy.js';
 import { maxPoolGrad as portableMaxPoolGrad, slice as portableSlice } from './wasm-copy-kernels.js';
 import { heapView, sizeOf } from './wasm-heap.js';
 
@@ -64,21 +65,8 @@ export function nativeWasmStridedCopyKernels(native: NativeKernels): tf.KernelCo
   const maxPool = (args: KernelArgs) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const attrs = args.attrs as unknown as tf.MaxPoolAttrs;
-    const info = tf.backend_util.computePool2DInfo(
-      x.shape as [number, number, number, number],
-      attrs.filterSize,
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-    );
-    // A 1×1 window without padding picks one pixel: x[:, ::strideHeight, ::strideWidth, :].
-    const subsample =
-      info.filterHeight === 1 &&
-      info.filterWidth === 1 &&
-      info.padInfo.top === 0 &&
-      info.padInfo.left === 0;
-    if (x.dtype !== 'float32' || !subsample || sizeOf(info.outShape) < MIN_NATIVE_SIZE) {
+    const info = poolInfo(x.shape, attrs);
+    if (x.dtype !== 'float32' || !isSubsampling(info) || sizeOf(info.outShape) < MIN_NATIVE_SIZE) {
       return runStockKernel(tf.MaxPool, 'wasm', args);
     }
     const [rowStride, pixelStride] = stridesOf(x.shape).slice(1, 3);
@@ -103,22 +91,12 @@ export function nativeWasmStridedCopyKernels(native: NativeKernels): tf.KernelCo
   const maxPoolGrad = (args: KernelArgs) => {
     const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
     const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
-    const info = tf.backend_util.computePool2DInfo(
-      input.shape as [number, number, number, number],
-      attrs.filterSize,
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-    );
+    const info = poolInfo(input.shape, attrs);
     const { strideHeight: sh, strideWidth: sw } = info;
-    // A 1×1 subsampling of an image whose sides are multiples of the stride: dx seen as
+    // A subsampling of an image whose sides are multiples of the stride: dx seen as
     // [batch, outHeight, sh, outWidth, sw, channels] is dy padded after axes 2 and 4.
     const unpool =
-      info.filterHeight === 1 &&
-      info.filterWidth === 1 &&
-      info.padInfo.top === 0 &&
-      info.padInfo.left === 0 &&
+      isSubsampling(info) &&
       info.inHeight === info.outHeight * sh &&
       info.inWidth === info.outWidth * sw;
     if (dy.dtype !== 'float32' || !unpool || sizeOf(input.shape) < MIN_NATIVE_SIZE) {
