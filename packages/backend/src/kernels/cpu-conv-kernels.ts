@@ -1,26 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConvAttrs, conv2dInfo, isChannelsLast } from './conv-info.js';
+import { cpuFloats, cpuTensor } from './cpu-backend.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
 import { gemm, gemmTransposedA } from './gemm.js';
 import { col2im, im2col, patchGeometry, patchSize } from './im2col.js';
 import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 import { scratch } from './scratch.js';
 
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array): tf.TensorInfo;
-}
-
 /** Rows of im2col per chunk: bounds the column buffer (16 MB). */
 const MAX_COLUMN_VALUES = 4 * 1024 * 1024;
-
-function values(backend: tf.KernelBackend, t: tf.TensorInfo): Float32Array {
-  return (backend as unknown as CpuBackend).data.get(t.dataId).values;
-}
-
-function output(backend: tf.KernelBackend, shape: number[], data: Float32Array): tf.TensorInfo {
-  return (backend as unknown as CpuBackend).makeTensorInfo(shape, 'float32', data);
-}
 
 /** Images per chunk so that their im2col rows fit the buffer (at least one). */
 function imagesPerChunk(info: tf.backend_util.Conv2DInfo): number {
@@ -55,8 +43,8 @@ function conv2d(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const attrs = args.attrs as unknown as ConvAttrs;
   if (!isChannelsLast(attrs)) return runStockKernel(tf.Conv2D, 'cpu', args);
   const info = conv2dInfo(x.shape, filter.shape, attrs);
-  const y = forward(values(args.backend, x), values(args.backend, filter), info);
-  return output(args.backend, info.outShape, y);
+  const y = forward(cpuFloats(args.backend, x), cpuFloats(args.backend, filter), info);
+  return cpuTensor(args.backend, info.outShape, 'float32', y);
 }
 
 function fusedConv2d(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
@@ -76,16 +64,16 @@ function fusedConv2d(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
     return runStockKernel(tf.FusedConv2D, 'cpu', args);
   }
   const info = conv2dInfo(x.shape, filter.shape, attrs);
-  const y = forward(values(args.backend, x), values(args.backend, filter), info);
+  const y = forward(cpuFloats(args.backend, x), cpuFloats(args.backend, filter), info);
   const channels = info.outChannels;
-  const b = bias === undefined ? undefined : values(args.backend, bias);
+  const b = bias === undefined ? undefined : cpuFloats(args.backend, bias);
   for (let i = 0; i < y.length; i++) {
     let v = b === undefined ? y[i] : y[i] + (biasSize === 1 ? b[0] : b[i % channels]);
     if (activation !== 'linear') v = Math.max(v, 0);
     if (activation === 'relu6') v = Math.min(v, 6);
     y[i] = v;
   }
-  return output(args.backend, info.outShape, y);
+  return cpuTensor(args.backend, info.outShape, 'float32', y);
 }
 
 /** dx = col2im(dy · filterᵀ), chunk by chunk of images. */
@@ -98,13 +86,13 @@ function conv2dBackpropInput(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] 
   const rowLength = patchSize(g);
   const rowsPerImage = info.outHeight * info.outWidth;
   // filterᵀ: [outChannels, kh·kw·inChannels].
-  const w = values(args.backend, filter);
+  const w = cpuFloats(args.backend, filter);
   const wT = new Float32Array(w.length);
   for (let k = 0; k < rowLength; k++) {
     for (let co = 0; co < info.outChannels; co++)
       wT[co * rowLength + k] = w[k * info.outChannels + co];
   }
-  const dyValues = values(args.backend, dy);
+  const dyValues = cpuFloats(args.backend, dy);
   const dx = new Float32Array(attrs.inputShape.reduce((a, b) => a * b, 1));
   const chunk = imagesPerChunk(info);
   for (let first = 0; first < info.batchSize; first += chunk) {
@@ -114,7 +102,7 @@ function conv2dBackpropInput(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] 
     gemm(dyChunk, wT, columns, count * rowsPerImage, info.outChannels, rowLength);
     col2im(columns, g, first, count, dx);
   }
-  return output(args.backend, [...attrs.inputShape], dx);
+  return cpuTensor(args.backend, [...attrs.inputShape], 'float32', dx);
 }
 
 /** dFilter = im2col(x)ᵀ · dy, chunk by chunk of images. */
@@ -126,8 +114,8 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[]
   const g = patchGeometry(info);
   const rowLength = patchSize(g);
   const rowsPerImage = info.outHeight * info.outWidth;
-  const xValues = values(args.backend, x);
-  const dyValues = values(args.backend, dy);
+  const xValues = cpuFloats(args.backend, x);
+  const dyValues = cpuFloats(args.backend, dy);
   const dw = new Float32Array(rowLength * info.outChannels);
   const chunk = imagesPerChunk(info);
   for (let first = 0; first < info.batchSize; first += chunk) {
@@ -137,7 +125,7 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[]
     const dyChunk = dyValues.subarray(first * rowsPerImage * info.outChannels);
     gemmTransposedA(columns, dyChunk, dw, count * rowsPerImage, rowLength, info.outChannels);
   }
-  return output(args.backend, [...attrs.filterShape], dw);
+  return cpuTensor(args.backend, [...attrs.filterShape], 'float32', dw);
 }
 
 /** The depthwise gradients: stock tfjs-backend-cpu ignores their dilations (wrong gradients). */
@@ -146,8 +134,8 @@ function depthwiseInput(args: KernelArgs): tf.TensorInfo {
   const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
   const info = conv2dInfo(attrs.inputShape, filter.shape, attrs, true);
   const dx = new Float32Array(attrs.inputShape.reduce((a, b) => a * b, 1));
-  depthwiseBackpropInput(values(args.backend, dy), values(args.backend, filter), info, dx);
-  return output(args.backend, [...attrs.inputShape], dx);
+  depthwiseBackpropInput(cpuFloats(args.backend, dy), cpuFloats(args.backend, filter), info, dx);
+  return cpuTensor(args.backend, [...attrs.inputShape], 'float32', dx);
 }
 
 function depthwiseFilter(args: KernelArgs): tf.TensorInfo {
@@ -155,8 +143,8 @@ function depthwiseFilter(args: KernelArgs): tf.TensorInfo {
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
   const info = conv2dInfo(x.shape, attrs.filterShape, attrs, true);
   const dw = new Float32Array(attrs.filterShape.reduce((a, b) => a * b, 1));
-  depthwiseBackpropFilter(values(args.backend, x), values(args.backend, dy), info, dw);
-  return output(args.backend, [...attrs.filterShape], dw);
+  depthwiseBackpropFilter(cpuFloats(args.backend, x), cpuFloats(args.backend, dy), info, dw);
+  return cpuTensor(args.backend, [...attrs.filterShape], 'float32', dw);
 }
 
 /**

@@ -4,30 +4,22 @@ import {
   batchNormParameterGradients,
   inverseStd,
 } from './batch-norm-backward.js';
+import { type CpuValues, cpuFloats, cpuTensor, cpuValues } from './cpu-backend.js';
 import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
 import { middleAxisShape, reduceMiddleAxis } from './reduce.js';
 import { tileInto, tileOutShape } from './tile.js';
 import { BATCH_NORM_GRAD } from './wasm-batch-norm-grad.js';
-
-type Values = Float32Array | Int32Array | Uint8Array;
-
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values: Values } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Values): tf.TensorInfo;
-}
-
-const cpu = (backend: tf.KernelBackend) => backend as unknown as CpuBackend;
 
 function tile(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo };
   const { reps } = args.attrs as unknown as tf.TileAttrs;
   const outShape = tileOutShape(x, reps);
   if (outShape === undefined) return runStockKernel(tf.Tile, 'cpu', args);
-  const input = cpu(args.backend).data.get(x.dataId).values;
-  const Type = input.constructor as new (length: number) => Values;
+  const input = cpuValues(args.backend, x);
+  const Type = input.constructor as new (length: number) => CpuValues;
   const output = new Type(tf.util.sizeFromShape(outShape));
   tileInto(input, x.shape, reps, output);
-  return cpu(args.backend).makeTensorInfo(outShape, x.dtype, output);
+  return cpuTensor(args.backend, outShape, x.dtype, output);
 }
 
 function reduction(kernelName: string, mean: boolean) {
@@ -44,16 +36,16 @@ function reduction(kernelName: string, mean: boolean) {
       ? x.shape.map((size, i) => (axes.includes(i) ? 1 : size))
       : x.shape.filter((_, i) => !axes.includes(i));
     const out = new Float32Array(outer * inner);
-    const input = cpu(args.backend).data.get(x.dataId).values as Float32Array;
+    const input = cpuFloats(args.backend, x);
     reduceMiddleAxis(input, outer, reduce, inner, out, mean ? 1 / reduce : 1);
-    return cpu(args.backend).makeTensorInfo(outShape, 'float32', out);
+    return cpuTensor(args.backend, outShape, 'float32', out);
   };
 }
 
 function batchNormGrad(args: KernelArgs): tf.TensorInfo[] {
   const { x, dy, mean, variance, scale } = args.inputs as Record<string, tf.TensorInfo>;
   const { varianceEpsilon } = args.attrs as { varianceEpsilon: number };
-  const data = (t: tf.TensorInfo) => cpu(args.backend).data.get(t.dataId).values as Float32Array;
+  const data = (t: tf.TensorInfo) => cpuFloats(args.backend, t);
   const channels = mean.shape[0];
   const invStd = inverseStd(data(variance), varianceEpsilon);
   const scaleValues = scale === undefined ? null : data(scale);
@@ -72,8 +64,7 @@ function batchNormGrad(args: KernelArgs): tf.TensorInfo[] {
     channels,
   );
   const grads = batchNormParameterGradients(invStd, scaleValues, sumDy, sumDyCentered);
-  const make = (shape: number[], v: Float32Array) =>
-    cpu(args.backend).makeTensorInfo(shape, 'float32', v);
+  const make = (shape: number[], v: Float32Array) => cpuTensor(args.backend, shape, 'float32', v);
   return [
     make([...x.shape], dx),
     make([channels], grads.mean),

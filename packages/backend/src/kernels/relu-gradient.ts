@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { cpuFloats, cpuTensor } from './cpu-backend.js';
 import type { KernelArgs } from './kernel-overrides.js';
 import type { NativeKernels } from './native-kernels.js';
 import { heapView } from './wasm-heap.js';
@@ -23,11 +24,6 @@ export function reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array
   }
 }
 
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array): tf.TensorInfo;
-}
-
 /**
  * The kernel on `wasm` with the native addon. Without it the lean gradient stays off on `wasm`:
  * tfjs's Step and Multiply run in WebAssembly SIMD, 10x faster than a JavaScript loop.
@@ -49,10 +45,9 @@ export const cpuReluGradKernel: tf.KernelConfig = {
   backendName: 'cpu',
   kernelFunc: ((args: KernelArgs) => {
     const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    const backend = args.backend as unknown as CpuBackend;
-    const values = backend.data.get(x.dataId).values;
+    const values = cpuFloats(args.backend, x);
     const dx = new Float32Array(values.length);
-    reluBackward(values, backend.data.get(dy.dataId).values, dx);
-    return backend.makeTensorInfo([...x.shape], 'float32', dx);
+    reluBackward(values, cpuFloats(args.backend, dy), dx);
+    return cpuTensor(args.backend, [...x.shape], 'float32', dx);
   }) as tf.KernelFunc,
 };
