@@ -7,13 +7,14 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const packagesDir = join(root, 'packages');
@@ -118,8 +119,14 @@ console.log('steps', result.steps);`,
   },
 };
 
+/** The folder of the packed tarballs, removed after the run. */
+let out = '';
+afterAll(() => {
+  if (out !== '') rmSync(out, { recursive: true, force: true });
+});
+
 beforeAll(() => {
-  const out = mkdtempSync(join(tmpdir(), 'residual-pack-'));
+  out = mkdtempSync(join(tmpdir(), 'residual-pack-'));
   for (const dir of published) {
     const name = manifest(dir).name;
     execFileSync('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', out], {
@@ -151,37 +158,42 @@ describe.each(published.map((dir) => manifest(dir).name))('%s', (name) => {
   // Compiling the native kernels takes a minute or two on a busy 2-core machine.
   it('installs on its own from its tarball and works', { timeout: 300_000 }, () => {
     const project = mkdtempSync(join(tmpdir(), 'residual-user-'));
-    mkdirSync(project, { recursive: true });
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({ name: 'user-project', private: true, type: 'module' }),
-    );
-    const needed = [...closure(name)].map((n) => tarballs.get(n)!);
-    execFileSync(
-      'npm',
-      [
-        'install',
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-        '@tensorflow/tfjs@4.22.0',
-        ...needed,
-      ],
-      {
-        cwd: project,
-        stdio: 'pipe',
-        env: {
-          ...process.env,
-          ...(COMPILES_NATIVE.has(name) ? {} : { RESIDUAL_NATIVE_BUILD: '0' }),
+    try {
+      mkdirSync(project, { recursive: true });
+      writeFileSync(
+        join(project, 'package.json'),
+        JSON.stringify({ name: 'user-project', private: true, type: 'module' }),
+      );
+      const needed = [...closure(name)].map((n) => tarballs.get(n)!);
+      execFileSync(
+        'npm',
+        [
+          'install',
+          '--prefer-offline',
+          '--no-audit',
+          '--no-fund',
+          '@tensorflow/tfjs@4.22.0',
+          ...needed,
+        ],
+        {
+          cwd: project,
+          stdio: 'pipe',
+          env: {
+            ...process.env,
+            ...(COMPILES_NATIVE.has(name) ? {} : { RESIDUAL_NATIVE_BUILD: '0' }),
+          },
         },
-      },
-    );
-    writeFileSync(join(project, 'smoke.mjs'), smokeTests[name].code);
-    const output = execFileSync(process.execPath, ['smoke.mjs'], {
-      cwd: project,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    expect(output).toMatch(smokeTests[name].prints);
+      );
+      writeFileSync(join(project, 'smoke.mjs'), smokeTests[name].code);
+      const output = execFileSync(process.execPath, ['smoke.mjs'], {
+        cwd: project,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      expect(output).toMatch(smokeTests[name].prints);
+    } finally {
+      // ~350 MB of node_modules per package: left behind, they filled the disk.
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });
