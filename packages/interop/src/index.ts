@@ -1,0 +1,1 @@
+export { InteropError } from './interop-error.js';
