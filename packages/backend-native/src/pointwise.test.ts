@@ -1,8 +1,10 @@
+import { nativeSkipReason } from '@residual/vitest-config/peer';
 import { describe, expect, it } from 'vitest';
-import { BINARY_OPS, loadNativeKernels } from './load.js';
+import { BINARY_OPS, loadNativeKernels, nativeStatus } from './load.js';
 import { randomArray, relativeError } from './test-reference.js';
 
 const native = loadNativeKernels();
+const skipReason = nativeSkipReason(nativeStatus());
 
 const BINARY: Record<keyof typeof BINARY_OPS, (a: number, b: number) => number> = {
   add: (a, b) => a + b,
@@ -22,7 +24,7 @@ const LAYOUTS = {
   rows: () => [1, 0],
 } as const;
 
-describe.skipIf(native === undefined)('native element-wise kernels', () => {
+describe.skipIf(skipReason !== undefined)('native element-wise kernels', () => {
   // Large enough to be split among threads (tasks of 32768 values).
   const rows = 3001;
   const cols = 37;

@@ -1,10 +1,11 @@
+import { nativeSkipReason } from '@residual/vitest-config/peer';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { availableBackends, initBackend, nativeKernelStatus } from './init-backend.js';
 import { cpuConvKernels } from './kernels/cpu-conv-kernels.js';
 import { BackendError } from './residual-error.js';
 
-const nativeAvailable = (await nativeKernelStatus()).available;
+const nativeSkip = nativeSkipReason(await nativeKernelStatus());
 
 describe('initBackend', () => {
   it('chooses wasm in Node.js when @tensorflow/tfjs-node is not installed', async () => {
@@ -30,7 +31,7 @@ describe('initBackend', () => {
     expect(tf.getKernelsForBackend('webgl')).toHaveLength(webglKernels);
   });
 
-  it.runIf(nativeAvailable)(
+  it.skipIf(nativeSkip !== undefined)(
     'swaps native and WebAssembly kernels when asked, restoring stock ones',
     async () => {
       await initBackend({ backend: 'wasm', native: false });

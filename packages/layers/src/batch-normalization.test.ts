@@ -1,13 +1,19 @@
 import { initBackend, nativeKernelStatus, Rng } from '@residual/backend';
 import { expectNoLeakedTensors, expectTensorsClose } from '@residual/backend/testing';
+import { nativeSkipReason } from '@residual/vitest-config/peer';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { BatchNormalization } from './batch-normalization.js';
 
-const nativeAvailable = (await nativeKernelStatus()).available;
+const nativeSkip = nativeSkipReason(await nativeKernelStatus());
 
 const MODES = [
-  { name: 'wasm with native kernels', backend: 'wasm', native: true, skip: !nativeAvailable },
+  {
+    name: 'wasm with native kernels',
+    backend: 'wasm',
+    native: true,
+    skip: nativeSkip !== undefined,
+  },
   { name: 'wasm (WebAssembly kernels only)', backend: 'wasm', native: false, skip: false },
   { name: 'cpu (tfjs ops)', backend: 'cpu', native: false, skip: false },
 ] as const;

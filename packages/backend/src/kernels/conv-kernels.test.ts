@@ -1,3 +1,4 @@
+import { nativeSkipReason } from '@residual/vitest-config/peer';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, nativeKernelStatus } from '../init-backend.js';
@@ -14,11 +15,16 @@ import {
   squareKernelGrid,
 } from './test-reference.js';
 
-const nativeAvailable = (await nativeKernelStatus()).available;
+const nativeSkip = nativeSkipReason(await nativeKernelStatus());
 
 /** Every convolution kernel, run on each way the backends can be set up. */
 const MODES = [
-  { name: 'wasm with native kernels', backend: 'wasm', native: true, skip: !nativeAvailable },
+  {
+    name: 'wasm with native kernels',
+    backend: 'wasm',
+    native: true,
+    skip: nativeSkip !== undefined,
+  },
   { name: 'wasm (WebAssembly kernels only)', backend: 'wasm', native: false, skip: false },
   { name: 'cpu', backend: 'cpu', native: false, skip: false },
 ] as const;

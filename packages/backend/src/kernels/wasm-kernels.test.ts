@@ -1,5 +1,6 @@
 // Every kernel we put on wasm (other than convolutions) against tfjs's own cpu kernels, with
 // and without the native addon.
+import { nativeSkipReason } from '@residual/vitest-config/peer';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, nativeKernelStatus } from '../init-backend.js';
@@ -9,7 +10,7 @@ import { expectTensorsClose } from '../testing/expect-tensors-close.js';
 import { reluBackward } from './relu-gradient.js';
 import { BATCH_NORM_GRAD } from './wasm-batch-norm-grad.js';
 
-const nativeAvailable = (await nativeKernelStatus()).available;
+const nativeSkip = nativeSkipReason(await nativeKernelStatus());
 
 function random(shape: number[], seed: number, dtype: 'float32' | 'int32' = 'float32'): tf.Tensor {
   const rng = new Rng(seed);
@@ -44,7 +45,7 @@ async function matchesCpu(
 }
 
 for (const native of [true, false]) {
-  describe.skipIf(native && !nativeAvailable)(
+  describe.skipIf(native && nativeSkip !== undefined)(
     `wasm kernels (native ${native ? 'on' : 'off'})`,
     () => {
       beforeAll(async () => {
