@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
 import { Rng } from '../rng.js';
 import { expectTensorsClose } from '../testing/expect-tensors-close.js';
+import { onStockCpu } from '../testing/on-stock-cpu.js';
 
 interface Case {
   kernel: number;
@@ -52,9 +53,7 @@ describe('depthwise conv2d gradients on wasm match cpu', () => {
 
   for (const c of cases) {
     it(`${c.kernel}x${c.kernel} stride ${c.stride} ${c.padding} ×${c.multiplier}`, async () => {
-      await tf.setBackend('cpu');
-      const expected = depthwiseGradients(c);
-      await tf.setBackend('wasm');
+      const expected = await onStockCpu(() => depthwiseGradients(c));
       const before = tf.memory().numTensors;
       const actual = depthwiseGradients(c);
       expect(tf.memory().numTensors).toBe(before);

@@ -7,8 +7,15 @@ export type KernelArgs = {
   attrs?: tf.NamedAttrMap;
 };
 
-/** The kernels tfjs registered before we replaced them, by `backend/kernel`. */
-const originals = new Map<string, tf.KernelConfig | undefined>();
+/**
+ * The kernels tfjs registered before we replaced them, by `backend/kernel`. Kept on globalThis:
+ * tfjs's kernel registry is global, so every copy of this module (the package's entry and its
+ * `testing` entry are bundled separately) must see the same stock kernels.
+ */
+const ORIGINALS_KEY = Symbol.for('@residual/backend/original-kernels');
+const registry = globalThis as { [ORIGINALS_KEY]?: Map<string, tf.KernelConfig | undefined> };
+registry[ORIGINALS_KEY] ??= new Map();
+const originals = registry[ORIGINALS_KEY];
 
 function key(kernelName: string, backendName: string): string {
   return `${backendName}/${kernelName}`;

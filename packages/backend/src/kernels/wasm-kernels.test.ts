@@ -7,6 +7,7 @@ import { initBackend, nativeKernelStatus } from '../init-backend.js';
 import { Rng } from '../rng.js';
 import { expectNoLeakedTensors } from '../testing/expect-no-leaked-tensors.js';
 import { expectTensorsClose } from '../testing/expect-tensors-close.js';
+import { onStockCpu } from '../testing/on-stock-cpu.js';
 import { reluBackward } from './relu-gradient.js';
 import { BATCH_NORM_GRAD } from './wasm-batch-norm-grad.js';
 
@@ -21,14 +22,13 @@ function random(shape: number[], seed: number, dtype: 'float32' | 'int32' = 'flo
   return tf.tensor(values, shape, dtype);
 }
 
-/** `op` on wasm (our kernels) and on cpu (tfjs's): values, shapes and dtypes must agree. */
+/** `op` on wasm (our kernels) and on stock tfjs's cpu: values, shapes and dtypes must agree. */
 async function matchesCpu(
   op: () => tf.Tensor | tf.Tensor[],
   tolerance = { rtol: 1e-5, atol: 1e-6 },
 ): Promise<void> {
-  const run = async (backend: string) => {
-    await tf.setBackend(backend);
-    return tf.tidy(() => {
+  const run = () =>
+    tf.tidy(() => {
       const out = op();
       return (Array.isArray(out) ? out : [out]).map((t) => ({
         shape: t.shape,
@@ -36,9 +36,9 @@ async function matchesCpu(
         values: Array.from(t.dataSync() as ArrayLike<number>),
       }));
     });
-  };
-  const expected = await run('cpu');
-  const actual = await run('wasm');
+  const expected = await onStockCpu(run);
+  await tf.setBackend('wasm');
+  const actual = run();
   expect(actual.map((a) => [a.shape, a.dtype])).toEqual(expected.map((e) => [e.shape, e.dtype]));
   for (const [i, a] of actual.entries())
     expectTensorsClose(a.values, expected[i].values, tolerance);
