@@ -41,7 +41,8 @@ function registerCifar(
 /**
  * Counts of the ResNet paper's CIFAR networks with option A shortcuts (and of their plain
  * counterparts, which have the same layers) for 6n + 2 layers, in closed form: each block adds
- * 2 3×3 convolutions + 2 BNs per stage; the conformance test holds them to the built networks.
+ * 2 3×3 convolutions + 2 BNs per stage; the conformance test holds them to the built networks,
+ * and pytorch-counts.test.ts to PyTorch networks written from the papers and to the papers' tables.
  */
 function paperCounts(depth: number) {
   const n = (depth - 2) / 6;
