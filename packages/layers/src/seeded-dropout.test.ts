@@ -2,6 +2,7 @@ import { initBackend } from '@residual/backend';
 import { expectNoLeakedTensors, expectTensorsClose } from '@residual/backend/testing';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { maskCounts, setMaskCounts } from './mask-counts.js';
 import { SeededDropout } from './seeded-dropout.js';
 import { roundTrip } from './test-helpers.js';
 
@@ -43,5 +44,27 @@ describe('SeededDropout', () => {
     const model = tf.model({ inputs: input, outputs: output as tf.SymbolicTensor });
     const restored = await roundTrip(model);
     expect(restored.getLayer('drop').getConfig()).toMatchObject({ rate: 0.1, seed: 2 });
+  });
+});
+
+describe('maskCounts and setMaskCounts', () => {
+  it('resume a model with the masks an uninterrupted run would draw', () => {
+    const build = () => {
+      const input = tf.input({ shape: [16] });
+      const output = new SeededDropout({ rate: 0.5, seed: 4, name: 'drop' }).apply(input);
+      return tf.model({ inputs: input, outputs: output as tf.SymbolicTensor });
+    };
+    const x = tf.ones([4, 16]);
+    const step = (model: tf.LayersModel) =>
+      Array.from((model.apply(x, { training: true }) as tf.Tensor).dataSync());
+    const uninterrupted = build();
+    step(uninterrupted);
+    const third = [step(uninterrupted), step(uninterrupted)][1];
+    const resumed = build();
+    setMaskCounts(resumed, maskCounts(uninterrupted));
+    expect(maskCounts(resumed)).toEqual({ drop: 3 });
+    setMaskCounts(resumed, { drop: 2 });
+    expect(step(resumed)).toEqual(third);
+    expect(() => setMaskCounts(resumed, { nope: 1 })).toThrow(/no seeded-mask layer named "nope"/);
   });
 });
