@@ -1,3 +1,4 @@
+export { type ExportOnnxOptions, exportOnnx } from './export-onnx.js';
 export {
   type ImportKerasWeightsOptions,
   importKerasWeights,
