@@ -82,7 +82,9 @@ export function readFloatDataset(
     );
   }
   const data = Float32Array.from(value);
-  return { shape, dtype: dtype.endsWith('2') ? 'F16' : dtype.endsWith('8') ? 'F64' : 'F32', data };
+  // Half floats are widened and doubles narrowed to float32 on read; the dtype says what the
+  // values now are (float16 keeps its name, as the PyTorch readers do for widened halves).
+  return { shape, dtype: dtype.endsWith('2') ? 'float16' : 'float32', data };
 }
 
 /** A string attribute (or list of strings), as h5py and Keras write them. */

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { importKerasWeights, KERAS_RESNET_BN_EPSILON } from './import-keras-weights.js';
 import { InteropError } from './interop-error.js';
 import { kerasLayerName } from './keras-layer-names.js';
-import type { StateDict } from './source-tensor.js';
+import type { SourceTensor, StateDict } from './source-tensor.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
@@ -23,9 +23,13 @@ function smallModel(): tf.LayersModel {
   return tf.model({ inputs: input, outputs: y, name: 'small' });
 }
 
-function tensor(shape: number[], start: number) {
+function tensor(shape: number[], start: number): SourceTensor {
   const size = shape.reduce((a, b) => a * b, 1);
-  return { shape, dtype: 'F32', data: Float32Array.from({ length: size }, (_, i) => start + i) };
+  return {
+    shape,
+    dtype: 'float32',
+    data: Float32Array.from({ length: size }, (_, i) => start + i),
+  };
 }
 
 function kerasWeights(): StateDict {
@@ -38,7 +42,7 @@ function kerasWeights(): StateDict {
     // Small variances, where Keras' larger epsilon shows in float32.
     [
       'conv2_block1_preact_bn/moving_variance',
-      { shape: [2], dtype: 'F32', data: Float32Array.of(1e-4, 2e-4) },
+      { shape: [2], dtype: 'float32', data: Float32Array.of(1e-4, 2e-4) },
     ],
     ['conv2_block1_0_conv/kernel', tensor([1, 1, 2, 2], 60)],
     ['conv2_block1_0_conv/bias', tensor([2], 70)],

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importKerasWeights } from './import-keras-weights.js';
 import { readFloats, relativeDifference, runCached, venvPython } from './python-peer.js';
 import { readKerasWeights } from './read-keras-weights.js';
-import type { StateDict } from './source-tensor.js';
+import type { SourceData, StateDict } from './source-tensor.js';
 
 const { python } = venvPython(['keras', 'tensorflow', 'h5py']);
 const FORMATS = ['h5', 'legacy-weights.h5', 'keras', 'weights.h5'];
@@ -39,7 +39,7 @@ function kerasFixture(name: string, formats: string[], sizes: number[]) {
   return { dir, meta };
 }
 
-function bytesOf(data: Float32Array): Buffer {
+function bytesOf(data: SourceData): Buffer {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 

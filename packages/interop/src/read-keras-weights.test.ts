@@ -35,8 +35,10 @@ describe('readKerasWeights', () => {
     for (const [key, { shape, values }] of Object.entries(expected)) {
       const tensor = weights.get(key);
       expect(tensor?.shape, key).toEqual(shape);
-      expect(tensor?.dtype).toBe('F32');
-      expect(Array.from(tensor?.data ?? []), key).toEqual(Array.from(Float32Array.from(values)));
+      expect(tensor?.dtype).toBe('float32');
+      expect(Array.from((tensor?.data ?? []) as Float32Array), key).toEqual(
+        Array.from(Float32Array.from(values)),
+      );
     }
   });
 
