@@ -1,8 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
+import { CausalAttention } from './causal-attention.js';
+import { ChannelScale } from './channel-scale.js';
 import { DropPath } from './drop-path.js';
 import { GroupedConv2D } from './grouped-conv2d.js';
+import { PositionEmbedding } from './position-embedding.js';
 import { ScalarBias } from './scalar-bias.js';
 import { ScalarMultiply } from './scalar-multiply.js';
+import { SeededDropout } from './seeded-dropout.js';
+import { TokenEmbedding } from './token-embedding.js';
 
 /**
  * The layers this package defines because Keras has no built-in with the same maths. A model
@@ -10,10 +15,15 @@ import { ScalarMultiply } from './scalar-multiply.js';
  * Keras equivalent); everything else in this package is built from standard Keras layers.
  */
 export const CUSTOM_LAYER_CLASS_NAMES: readonly string[] = [
+  CausalAttention.className,
+  ChannelScale.className,
   DropPath.className,
   GroupedConv2D.className,
+  PositionEmbedding.className,
   ScalarBias.className,
   ScalarMultiply.className,
+  SeededDropout.className,
+  TokenEmbedding.className,
 ];
 
 /** The custom layer classes `model` uses, sorted; empty when it is made of standard layers. */

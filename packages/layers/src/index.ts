@@ -5,6 +5,13 @@ export {
   type BottleneckBlockOptions,
   bottleneckBlock,
 } from './bottleneck-block.js';
+export { CausalAttention, type CausalAttentionArgs } from './causal-attention.js';
+export {
+  type CausalSelfAttentionOptions,
+  causalSelfAttention,
+  type SublayerOptions,
+} from './causal-self-attention.js';
+export { ChannelScale, type ChannelScaleArgs } from './channel-scale.js';
 export {
   BATCH_NORM_EPSILON,
   BATCH_NORM_MOMENTUM,
@@ -19,8 +26,11 @@ export {
 } from './conv-bn.js';
 export { CUSTOM_LAYER_CLASS_NAMES, customLayerClassNames } from './custom-layers.js';
 export { DropPath, type DropPathArgs, stochasticDepthRate } from './drop-path.js';
+export { gptMlp, MLP_EXPANSION } from './gpt-mlp.js';
 export { GroupedConv2D, type GroupedConv2DArgs } from './grouped-conv2d.js';
 export {
+  GPT_INIT_STDDEV,
+  gptNormalInitializers,
   heNormalInitializers,
   type Initializer,
   type KernelInitializerFactory,
@@ -28,7 +38,9 @@ export {
 } from './initializers.js';
 export type { LayerArgs, SerializedInitializer } from './layer-config.js';
 export { LayerError } from './layer-error.js';
+export { LAYER_NORM_EPSILON, layerNorm } from './layer-norm.js';
 export { LAYER_SCALE_INIT, layerScale } from './layer-scale.js';
+export { PositionEmbedding, type PositionEmbeddingArgs } from './position-embedding.js';
 export { type PreActBlockOptions, preActBasicBlock } from './pre-act-basic-block.js';
 export {
   type PreActBottleneckBlockOptions,
@@ -41,9 +53,20 @@ export {
 } from './residual-branch.js';
 export { ScalarBias } from './scalar-bias.js';
 export { ScalarMultiply, type ScalarMultiplyArgs } from './scalar-multiply.js';
+export { SeededDropout, type SeededDropoutArgs } from './seeded-dropout.js';
 export { SHORTCUT_KINDS, type ShortcutKind, type ShortcutOptions, shortcut } from './shortcut.js';
 export {
   type SqueezeExcitationOptions,
   squeezeChannels,
   squeezeExcitation,
 } from './squeeze-excitation.js';
+export { TokenEmbedding, type TokenEmbeddingArgs } from './token-embedding.js';
+export {
+  caitLayerScaleInit,
+  deepNormConstants,
+  hasFinalLayerNorm,
+  TRANSFORMER_RESIDUAL_FORMS,
+  type TransformerBlockOptions,
+  type TransformerResidualForm,
+  transformerBlock,
+} from './transformer-block.js';

@@ -30,6 +30,23 @@ export function heNormalInitializers(seed?: number): KernelInitializerFactory {
   };
 }
 
+/** GPT-2's standard deviation for every linear and embedding weight (Radford et al. 2019). */
+export const GPT_INIT_STDDEV = 0.02;
+
+/**
+ * GPT-2's initialisation, as nanoGPT writes it: every weight drawn from N(0, 0.02²), seeded
+ * per layer from `seed` and the layer's name. `gain` multiplies the standard deviation: GPT-2
+ * shrinks the projections that write into the residual stream by 1/√(2·layers), DeepNorm
+ * shrinks its branches by β; a gain of 0 starts a weight at zero. Unseeded without a seed.
+ */
+export function gptNormalInitializers(seed?: number): KernelInitializerFactory {
+  return (layerName, gain = 1) => {
+    if (gain === 0) return tf.initializers.zeros();
+    const seeded = seed === undefined ? {} : { seed: layerSeed(seed, layerName) };
+    return tf.initializers.randomNormal({ mean: 0, stddev: GPT_INIT_STDDEV * gain, ...seeded });
+  };
+}
+
 /** A 31-bit seed derived from a model seed and a layer name (FNV-1a, then mixed). */
 export function layerSeed(seed: number, layerName: string): number {
   let hash = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
