@@ -19,16 +19,35 @@ beforeAll(async () => {
  * size, and MACs at the default size come from the same layers' shapes (countMacs), so nothing
  * an entry is held to is lost at the smaller size; only the arithmetic shrinks.
  */
-function testInputShape(entry: ModelEntry): [number, number, number] {
+function testInputShape(entry: ModelEntry): number[] {
+  // A language model reads any length up to its context: 32 tokens exercise every layer.
+  if (entry.task === 'language-model') return [Math.min(entry.defaultInputShape[0], 32)];
   const [height, , channels] = entry.defaultInputShape;
   return height > 64 ? [32, 32, channels] : [8, 8, channels];
 }
 
+/** A batch of two inputs: images, or token ids. */
+function testInput(entry: ModelEntry, shape: number[]): tf.Tensor {
+  return entry.task === 'language-model'
+    ? tf.randomUniform([2, ...shape], 0, entry.defaultNumClasses, 'int32', 1)
+    : tf.randomNormal([2, ...shape], 0, 1, 'float32', 1);
+}
+
+/** Logits for two inputs: [2, classes], or next-token logits [2, length, vocabulary]. */
+function outputShape(entry: ModelEntry, shape: number[]): number[] {
+  return entry.task === 'language-model'
+    ? [2, shape[0], entry.defaultNumClasses]
+    : [2, entry.defaultNumClasses];
+}
+
 /** The only entries with a layer Keras lacks; every other entry is made of standard layers. */
+const GPT_LAYERS = ['CausalAttention', 'PositionEmbedding', 'TokenEmbedding'];
 const CUSTOM_LAYERS: Record<string, string[]> = {
   resnext50_32x4d: ['GroupedConv2D'],
   resnext101_32x8d: ['GroupedConv2D'],
   resnext101_64x4d: ['GroupedConv2D'],
+  gpt_char_micro: GPT_LAYERS,
+  gpt_char_small: [...GPT_LAYERS, 'SeededDropout'].sort(),
 };
 
 /** Saves `model` to memory, disposes it, and loads the copy (tfjs skips initialisers then). */
@@ -49,18 +68,23 @@ const standardOnly: string[] = [];
 describe.each(listModels().map((entry) => [entry.name, entry] as const))('%s', (name, entry) => {
   it('has its published counts, predicts without leaks, round-trips and trains a step', async () => {
     const inputShape = testInputShape(entry);
-    const model = createModel(name, { seed: 1, inputShape });
+    const model = createModel(
+      name,
+      entry.task === 'language-model'
+        ? { seed: 1 }
+        : { seed: 1, inputShape: inputShape as [number, number, number] },
+    );
     const params = countParameters(model);
     expect([params.trainable, params.total]).toEqual([entry.trainableParams, entry.totalParams]);
     expect(countMacs(model, entry.defaultInputShape)).toBe(entry.macs);
     expect(customLayerClassNames(model)).toEqual(CUSTOM_LAYERS[name] ?? []);
     if (customLayerClassNames(model).length === 0) standardOnly.push(name);
 
-    const x = tf.randomNormal([2, ...inputShape], 0, 1, 'float32', 1);
+    const x = testInput(entry, inputShape);
     // Inference uses the batch norms' initial statistics (mean 0, variance 1), under which an
     // untrained 1000-layer network can overflow; finiteness is checked on the training loss.
     const y = await expectNoLeakedTensors(() => model.predict(x) as tf.Tensor);
-    expect(y.shape).toEqual([2, entry.defaultNumClasses]);
+    expect(y.shape).toEqual(outputShape(entry, inputShape));
     const names = model.layers.map((l) => l.name);
 
     // The original goes before the copy comes back, so only one set of weights is alive.
@@ -70,9 +94,16 @@ describe.each(listModels().map((entry) => [entry.name, entry] as const))('%s', (
     expectTensorsClose(again, y, { rtol: 1e-4, atol: 1e-4 });
 
     // One SGD step of the loaded model: every name builds, loads and trains.
-    const labels = tf.oneHot([0, 1], entry.defaultNumClasses);
+    const labels = tf.tidy(() =>
+      tf.oneHot(
+        tf.randomUniform(outputShape(entry, inputShape).slice(0, -1), 0, 2, 'int32', 2),
+        entry.defaultNumClasses,
+      ),
+    );
+    // The output layer: 'logits', or the token embedding that a tied GPT reuses for it.
+    const output = restored.layers.some((l) => l.name === 'logits') ? 'logits' : 'token_embedding';
     const logitsKernel = () =>
-      tf.tidy(() => restored.getLayer('logits').getWeights()[0].dataSync().slice(0, 8));
+      tf.tidy(() => restored.getLayer(output).getWeights()[0].dataSync().slice(0, 8));
     const before = logitsKernel();
     const optimizer = tf.train.sgd(0.01);
     await expectNoLeakedTensors(() => {

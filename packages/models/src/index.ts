@@ -1,12 +1,27 @@
-// Registration order is listing order: the paper's CIFAR nets, then torchvision/timm, then Keras.
+// Registration order is listing order: the paper's CIFAR nets, then torchvision/timm, then
+// Keras, then the GPT language models.
 import './cifar-models.js';
 import './resnet-models.js';
 import './resnet-v2-models.js';
+import './gpt-models.js';
 
 export { type CifarResNetOptions, type CifarResNetSpec, cifarResNet } from './cifar-resnet.js';
-export { countMacs, layerMacs, layerOutputShapes } from './count-macs.js';
+export {
+  countMacs,
+  type LayerCall,
+  layerCalls,
+  layerMacs,
+  layerOutputShapes,
+} from './count-macs.js';
 export { countParameters, type ParameterCount } from './count-parameters.js';
 export { type FoldReport, foldBatchNorm } from './fold-batch-norm.js';
+export {
+  GPT_OPTION_NAMES,
+  type GptOptions,
+  type GptSpec,
+  gpt,
+  gptParameterCount,
+} from './gpt.js';
 export { ModelError } from './model-error.js';
 export {
   type CommonModelOptions,
@@ -26,6 +41,7 @@ export {
   listModels,
   type ModelEntry,
   type ModelReference,
+  type ModelTask,
   registerModel,
 } from './registry.js';
 export { type ResNetOptions, type ResNetSpec, resNet } from './resnet.js';

@@ -7,6 +7,7 @@ import {
   type ResidualScale,
   type ShortcutKind,
 } from '@residual/layers';
+import type { GptOptions } from './gpt.js';
 import { ModelError } from './model-error.js';
 
 /** Options every registry entry takes. Families add their own (see each builder). */
@@ -85,10 +86,11 @@ export type NetworkOptions = CommonModelOptions & HeadOptions & ResidualOptions;
  * Every option any registry entry takes; each entry accepts its own subset (see
  * `ModelEntry.options`) and rejects the rest by name.
  */
-export type ModelOptions = NetworkOptions & {
-  /** Shortcut where a stage changes shape (entries with residual shortcuts). */
-  shortcut?: ShortcutOption;
-};
+export type ModelOptions = NetworkOptions &
+  GptOptions & {
+    /** Shortcut where a stage changes shape (entries with residual shortcuts). */
+    shortcut?: ShortcutOption;
+  };
 
 /** Every option resolved to a value, checked once before building. */
 export interface NetworkSettings {

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { layerMacs, layerOutputShapes } from './count-macs.js';
+import { layerCalls, layerMacs, layerOutputShapes } from './count-macs.js';
 import { countParameters, type ParameterCount } from './count-parameters.js';
 
 export interface LayerSummary {
@@ -30,6 +30,11 @@ export function summarizeModel(
   model: tf.LayersModel,
   inputShape?: readonly number[],
 ): ModelSummary {
+  const macs = new Map<tf.layers.Layer, number>();
+  for (const call of layerCalls(model, inputShape)) {
+    const n = layerMacs(call.layer, call.outputShapes[0], call.inputShapes);
+    macs.set(call.layer, (macs.get(call.layer) ?? 0) + n);
+  }
   const layers: LayerSummary[] = [];
   for (const [layer, outputs] of layerOutputShapes(model, inputShape)) {
     layers.push({
@@ -37,7 +42,7 @@ export function summarizeModel(
       className: layer.getClassName(),
       outputShapes: outputs.map((shape) => shape.slice(1)),
       params: layer.countParams(),
-      macs: layerMacs(layer, outputs[0]),
+      macs: macs.get(layer) ?? 0,
     });
   }
   return {

@@ -32,13 +32,15 @@ describe('the registry', () => {
       'resnet50v2',
       'resnet101v2',
       'resnet152v2',
+      'gpt_char_micro',
+      'gpt_char_small',
     ];
     expect(names).toEqual(expected);
   });
 
   it('rejects an unknown name with the known ones', () => {
     expect(() => createModel('resnet51')).toThrow(
-      /^Unknown model "resnet51"\. Known: cifar_resnet8, cifar_resnet20, .*, resnet152v2\.$/,
+      /^Unknown model "resnet51"\. Known: cifar_resnet8, cifar_resnet20, .*, gpt_char_small\.$/,
     );
   });
 

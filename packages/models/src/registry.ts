@@ -11,21 +11,33 @@ export interface ModelReference {
   detail?: string;
 }
 
+export type ModelTask = 'image-classification' | 'language-model';
+
 /** One registered architecture: how to build it and what it is held to. */
 export interface ModelEntry<Options extends CommonModelOptions = CommonModelOptions> {
   name: string;
   /** Family name, e.g. `resnet`, `cifar_resnet` or `cifar_plain`. */
   family: string;
   description: string;
-  defaultInputShape: readonly [number, number, number];
+  /**
+   * What the model reads: 'image-classification' (default) takes images
+   * [batch, ...defaultInputShape] and outputs [batch, classes] logits; 'language-model' takes
+   * int32 token ids [batch, length ≤ defaultInputShape[0]] and outputs next-token logits
+   * [batch, length, vocabulary].
+   */
+  task?: ModelTask;
+  /** [height, width, channels] for images; [context length] for language models. */
+  defaultInputShape: readonly number[];
+  /** Classes, or the vocabulary size of a language model. */
   defaultNumClasses: number;
   /** Trainable parameters at the default input shape and classes, as PyTorch counts them. */
   trainableParams: number;
   /** Trainable plus non-trainable (batch-norm moving statistics), as Keras counts them. */
   totalParams: number;
   /**
-   * Multiply-accumulates per image at the default input shape: convolutions and fully
-   * connected layers, as torchvision's "GFLOPS" column counts them (see `countMacs`).
+   * Multiply-accumulates per image (per sequence of the full context, for a language model)
+   * at the default input shape: convolutions and fully connected layers, as torchvision's
+   * "GFLOPS" column counts them, plus attention's products (see `countMacs`).
    */
   macs: number;
   reference: ModelReference;
@@ -66,7 +78,9 @@ export function getModelEntry(name: string): ModelEntry {
  */
 export function createModel(name: string, options: ModelOptions = {}): tf.LayersModel {
   const entry = getModelEntry(name);
-  const accepted = ['inputShape', 'numClasses', 'seed', ...entry.options];
+  // A language model's input and output sizes are its context and vocabulary options.
+  const common = entry.task === 'language-model' ? ['seed'] : ['inputShape', 'numClasses', 'seed'];
+  const accepted = [...common, ...entry.options];
   for (const key of Object.keys(options)) {
     if (!accepted.includes(key)) {
       throw new ModelError(`${name}: unknown option "${key}". Accepted: ${accepted.join(', ')}.`);
