@@ -9,11 +9,11 @@ export const LANGUAGE_MODEL_OPTIONS = {
 } as const;
 
 /**
- * Whether a registry entry is a language model (tokens in, next-token logits out): its family
- * takes a vocabulary size. The command line picks the task from that.
+ * Whether a registry entry is a language model (tokens in, next-token logits out), as its
+ * task says. The command line picks the task from that.
  */
 export function isLanguageModelEntry(entry: ModelEntry): boolean {
-  return entry.options.includes('vocabSize');
+  return entry.task === 'language-model';
 }
 
 /** Whether `name` is a registered language model (false for unknown names). */

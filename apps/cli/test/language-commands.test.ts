@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
-import { registerTestLanguageModel, TEST_LANGUAGE_MODEL } from './language-model-fixture.js';
 import { recordingTerminal } from './recording-terminal.js';
 
-// The test model's embedding needs UnsortedSegmentSum's gradient, which stock wasm lacks.
-const BACKEND = ['--backend', 'cpu'];
+// gpt_char_micro made tiny (one block of width 16, context 16): the real model, in seconds.
+const MODEL = 'gpt_char_micro';
+const TINY = ['--layers', '1', '--heads', '2', '--width', '16', '--context', '16'];
+const BACKEND = ['--backend', 'wasm'];
 let corpus: string;
 let modelDir: string;
 
 beforeAll(async () => {
-  registerTestLanguageModel();
   const root = mkdtempSync(join(tmpdir(), 'residual-lm-cli-'));
   corpus = join(root, 'corpus.txt');
   writeFileSync(corpus, 'the cat sat on the mat. the dog sat on the log.\n'.repeat(40));
@@ -22,7 +22,8 @@ beforeAll(async () => {
     [
       'train',
       '--model',
-      TEST_LANGUAGE_MODEL,
+      MODEL,
+      ...TINY,
       '--dataset',
       corpus,
       '--steps',
@@ -32,7 +33,7 @@ beforeAll(async () => {
       '--batch-size',
       '8',
       '--lr',
-      '0.02',
+      '0.01',
       '--seed',
       '1',
       '--out',
@@ -57,13 +58,13 @@ describe('residual train (language model)', () => {
     const metrics = JSON.parse(readFileSync(join(modelDir, 'metrics.json'), 'utf8'));
     expect(metrics).toMatchObject({
       task: 'language',
-      model: TEST_LANGUAGE_MODEL,
+      model: MODEL,
       dataset: 'corpus.txt',
       tokenizer: 'char',
       vocabSize: 15,
       context: 16,
       steps: 30,
-      backend: 'cpu',
+      backend: 'wasm',
     });
     expect(metrics.history.map((record: { step: number }) => record.step)).toEqual([15, 30]);
     expect(metrics.validationBitsPerCharacter).toBeCloseTo(metrics.validationLoss / Math.LN2, 10);
@@ -160,7 +161,7 @@ describe('residual train (language model): bad input', () => {
       const out = join(root, 'run');
       const terminal = recordingTerminal();
       const status = await run(
-        ['train', '--model', TEST_LANGUAGE_MODEL, '--out', out, ...args, ...BACKEND],
+        ['train', '--model', MODEL, ...TINY, '--out', out, ...args, ...BACKEND],
         terminal,
       );
       expect(terminal.stderr).toBe(message);

@@ -1,6 +1,7 @@
 import { Rng } from '@residual/backend';
 import type { Tokenizer } from '@residual/datasets';
 import * as tf from '@tensorflow/tfjs';
+import { languageModelContext } from './language-model-context.js';
 import { TrainOptionsError } from './train-options-error.js';
 
 export interface GenerateTextOptions {
@@ -19,8 +20,8 @@ export interface GenerateTextOptions {
 /**
  * Continues `prompt` with `tokens` sampled tokens, one at a time, yielding the text of each as
  * soon as it is known (a byte tokenizer yields a character once its bytes are complete). The
- * model sees the last `context` tokens; a shorter input is padded on the right, which a causal
- * model never looks at. Sampling runs in float64 on the logits with a seeded generator, so it
+ * model sees the last `context` tokens; a model with a fixed input length gets a shorter input
+ * padded on the right, which a causal model never looks at. Sampling runs in float64 on the logits with a seeded generator, so it
  * is deterministic.
  *
  * @throws TrainOptionsError for a bad option, DatasetError for a prompt with characters
@@ -44,21 +45,23 @@ export async function* generateText(
   }
   const prompt = Array.from(tokenizer.encode(options.prompt));
   if (prompt.length === 0) throw new TrainOptionsError('the prompt must hold at least one token.');
-  const context = model.inputs[0].shape[1];
-  if (context === null || context === undefined) {
+  const context = languageModelContext(model);
+  if (context === undefined) {
     throw new TrainOptionsError(
-      `the model must take tokens [batch, context] with a fixed context.`,
+      'the model has no context length (a fixed input length, or a layer with contextLength).',
     );
   }
+  // A model that takes any length up to its context gets just the tokens.
+  const fixedLength = typeof model.inputs[0].shape[1] === 'number';
   const rng = new Rng(options.seed ?? 0);
   const decoder = tokenizer.streamDecoder();
   const sequence = [...prompt];
   for (let n = 0; n < options.tokens; n++) {
     const window = sequence.slice(-context);
-    const input = new Int32Array(context);
+    const input = new Int32Array(fixedLength ? context : window.length);
     input.set(window);
     const logits = tf.tidy(() => {
-      const output = model.predict(tf.tensor2d(input, [1, context], 'int32')) as tf.Tensor;
+      const output = model.predict(tf.tensor2d(input, [1, input.length], 'int32')) as tf.Tensor;
       return tf.squeeze(tf.slice(output, [0, window.length - 1, 0], [1, 1, -1]));
     });
     const values = await logits.data();

@@ -24,6 +24,7 @@ export {
 } from './evaluate-language-model.js';
 export { type GenerateTextOptions, generateText, sampleToken } from './generate-text.js';
 export type { LanguageFingerprint } from './language-fingerprint.js';
+export { languageModelContext } from './language-model-context.js';
 export {
   type LanguageRecipe,
   languageSchedule,

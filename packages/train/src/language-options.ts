@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { languageModelContext } from './language-model-context.js';
 import type { LanguageRecipe } from './language-recipe.js';
 import type { LanguageTrainingData } from './language-training-data.js';
 import type { CheckpointOptions } from './train.js';
@@ -40,10 +41,10 @@ export function checkLanguageOptions(
 
   const input = model.inputs[0].shape;
   const output = model.outputs[0].shape;
-  const context = input[1];
-  if (input.length !== 2 || context === null) {
+  const context = languageModelContext(model);
+  if (input.length !== 2 || context === undefined) {
     throw new TrainOptionsError(
-      `A language model takes tokens [batch, context] with a fixed context; this one takes [${input}].`,
+      `A language model takes tokens [batch, length] and has a context length (a fixed length, or a layer's contextLength); this one takes [${input}].`,
     );
   }
   if (output.length !== 3 || output[2] !== data.vocabSize) {

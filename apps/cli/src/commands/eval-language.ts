@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import { loadTextDataset } from '@residual/datasets';
-import { evaluateLanguageModel, loadModel, writeFileAtomic } from '@residual/train';
+import {
+  evaluateLanguageModel,
+  languageModelContext,
+  loadModel,
+  writeFileAtomic,
+} from '@residual/train';
 import type { OptionValues } from '../command.js';
 import { downloadProgress } from '../download-progress.js';
 import type { Terminal } from '../terminal.js';
@@ -24,7 +29,12 @@ export async function evalLanguage(
   const source = (values.dataset as string | undefined) ?? (await runSource(modelDir));
   const backend = await initBackend({ backend: values.backend as string | undefined });
   const model = await loadModel(modelDir);
-  const context = model.inputs[0].shape[1] as number;
+  const context = languageModelContext(model);
+  if (context === undefined) {
+    throw new UsageError(
+      `eval: the model in ${modelDir} has no context length; is it a language model?`,
+    );
+  }
   const text = await loadTextDataset(source, {
     tokenizer,
     context,

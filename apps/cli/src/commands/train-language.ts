@@ -6,6 +6,7 @@ import { createModel, getModelEntry } from '@residual/models';
 import {
   evaluateLanguageModel,
   inspectRunDirectory,
+  languageModelContext,
   MODEL_FILE,
   openRunDirectory,
   type RunConfig,
@@ -47,7 +48,7 @@ export async function trainLanguage(
   const backend = await initBackend({ backend: values.backend as string | undefined });
   const native = backend === 'wasm' ? await nativeKernelStatus() : undefined;
   const model = buildModel(config, 0);
-  const context = model.inputs[0].shape[1] as number;
+  const context = languageModelContext(model) as number;
   model.dispose();
   const text = await loadTextDataset(config.dataset as string, {
     tokenizer: config.tokenizer as 'char' | 'byte',
