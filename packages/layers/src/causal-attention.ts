@@ -47,7 +47,8 @@ export class CausalAttention extends tf.layers.Layer {
   readonly heads: number;
   readonly dropout: number;
   readonly seed?: number;
-  private trainingCalls = 0;
+  /** Training calls so far: call k draws its mask from (seed, name, k). See `maskCounts`. */
+  trainingCalls = 0;
 
   constructor(args: CausalAttentionArgs) {
     super(args);

@@ -26,7 +26,8 @@ export class DropPath extends tf.layers.Layer {
   static className = 'DropPath';
   readonly rate: number;
   readonly seed?: number;
-  private trainingCalls = 0;
+  /** Training calls so far: call k draws its mask from (seed, name, k). See `maskCounts`. */
+  trainingCalls = 0;
 
   constructor(args: DropPathArgs) {
     super(args);

@@ -39,7 +39,9 @@ export {
 export type { LayerArgs, SerializedInitializer } from './layer-config.js';
 export { LayerError } from './layer-error.js';
 export { LAYER_NORM_EPSILON, layerNorm } from './layer-norm.js';
+export { LayerNormalization } from './layer-normalization.js';
 export { LAYER_SCALE_INIT, layerScale } from './layer-scale.js';
+export { maskCounts, setMaskCounts } from './mask-counts.js';
 export { PositionEmbedding, type PositionEmbeddingArgs } from './position-embedding.js';
 export { type PreActBlockOptions, preActBasicBlock } from './pre-act-basic-block.js';
 export {

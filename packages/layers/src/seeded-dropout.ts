@@ -56,7 +56,8 @@ export class SeededDropout extends tf.layers.Layer {
   static className = 'SeededDropout';
   readonly rate: number;
   readonly seed?: number;
-  private trainingCalls = 0;
+  /** Training calls so far: call k draws its mask from (seed, name, k). See `maskCounts`. */
+  trainingCalls = 0;
 
   constructor(args: SeededDropoutArgs) {
     super(args);
