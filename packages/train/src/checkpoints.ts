@@ -52,6 +52,8 @@ export interface CheckpointState<History = EpochRecord, Fingerprint = TrainingFi
   epochProgress: EpochProgress;
   history: History[];
   training: Fingerprint;
+  /** Training calls of each seeded-mask layer (dropout, DropPath), by name: see `maskCounts`. */
+  maskCounts?: Record<string, number>;
   /** The optimizer's state tensors stored in `optimizer.bin`. */
   optimizer: { kind: OptimizerKind; slots: tf.io.WeightsManifestEntry[] };
 }

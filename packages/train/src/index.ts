@@ -37,6 +37,7 @@ export type {
   LanguageTrainingData,
   StepEndInfo,
 } from './language-training-data.js';
+export { maskCounts, restoreMaskCounts } from './mask-counts.js';
 export {
   loadModel,
   MODEL_FILE,

@@ -9,6 +9,7 @@ import {
   readCheckpoint,
   removeIncompleteCheckpoints,
 } from './checkpoints.js';
+import { restoreMaskCounts } from './mask-counts.js';
 import type { Optimizer } from './optimizer.js';
 import type { EpochRecord } from './train-callbacks.js';
 import { fingerprintDifference, type TrainingFingerprint } from './training-fingerprint.js';
@@ -122,6 +123,7 @@ export function restoreCheckpoint<History, Fingerprint>(
         `${where} does not fit the model: the model has no weight ${[...names][0]}.`,
       );
     }
+    restoreMaskCounts(model, checkpoint.state.maskCounts ?? {}, where);
     try {
       optimizer.restore(slots);
     } catch (error) {

@@ -19,6 +19,7 @@ import type {
   LanguageRecord,
   LanguageTrainingData,
 } from './language-training-data.js';
+import { maskCounts } from './mask-counts.js';
 import { startingPoint } from './resume.js';
 import { testPausePoint } from './test-hooks.js';
 import type { CheckpointOptions } from './train.js';
@@ -109,6 +110,7 @@ export async function trainLanguageModel(
       epochProgress: { ...progress },
       history,
       training: fingerprint,
+      maskCounts: maskCounts(model),
       optimizer: { kind: optimizer.kind, slots: [] },
     };
     const optimizerState = optimizer.stateTensors();
