@@ -70,6 +70,10 @@ describe('residual datasets', () => {
     );
     expect(lines[4]).toMatch(/^cifar10\s+50,000\s+10,000\s+32×32×3\s+10\s+170\.1 MB\s+no$/);
     expect(lines[5]).toMatch(/^cifar100\s+50,000\s+10,000\s+32×32×3\s+100\s+168\.5 MB\s+no$/);
+    expect(terminal.stdout).toMatch(/\n {2}moby-dick +1,190,317 characters {2}bundled\n/);
+    expect(terminal.stdout).toMatch(
+      /\n {2}tiny-shakespeare +1,115,394 characters {2}1\.1 MB {2}no\n/,
+    );
     expect(terminal.stdout).toContain(`data folder: ${dataDir}`);
   });
 

@@ -46,7 +46,7 @@ export function epochOrder(count: number, seed: number, epoch: number): Int32Arr
 }
 
 /** One 32-bit seed from a run seed, an epoch and a batch index (-1: the epoch's order). */
-function mixSeed(seed: number, epoch: number, batch: number): number {
+export function mixSeed(seed: number, epoch: number, batch: number): number {
   return (
     (Math.imul(seed >>> 0, 0x9e3779b1) ^
       Math.imul(epoch + 1, 0x85ebca77) ^

@@ -48,5 +48,41 @@ export { readImageFiles, readImageFolder } from './image-folder.js';
 export { type LoadDatasetOptions, loadDataset, locateDataset } from './load-dataset.js';
 export { computeNormalization } from './normalization.js';
 export { fetchImageDataset, packImageDataset, unpackImageDataset } from './packed-dataset.js';
+export {
+  DEFAULT_TEXT_DATASET,
+  getTextDatasetInfo,
+  listTextDatasets,
+  type TextDatasetInfo,
+} from './text-catalog.js';
+export {
+  type LoadTextOptions,
+  loadTextCorpus,
+  readTextFile,
+  type TextCorpus,
+} from './text-corpus.js';
+export {
+  checkTextLength,
+  loadTextDataset,
+  type TextDataset,
+  type TextDatasetOptions,
+  textDataset,
+} from './text-dataset.js';
+export { decodeText } from './text-decode.js';
+export {
+  type TextBatch,
+  type TextWindowOptions,
+  textBatch,
+  windowBatch,
+  windowStarts,
+} from './text-windows.js';
 export { type TfDatasetOptions, toTfDataset } from './tf-dataset.js';
+export {
+  ByteTokenizer,
+  CharTokenizer,
+  createTokenizer,
+  TOKENIZER_FILE,
+  type Tokenizer,
+  type TokenizerJson,
+  tokenizerFromJson,
+} from './tokenizer.js';
 export { splitValidation, type ValidationSplitOptions } from './validation-split.js';

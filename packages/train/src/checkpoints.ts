@@ -2,6 +2,7 @@ import { ResidualError } from '@residual/backend';
 import * as tf from '@tensorflow/tfjs';
 import { sha256, syncDirectory, writeFileDurable } from './durable-files.js';
 import { MODEL_FILE, modelArtifacts, WEIGHTS_FILE } from './model-files.js';
+import type { OptimizerKind } from './optimizer.js';
 import { testPausePoint } from './test-hooks.js';
 import type { EpochRecord } from './train-callbacks.js';
 import type { TrainingFingerprint } from './training-fingerprint.js';
@@ -30,13 +31,16 @@ export function emptyProgress(): EpochProgress {
   return { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
 }
 
-/** `state.json`: where the run stands. */
-export interface CheckpointState {
+/**
+ * `state.json`: where the run stands. `History` and `Fingerprint` are an image run's epoch
+ * records and configuration by default; a language model's run stores its own.
+ */
+export interface CheckpointState<History = EpochRecord, Fingerprint = TrainingFingerprint> {
   format: 'residual-checkpoint';
   version: 1;
   /** Optimizer steps taken. */
   step: number;
-  /** The next batch to train: epoch, and batch index within it. */
+  /** The next batch to train: epoch, and batch index within it (a language run: 0 and the step). */
   epoch: number;
   batch: number;
   /**
@@ -46,16 +50,18 @@ export interface CheckpointState {
    */
   seed: number;
   epochProgress: EpochProgress;
-  history: EpochRecord[];
-  training: TrainingFingerprint;
-  /** The momentum slots stored in `optimizer.bin`. */
-  optimizer: { kind: 'sgd-momentum'; slots: tf.io.WeightsManifestEntry[] };
+  history: History[];
+  training: Fingerprint;
+  /** Training calls of each seeded-mask layer (dropout, DropPath), by name: see `maskCounts`. */
+  maskCounts?: Record<string, number>;
+  /** The optimizer's state tensors stored in `optimizer.bin`. */
+  optimizer: { kind: OptimizerKind; slots: tf.io.WeightsManifestEntry[] };
 }
 
 /** A checkpoint read back and verified by {@link readCheckpoint}. */
-export interface Checkpoint {
+export interface Checkpoint<History = EpochRecord, Fingerprint = TrainingFingerprint> {
   path: string;
-  state: CheckpointState;
+  state: CheckpointState<History, Fingerprint>;
   weightSpecs: tf.io.WeightsManifestEntry[];
   weightData: ArrayBuffer;
   optimizerData: ArrayBuffer;
@@ -68,9 +74,13 @@ export interface Checkpoint {
  * disk, and is renamed into place in one step: a crash leaves either no checkpoint or a
  * complete one. An existing checkpoint is never overwritten.
  */
-export async function writeCheckpoint(
+export async function writeCheckpoint<History, Fingerprint>(
   directory: string,
-  contents: { model: tf.LayersModel; optimizerState: tf.NamedTensorMap; state: CheckpointState },
+  contents: {
+    model: tf.LayersModel;
+    optimizerState: tf.NamedTensorMap;
+    state: CheckpointState<History, Fingerprint>;
+  },
 ): Promise<string> {
   const { mkdir, rename, rm, stat } = await import('node:fs/promises');
   const { step } = contents.state;
@@ -86,9 +96,9 @@ export async function writeCheckpoint(
   }
   const { modelJson, weightData } = await modelArtifacts(contents.model);
   const optimizer = await tf.io.encodeWeights(contents.optimizerState);
-  const state: CheckpointState = {
+  const state: CheckpointState<History, Fingerprint> = {
     ...contents.state,
-    optimizer: { kind: 'sgd-momentum', slots: optimizer.specs },
+    optimizer: { kind: contents.state.optimizer.kind, slots: optimizer.specs },
   };
   const files: Record<(typeof FILES)[number], Uint8Array | string> = {
     [MODEL_FILE]: modelJson,
@@ -119,7 +129,9 @@ export async function writeCheckpoint(
  * Reads the checkpoint at `path` and verifies every file against its checksum.
  * @throws CheckpointError naming the file that is missing, corrupt or malformed.
  */
-export async function readCheckpoint(path: string): Promise<Checkpoint> {
+export async function readCheckpoint<History = EpochRecord, Fingerprint = TrainingFingerprint>(
+  path: string,
+): Promise<Checkpoint<History, Fingerprint>> {
   const { readFile } = await import('node:fs/promises');
   const read = async (file: string) => {
     try {
@@ -143,7 +155,7 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
     }
     contents.set(file, data);
   }
-  const state = parseJson(path, STATE_FILE, contents) as CheckpointState;
+  const state = parseJson(path, STATE_FILE, contents) as CheckpointState<History, Fingerprint>;
   if (state.format !== 'residual-checkpoint' || state.version !== 1) {
     throw new CheckpointError(
       `${path}/${STATE_FILE}: not a version 1 residual checkpoint (format ${JSON.stringify(state.format)}, version ${JSON.stringify(state.version)}).`,

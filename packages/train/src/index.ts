@@ -1,3 +1,4 @@
+export { AdamW, type AdamWOptions } from './adamw.js';
 export {
   CHECKSUMS_FILE,
   type Checkpoint,
@@ -16,6 +17,28 @@ export {
 export { DivergenceError } from './divergence-error.js';
 export { type EvaluateOptions, type Evaluation, evaluate } from './evaluate.js';
 export {
+  type EvaluateLanguageOptions,
+  evaluateLanguageModel,
+  evaluationWindows,
+  type LanguageEvaluation,
+} from './evaluate-language-model.js';
+export { type GenerateTextOptions, generateText, sampleToken } from './generate-text.js';
+export type { LanguageFingerprint } from './language-fingerprint.js';
+export { languageModelContext } from './language-model-context.js';
+export {
+  type LanguageRecipe,
+  languageSchedule,
+  type NanoGptRecipeOptions,
+  nanoGptRecipe,
+} from './language-recipe.js';
+export type {
+  LanguageCallbacks,
+  LanguageRecord,
+  LanguageTrainingData,
+  StepEndInfo,
+} from './language-training-data.js';
+export { maskCounts, restoreMaskCounts } from './mask-counts.js';
+export {
   loadModel,
   MODEL_FILE,
   ModelFileError,
@@ -25,6 +48,9 @@ export {
   WEIGHTS_FILE,
   writeFileAtomic,
 } from './model-files.js';
+export { nextTokenCorrect, nextTokenLoss } from './next-token-loss.js';
+export { NgramModel } from './ngram-baseline.js';
+export type { Optimizer, OptimizerKind } from './optimizer.js';
 export type { Recipe, RunShape } from './recipe.js';
 export {
   type ModernRecipeOptions,
@@ -82,6 +108,11 @@ export type {
   EpochRecord,
   TrainCallbacks,
 } from './train-callbacks.js';
+export {
+  type TrainLanguageModelOptions,
+  type TrainLanguageModelResult,
+  trainLanguageModel,
+} from './train-language-model.js';
 export { TrainOptionsError } from './train-options-error.js';
 export type { TrainingData } from './training-data.js';
 export type { TrainingFingerprint } from './training-fingerprint.js';

@@ -9,18 +9,19 @@ import {
   readCheckpoint,
   removeIncompleteCheckpoints,
 } from './checkpoints.js';
-import type { SgdMomentum } from './sgd-momentum.js';
+import { restoreMaskCounts } from './mask-counts.js';
+import type { Optimizer } from './optimizer.js';
 import type { EpochRecord } from './train-callbacks.js';
 import { fingerprintDifference, type TrainingFingerprint } from './training-fingerprint.js';
 
 /** Where a call to `train` starts: at the beginning, or where a checkpoint left off. */
-export interface StartingPoint {
+export interface StartingPoint<History = EpochRecord> {
   /** Steps already taken. */
   step: number;
   epoch: number;
   batch: number;
   progress: EpochProgress;
-  history: EpochRecord[];
+  history: History[];
   /** The checkpoint resumed from. */
   checkpoint?: string;
 }
@@ -32,13 +33,16 @@ export interface StartingPoint {
  * older checkpoint than the folder's newest (which would overwrite the later ones).
  * @throws CheckpointError naming the checkpoint and the problem.
  */
-export async function startingPoint(options: {
+export async function startingPoint<
+  History = EpochRecord,
+  Fingerprint extends object = TrainingFingerprint,
+>(options: {
   model: tf.LayersModel;
-  optimizer: SgdMomentum;
-  fingerprint: TrainingFingerprint;
+  optimizer: Optimizer;
+  fingerprint: Fingerprint;
   checkpointDir?: string;
-  resume?: string | Checkpoint;
-}): Promise<StartingPoint> {
+  resume?: string | Checkpoint<History, Fingerprint>;
+}): Promise<StartingPoint<History>> {
   const { checkpointDir, resume } = options;
   let newest: string | undefined;
   if (checkpointDir !== undefined) {
@@ -53,7 +57,8 @@ export async function startingPoint(options: {
     }
     return { step: 0, epoch: 0, batch: 0, progress: emptyProgress(), history: [] };
   }
-  const checkpoint = typeof resume === 'string' ? await readCheckpoint(resume) : resume;
+  const checkpoint =
+    typeof resume === 'string' ? await readCheckpoint<History, Fingerprint>(resume) : resume;
   const { state } = checkpoint;
   const difference = fingerprintDifference(state.training, options.fingerprint);
   if (difference !== undefined) {
@@ -83,12 +88,18 @@ export async function startingPoint(options: {
  * not fit changes nothing.
  * @throws CheckpointError naming the checkpoint and the weight that does not fit.
  */
-export function restoreCheckpoint(
+export function restoreCheckpoint<History, Fingerprint>(
   model: tf.LayersModel,
-  optimizer: SgdMomentum,
-  checkpoint: Checkpoint,
+  optimizer: Optimizer,
+  checkpoint: Checkpoint<History, Fingerprint>,
 ): void {
   const where = checkpoint.path;
+  const saved = checkpoint.state.optimizer.kind ?? 'sgd-momentum';
+  if (saved !== optimizer.kind) {
+    throw new CheckpointError(
+      `${where} holds the state of a ${saved} optimizer; this run uses ${optimizer.kind}.`,
+    );
+  }
   const weights = tf.io.decodeWeights(checkpoint.weightData, checkpoint.weightSpecs);
   const slots = tf.io.decodeWeights(checkpoint.optimizerData, checkpoint.state.optimizer.slots);
   try {
@@ -112,6 +123,7 @@ export function restoreCheckpoint(
         `${where} does not fit the model: the model has no weight ${[...names][0]}.`,
       );
     }
+    restoreMaskCounts(model, checkpoint.state.maskCounts ?? {}, where);
     try {
       optimizer.restore(slots);
     } catch (error) {

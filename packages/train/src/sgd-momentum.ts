@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Optimizer } from './optimizer.js';
 
 /** Which weights weight decay applies to. */
 export type WeightDecayTarget = 'kernels' | 'all';
@@ -32,7 +33,8 @@ interface Slot {
  * at every step and a state (the momentum slots) that can be saved and restored exactly. tfjs's
  * own MomentumOptimizer fixes its rate at construction and leaks it on dispose.
  */
-export class SgdMomentum {
+export class SgdMomentum implements Optimizer {
+  readonly kind = 'sgd-momentum';
   readonly momentum: number;
   readonly nesterov: boolean;
   readonly weightDecay: number;

@@ -45,3 +45,49 @@ export function smallConvNet(seed: number, filters = 4): tf.LayersModel {
     ],
   });
 }
+
+/**
+ * A tiny language model with the registry's contract (int32 tokens [batch, context] → logits
+ * [batch, context, vocab]): an embedding, then a dense layer at every position. It learns
+ * bigram statistics, which is enough to test training, resume and sampling.
+ */
+export function tinyLanguageModel(
+  seed: number,
+  vocabSize: number,
+  context: number,
+): tf.LayersModel {
+  return tf.sequential({
+    layers: [
+      tf.layers.embedding({
+        inputDim: vocabSize,
+        outputDim: 8,
+        inputLength: context,
+        name: 'token_embedding',
+        embeddingsInitializer: tf.initializers.randomNormal({ stddev: 0.02, seed }),
+      }),
+      tf.layers.dense({
+        units: vocabSize,
+        name: 'logits',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      }),
+    ],
+  });
+}
+
+/** A text with strong bigram structure: repeated words over a small alphabet. */
+export function tinyCorpus(length: number, seed: number): Int32Array {
+  const rng = new Rng(seed);
+  const words = [
+    [0, 1, 2],
+    [3, 4],
+    [5, 6, 7, 8],
+    [9, 1],
+  ];
+  const tokens = new Int32Array(length);
+  let i = 0;
+  while (i < length) {
+    for (const token of words[rng.nextInt(words.length)]) if (i < length) tokens[i++] = token;
+    if (i < length) tokens[i++] = 10;
+  }
+  return tokens;
+}

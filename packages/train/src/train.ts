@@ -9,6 +9,7 @@ import {
 } from './checkpoints.js';
 import { DivergenceError } from './divergence-error.js';
 import { type Evaluation, evaluate } from './evaluate.js';
+import { maskCounts } from './mask-counts.js';
 import type { Recipe } from './recipe.js';
 import { startingPoint } from './resume.js';
 import { SgdMomentum } from './sgd-momentum.js';
@@ -126,6 +127,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       epochProgress: { ...progress },
       history,
       training: fingerprint,
+      maskCounts: maskCounts(model),
       optimizer: { kind: 'sgd-momentum', slots: [] },
     };
     const optimizerState = optimizer.stateTensors();

@@ -57,11 +57,11 @@ export function trainingFingerprint(
  * The first difference between two fingerprints, as words ("epochs is 2 there, 3 here"), or
  * undefined when they agree.
  */
-export function fingerprintDifference(
-  saved: TrainingFingerprint,
-  current: TrainingFingerprint,
+export function fingerprintDifference<Fingerprint extends object>(
+  saved: Fingerprint,
+  current: Fingerprint,
 ): string | undefined {
-  for (const key of Object.keys(current) as (keyof TrainingFingerprint)[]) {
+  for (const key of Object.keys(current) as (keyof Fingerprint & string)[]) {
     const there = JSON.stringify(saved[key]);
     const here = JSON.stringify(current[key]);
     if (there === here) continue;
@@ -72,7 +72,7 @@ export function fingerprintDifference(
 }
 
 /** FNV-1a over the float64 bytes of every step's rate: fast, and exact to the last bit. */
-function scheduleHash(schedule: LearningRateSchedule, totalSteps: number): string {
+export function scheduleHash(schedule: LearningRateSchedule, totalSteps: number): string {
   const value = new Float64Array(1);
   const bytes = new Uint8Array(value.buffer);
   let hash = 0x811c9dc5;

@@ -1,4 +1,12 @@
-import { DATA_DIR_ENV, defaultDataDir, listDatasets, locateDataset } from '@residual/datasets';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  DATA_DIR_ENV,
+  defaultDataDir,
+  listDatasets,
+  listTextDatasets,
+  locateDataset,
+} from '@residual/datasets';
 import { type Command, JSON_OPTION, type OptionSpec } from '../command.js';
 
 /** The `--data-dir` option `datasets` and `train` share. */
@@ -40,8 +48,31 @@ export const datasetsCommand: Command = {
         };
       }),
     );
+    const texts = await Promise.all(
+      listTextDatasets().map(async (info) => {
+        const location =
+          info.file === undefined ? 'bundled with @residual/datasets' : join(dataDir, info.name);
+        const cached =
+          info.file === undefined ||
+          (await access(join(location, info.file.name)).then(
+            () => true,
+            () => false,
+          ));
+        return {
+          name: info.name,
+          title: info.title,
+          characters: info.characters,
+          downloadBytes: info.file?.size ?? 0,
+          bundled: info.file === undefined,
+          cached,
+          location,
+          license: info.license,
+          homepage: info.homepage,
+        };
+      }),
+    );
     if (values.json) {
-      terminal.out(`${JSON.stringify({ dataDir, datasets: rows }, null, 2)}\n`);
+      terminal.out(`${JSON.stringify({ dataDir, datasets: rows, texts }, null, 2)}\n`);
       return 0;
     }
     const table = [
@@ -66,6 +97,15 @@ export const datasetsCommand: Command = {
           )
           .join('  ')
           .trimEnd()}\n`,
+      );
+    }
+    terminal.out(
+      '\ntext for language models (residual train --model gpt_char_micro --dataset <name>):\n',
+    );
+    for (const text of texts) {
+      const where = text.bundled ? 'bundled' : text.cached ? `yes, in ${text.location}` : 'no';
+      terminal.out(
+        `  ${text.name.padEnd(18)}${text.characters.toLocaleString('en-US').padStart(10)} characters  ${text.bundled ? '' : `${(text.downloadBytes / 1e6).toFixed(1)} MB  `}${where}\n`,
       );
     }
     terminal.out(

@@ -1,7 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
-import { batchCount, batches, type ImageSplit, listDatasets } from '@residual/datasets';
+import {
+  batchCount,
+  batches,
+  type ImageSplit,
+  listDatasets,
+  TOKENIZER_FILE,
+} from '@residual/datasets';
 import { evaluateClassifier, type LabelledBatch } from '@residual/metrics';
 import { foldBatchNorm } from '@residual/models';
 import { loadModel, writeFileAtomic } from '@residual/train';
@@ -11,12 +17,14 @@ import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { renderReport } from '../render-report.js';
 import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
+import { evalLanguage } from './eval-language.js';
 
 export const EVAL_FILE = 'eval.json';
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: 'Evaluate a trained model: accuracy, top-k, precision/recall/F1, log-loss, calibration.',
+  summary:
+    'Evaluate a trained model: accuracy, top-k, precision/recall/F1, log-loss, calibration; for a language model, loss, perplexity and bits per character.',
   description:
     'Loads a model saved by `residual train` (model.json + weights.bin) from --model-dir, runs it ' +
     'over the held-out images and prints accuracy, top-k accuracy, log-loss, expected ' +
@@ -25,7 +33,9 @@ export const evalCommand: Command = {
     'model directory (replacing an earlier eval.json). A score whose denominator is zero (a ' +
     'class never predicted, or never present) is reported as 0 and listed as ill-defined. ' +
     'Batch norms are folded into the convolutions before (foldBatchNorm): the same predictions, ' +
-    'faster.',
+    'faster. For a language model (a directory with tokenizer.json) it reports the next-token ' +
+    'loss, perplexity and bits per character (per byte for a byte tokenizer) on the held-out ' +
+    "tenth of the run's text (--split train: the rest), each token predicted once.",
   options: [
     {
       name: 'model-dir',
@@ -77,6 +87,7 @@ export const evalCommand: Command = {
     'residual eval --model-dir runs/r8',
     'residual eval --model-dir runs/r8 --json',
     'residual eval --model-dir runs/r8 --split train --top-k 2',
+    'residual eval --model-dir runs/moby',
   ],
   async run(values, terminal) {
     const modelDir = values['model-dir'] as string | undefined;
@@ -86,6 +97,9 @@ export const evalCommand: Command = {
     for (const name of ['top-k', 'bins', 'batch-size'] as const) {
       const value = values[name] as number;
       if (value < 1) throw new UsageError(`eval --${name}: must be at least 1, got ${value}.`);
+    }
+    if (await exists(join(modelDir, TOKENIZER_FILE))) {
+      return evalLanguage(modelDir, values, terminal, EVAL_FILE);
     }
     const datasetName =
       (values.dataset as string | undefined) ?? (await runDataset(modelDir)) ?? 'digits';
@@ -143,6 +157,13 @@ export const evalCommand: Command = {
     return 0;
   },
 };
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
 
 /** The data set a run was trained on, from its metrics.json, when that names a known one. */
 async function runDataset(modelDir: string): Promise<string | undefined> {

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { datasetsCommand } from './datasets.js';
 import { evalCommand } from './eval.js';
+import { generateCommand } from './generate.js';
 import { gradientFlowCommand } from './gradient-flow.js';
 import { modelsCommand } from './models.js';
 import { summaryCommand } from './summary.js';
@@ -10,6 +11,7 @@ import { trainCommand } from './train.js';
 export const COMMANDS: readonly Command[] = [
   trainCommand,
   evalCommand,
+  generateCommand,
   gradientFlowCommand,
   modelsCommand,
   summaryCommand,

@@ -70,7 +70,7 @@ export async function runConfig(
   });
   const config: RunConfig = {
     model,
-    dataset: values.dataset as string,
+    dataset: (values.dataset as string | undefined) ?? 'digits',
     recipe: recipe.name,
     epochs: recipe.epochs,
     'batch-size': recipe.batchSize,

@@ -9,6 +9,7 @@ import {
   openRunDirectory,
   RECIPE_NAMES,
   type RunConfig,
+  readRunConfig,
   recipeByName,
   saveModel,
   train,
@@ -17,11 +18,14 @@ import {
 import { BACKEND_OPTION, type Command, type OptionValues } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { interruptOnSigint } from '../interrupt.js';
+import { isLanguageModel } from '../language-models.js';
 import { EpochProgress, percent } from '../progress.js';
 import type { Terminal } from '../terminal.js';
 import { writeTrainingCurves } from '../training-curves.js';
 import { UsageError } from '../usage-error.js';
 import { asUsageError, runConfig } from './train-config.js';
+import { trainLanguage } from './train-language.js';
+import { LANGUAGE_ONLY_OPTIONS } from './train-language-config.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -47,8 +51,7 @@ export const trainCommand: Command = {
       type: 'string',
       placeholder: 'name|path',
       description:
-        "Data set to train on: a name from 'residual datasets', or a folder (the standard files, or one subfolder of images per class).",
-      default: 'digits',
+        "Data set to train on: a name from 'residual datasets', or a folder (the standard files, or one subfolder of images per class); for a language model, a text corpus (moby-dick, tiny-shakespeare) or a UTF-8 file or folder of .txt files (default: digits, or moby-dick for a language model).",
     },
     ...DATASET_SOURCE_OPTIONS,
     {
@@ -81,6 +84,54 @@ export const trainCommand: Command = {
       placeholder: 'rate',
       description:
         "Peak learning rate, which the recipe's schedule scales (default: quick and sgd 0.05, paper and modern 0.1).",
+    },
+    {
+      name: 'steps',
+      type: 'integer',
+      placeholder: 'n',
+      description:
+        'Language models: optimizer steps, each a batch of random windows (default 2000).',
+    },
+    {
+      name: 'tokenizer',
+      type: 'string',
+      placeholder: 'kind',
+      description:
+        "Language models: 'char' (the corpus's characters, default) or 'byte' (UTF-8 bytes).",
+      choices: ['char', 'byte'],
+    },
+    {
+      name: 'context',
+      type: 'integer',
+      placeholder: 'n',
+      description:
+        "Language models: tokens the model sees (default: the model's, 64 for gpt_char_micro).",
+    },
+    {
+      name: 'layers',
+      type: 'integer',
+      placeholder: 'n',
+      description: "Language models: transformer blocks (default: the model's).",
+    },
+    {
+      name: 'heads',
+      type: 'integer',
+      placeholder: 'n',
+      description:
+        "Language models: attention heads; the width must divide by them (default: the model's).",
+    },
+    {
+      name: 'width',
+      type: 'integer',
+      placeholder: 'n',
+      description: "Language models: channels of the residual stream (default: the model's).",
+    },
+    {
+      name: 'eval-every',
+      type: 'integer',
+      placeholder: 'steps',
+      description:
+        'Language models: measure the validation loss every this many steps (default 250).',
     },
     {
       name: 'seed',
@@ -138,8 +189,18 @@ export const trainCommand: Command = {
     'residual train --resume runs/r20',
     'residual train --seed 1 --epochs 1',
     'residual train --model cifar_resnet20 --dataset cifar10 --download --recipe paper',
+    'residual train --model gpt_char_micro --steps 2000 --out runs/moby',
+    'residual train --model gpt_char_micro --dataset tiny-shakespeare --download',
   ],
   async run(values, terminal) {
+    if (await isLanguageRun(values)) return trainLanguage(values, terminal, trainCommand.options);
+    for (const name of LANGUAGE_ONLY_OPTIONS) {
+      if (values[name] !== undefined) {
+        throw new UsageError(
+          `train --${name}: only for language models; ${values.model} is an image model.`,
+        );
+      }
+    }
     const { config, out } = await runConfig(values, trainCommand.options);
     const option = values.resume === undefined ? 'out' : 'resume';
     if (await exists(join(out, MODEL_FILE))) {
@@ -248,6 +309,17 @@ async function setUp(config: RunConfig, values: OptionValues, terminal: Terminal
     learningRate: config.lr as number,
   });
   return { dataset, trainSplit, testSplit, model, recipe };
+}
+
+/** A language model by name, or a resumed run that trained one. */
+async function isLanguageRun(values: OptionValues): Promise<boolean> {
+  const resume = values.resume as string | undefined;
+  if (resume === undefined) return isLanguageModel(values.model as string);
+  // An unreadable run.json is reported by the image path's own checks.
+  return readRunConfig(resume).then(
+    (config) => config.task === 'language',
+    () => false,
+  );
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,0 +1,26 @@
+import { getModelEntry, type ModelEntry } from '@residual/models';
+
+/** The options a language model's registry entry takes, by their command-line names. */
+export const LANGUAGE_MODEL_OPTIONS = {
+  context: 'contextLength',
+  layers: 'layers',
+  heads: 'heads',
+  width: 'width',
+} as const;
+
+/**
+ * Whether a registry entry is a language model (tokens in, next-token logits out), as its
+ * task says. The command line picks the task from that.
+ */
+export function isLanguageModelEntry(entry: ModelEntry): boolean {
+  return entry.task === 'language-model';
+}
+
+/** Whether `name` is a registered language model (false for unknown names). */
+export function isLanguageModel(name: string): boolean {
+  try {
+    return isLanguageModelEntry(getModelEntry(name));
+  } catch {
+    return false;
+  }
+}
