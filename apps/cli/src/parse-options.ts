@@ -16,7 +16,7 @@ export function parseOptions(
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args,
+      args: attachNegativeNumbers(specs, args),
       strict: true,
       allowPositionals: positionals.length > 0,
       options: {
@@ -56,6 +56,26 @@ export function parseOptions(
     values[spec.name] = given[i];
   });
   return values;
+}
+
+/**
+ * `--epochs -1` as `--epochs=-1`: parseArgs takes a value that starts with a dash for an
+ * option and refuses it as "ambiguous"; a negative number after an option that takes a value
+ * is that value, to be answered by the option's own range check.
+ */
+function attachNegativeNumbers(specs: readonly OptionSpec[], args: string[]): string[] {
+  const takesValue = new Set(specs.filter((s) => s.type !== 'boolean').map((s) => `--${s.name}`));
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if (takesValue.has(args[i]) && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      out.push(args[i]);
+    }
+  }
+  return out;
 }
 
 function convert(

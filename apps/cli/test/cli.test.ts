@@ -71,7 +71,7 @@ describe('residual', () => {
     ],
     [
       ['summary', 'cifar_plain8', '--shortcut', 'B'],
-      'residual: cifar_plain8: unknown option "shortcut". Accepted: inputShape, numClasses, seed, includeTop, pooling, features.\n',
+      'residual: summary --shortcut: cifar_plain8: unknown option "shortcut". Accepted: inputShape, numClasses, seed, includeTop, pooling, features.\n',
     ],
   ])('%j is a user error: one line, exit status 2', async (args, message) => {
     const terminal = recordingTerminal();

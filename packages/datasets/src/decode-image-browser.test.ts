@@ -1,22 +1,15 @@
 // The browser path, in a real browser: bundles the decoder and the folder reader into a page and
-// runs it in headless Chromium. Skipped where no Chromium is installed, except under CI
+// runs it in headless Chromium, through the repository's one browser harness (Playwright and
+// Debian's Chromium). Skipped with its reason where no Chromium is installed, except under CI
 // (RESIDUAL_REQUIRE_BROWSER=1, set by .ci/run, which installs Chromium), where that fails.
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { chromiumSkipReason, launchChromium } from '@residual/vitest-config/chromium';
 import { build } from 'tsup';
 import { describe, expect, it } from 'vitest';
 import { jpegBytes, pngBytes, rgbaImage, tempDir } from './test-files.js';
 
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
-  (path) => existsSync(path),
-);
-if (chromium === undefined && process.env.RESIDUAL_REQUIRE_BROWSER === '1') {
-  throw new Error(
-    'RESIDUAL_REQUIRE_BROWSER=1 but no Chromium is installed (apt-get install -y chromium).',
-  );
-}
+const skip = chromiumSkipReason();
 
 /** What the page does: decode a PNG, a JPEG and garbage, and build a data set from files. */
 const PAGE_SCRIPT = `
@@ -42,13 +35,6 @@ window.result = (async () => {
 })().catch((e) => ({ failed: String(e) }));
 `;
 
-/** The fields of DevTools protocol replies this test reads. */
-interface Protocol {
-  targetId: string;
-  sessionId: string;
-  result: { value: unknown };
-}
-
 /** What the page reports. */
 interface PageOutcome {
   failed?: string;
@@ -58,66 +44,7 @@ interface PageOutcome {
   dataset: { classNames: string[]; train: number; shape: number[] };
 }
 
-/**
- * Opens `url` in headless Chromium and returns the value of `window.result` (a promise the page
- * sets), read over the DevTools protocol: waiting on the page's own promise, not on a timer.
- */
-async function pageResult(browser: string, url: string): Promise<unknown> {
-  const child = spawn(
-    browser,
-    ['--headless=new', '--no-sandbox', '--disable-gpu', '--remote-debugging-pipe'],
-    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] },
-  );
-  const input = child.stdio[3] as Writable;
-  const output = child.stdio[4] as Readable;
-  const replies = new Map<number, (reply: { result?: Protocol; error?: unknown }) => void>();
-  let buffered = '';
-  output.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    for (let end = buffered.indexOf('\0'); end >= 0; end = buffered.indexOf('\0')) {
-      const message = JSON.parse(buffered.slice(0, end));
-      buffered = buffered.slice(end + 1);
-      replies.get(message.id)?.(message);
-    }
-  });
-  child.on('exit', (code) => {
-    for (const reply of replies.values()) reply({ error: `Chromium exited (${code})` });
-  });
-  let lastId = 0;
-  const send = (method: string, params: object = {}, sessionId?: string) =>
-    new Promise<Protocol>((resolve, reject) => {
-      const id = ++lastId;
-      replies.set(id, (reply) =>
-        reply.error
-          ? reject(new Error(JSON.stringify(reply.error)))
-          : resolve(reply.result as Protocol),
-      );
-      input.write(`${JSON.stringify({ id, method, params, sessionId })}\0`);
-    });
-  try {
-    const { targetId } = await send('Target.createTarget', { url });
-    const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
-    const expression =
-      'new Promise((resolve) => { const poll = () => window.result ? resolve(window.result) : setTimeout(poll, 20); poll(); })';
-    for (;;) {
-      try {
-        const evaluated = await send(
-          'Runtime.evaluate',
-          { expression, awaitPromise: true, returnByValue: true },
-          sessionId,
-        );
-        return evaluated.result.value;
-      } catch (error) {
-        // The page was still loading (the context of about:blank went away): ask again.
-        if (!/context was destroyed|Cannot find context/.test(String(error))) throw error;
-      }
-    }
-  } finally {
-    child.kill();
-  }
-}
-
-describe.skipIf(chromium === undefined)('decodeImageInBrowser in headless Chromium', () => {
+describe.skipIf(skip !== undefined)('decodeImageInBrowser in headless Chromium', () => {
   it('decodes PNG exactly and JPEG closely, names what it cannot decode, and feeds a data set', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'page.ts'), PAGE_SCRIPT);
@@ -146,10 +73,16 @@ describe.skipIf(chromium === undefined)('decodeImageInBrowser in headless Chromi
         `window.JPEG = '${base64(jpegBytes(rgbaImage(3, 5, () => [200, 40, 90, 255])))}';</script>` +
         `<script>${readFileSync(join(dir, 'page.global.js'), 'utf8')}</script></body>`,
     );
-    const result = (await pageResult(
-      chromium as string,
-      `file://${join(dir, 'index.html')}`,
-    )) as PageOutcome;
+    const browser = await launchChromium();
+    let result: PageOutcome;
+    try {
+      const page = await browser.newPage();
+      await page.goto(`file://${join(dir, 'index.html')}`);
+      // The page's own promise: waited on, not a timer.
+      result = (await page.evaluate('window.result')) as PageOutcome;
+    } finally {
+      await browser.close();
+    }
     expect(result.failed).toBeUndefined();
     expect(result.png).toEqual({ width: 5, height: 3, rgba: Array.from(image.data) });
     expect(result.jpeg.width).toBe(5);

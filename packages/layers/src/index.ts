@@ -48,6 +48,7 @@ export {
   type PreActBottleneckBlockOptions,
   preActBottleneckBlock,
 } from './pre-act-bottleneck-block.js';
+export { registerCustomLayers } from './register-custom-layers.js';
 export {
   RESIDUAL_SCALES,
   type ResidualBlockOptions,

@@ -27,8 +27,10 @@ const skip = peerSkipReason({
   hint: "Install Debian's python3-torch (or set RESIDUAL_PYTHON to a Python with torch).",
 });
 
-const dir = mkdtempSync(join(tmpdir(), 'residual-pytorch-counts-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let dir = '';
+afterAll(() => {
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
 
 /** The papers' CIFAR networks: cifar_resnet…, cifar_plain…, cifar_preact_resnet…, wrn…. */
 const isCifarNetwork = (name: string) => name.startsWith('cifar_') || /^wrn\d/.test(name);
@@ -46,6 +48,7 @@ it.skipIf(skip !== undefined)(
         inputShape: defaultInputShape,
       }));
     expect(entries.length).toBeGreaterThanOrEqual(20);
+    dir = mkdtempSync(join(tmpdir(), 'residual-pytorch-counts-')); // made only when it runs
     const input = join(dir, 'models.json');
     writeFileSync(input, JSON.stringify(entries));
     const run = spawnSync(PYTHON, [SCRIPT, input], { encoding: 'utf8', timeout: 110_000 });

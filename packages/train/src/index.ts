@@ -69,7 +69,9 @@ export {
 } from './recipes.js';
 export {
   CHECKPOINTS_DIR,
+  checkWritableDirectory,
   configDifference,
+  createDirectory,
   inspectRunDirectory,
   type OpenedRun,
   openRunDirectory,

@@ -1,4 +1,5 @@
 import { ResidualError } from '@residual/backend';
+import { registerCustomLayers } from '@residual/layers';
 import * as tf from '@tensorflow/tfjs';
 import { replaceFileDurable } from './durable-files.js';
 
@@ -67,8 +68,9 @@ export async function modelArtifacts(model: tf.LayersModel): Promise<ModelFiles>
 }
 
 /**
- * Loads a model saved by {@link saveModel} (or any single-shard Layers-format model).
- * @throws ModelFileError naming the file when it is missing or malformed.
+ * Loads a model saved by {@link saveModel} (or any single-shard Layers-format model), including
+ * models with the layer classes of `@residual/layers` (every zoo model): it registers them.
+ * @throws ModelFileError naming the file when it is missing, malformed or names unknown layers.
  */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const { readFile } = await import('node:fs/promises');
@@ -106,13 +108,20 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
     weights.byteOffset,
     weights.byteOffset + weights.byteLength,
   ) as ArrayBuffer;
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: parsed.modelTopology,
-      weightSpecs: manifest.weights,
-      weightData: buffer,
-    }),
-  );
+  // Our layer classes (GroupedConv2D, DropPath, ScalarMultiply, …) must be registered with
+  // tfjs before it reads the topology, whatever the caller imported.
+  registerCustomLayers();
+  try {
+    return await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: parsed.modelTopology,
+        weightSpecs: manifest.weights,
+        weightData: buffer,
+      }),
+    );
+  } catch (error) {
+    throw new ModelFileError(`${jsonPath}: cannot build the model (${describe(error)}).`);
+  }
 }
 
 /** Writes `path` via a temporary sibling and a rename, so readers never see a partial file. */

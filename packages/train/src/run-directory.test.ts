@@ -4,12 +4,18 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspectRunDirectory, openRunDirectory, readRunConfig } from './run-directory.js';
+import {
+  inspectRunDirectory,
+  openRunDirectory,
+  RunDirectoryError,
+  readRunConfig,
+} from './run-directory.js';
 
 const config = { model: 'cifar_resnet20', epochs: 2, lr: 0.1, limit: undefined };
 
@@ -71,5 +77,24 @@ describe('run directories', () => {
     await expect(readRunConfig(other)).rejects.toThrow(
       `${other}/run.json: not a residual run file.`,
     );
+  });
+});
+
+describe('a directory that cannot be created or written', () => {
+  it('is refused at once, naming it, with nothing left behind', async (ctx) => {
+    if (!existsSync('/proc/self')) ctx.skip('no /proc here (not Linux)');
+    const config = { model: 'cifar_resnet8', epochs: 1 };
+    // Node's recursive mkdir retries forever on /proc; ours answers at once.
+    await expect(inspectRunDirectory('/proc/residual-run/a', config)).rejects.toThrow(
+      new RunDirectoryError('/proc/residual-run/a: cannot create or write it (ENOENT).'),
+    );
+    await expect(openRunDirectory('/proc/residual-run', config)).rejects.toThrow(RunDirectoryError);
+    const parent = mkdtempSync(join(tmpdir(), 'residual-probe-'));
+    try {
+      await inspectRunDirectory(join(parent, 'a', 'b'), config);
+      expect(readdirSync(parent)).toEqual([]);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 });

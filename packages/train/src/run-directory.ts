@@ -31,17 +31,21 @@ export interface OpenedRun {
 export async function openRunDirectory(dir: string, config: RunConfig): Promise<OpenedRun> {
   const run = await inspectRunDirectory(dir, config);
   if (run.isNew) {
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(dir, { recursive: true });
     const record = { format: 'residual-run', version: 1, config: defined(config) };
-    await replaceFileDurable(`${dir}/${RUN_FILE}`, `${JSON.stringify(record, null, 2)}\n`);
+    try {
+      await createDirectory(dir);
+      await replaceFileDurable(`${dir}/${RUN_FILE}`, `${JSON.stringify(record, null, 2)}\n`);
+    } catch (error) {
+      throw cannotWrite(dir, error);
+    }
   }
   return run;
 }
 
 /**
- * What {@link openRunDirectory} would find in `dir`, without writing anything: check a
- * directory before slow work (loading data), create it after.
+ * What {@link openRunDirectory} would find in `dir`, leaving nothing behind (a new directory is
+ * created and removed again, to check that it can be written): check a directory before slow
+ * work (loading data), create it after.
  * @throws RunDirectoryError as openRunDirectory does.
  */
 export async function inspectRunDirectory(dir: string, config: RunConfig): Promise<OpenedRun> {
@@ -51,7 +55,10 @@ export async function inspectRunDirectory(dir: string, config: RunConfig): Promi
     if (error.code === 'ENOENT') return [] as string[];
     throw new RunDirectoryError(`${dir}: cannot read it (${error.code ?? error.message}).`);
   });
-  if (entries.length === 0) return { checkpoints, isNew: true };
+  if (entries.length === 0) {
+    await checkWritableDirectory(dir);
+    return { checkpoints, isNew: true };
+  }
   if (!entries.includes(RUN_FILE)) {
     throw new RunDirectoryError(
       `${dir} is not empty and holds no ${RUN_FILE}; choose another directory.`,
@@ -65,6 +72,59 @@ export async function inspectRunDirectory(dir: string, config: RunConfig): Promi
     );
   }
   return { checkpoints, resumeFrom: await latestCheckpoint(checkpoints), isNew: false };
+}
+
+/**
+ * Checks that `dir` (absent or empty) can be created and written, leaving nothing behind: it
+ * is created with missing parents, a probe file written and removed, and what was created
+ * removed again. Trying is the only reliable test: permission bits say nothing for root, and
+ * pseudo file systems (/proc, /sys) refuse what their modes allow. No step waits on anything.
+ * @throws RunDirectoryError naming the directory and the system's reason.
+ */
+export async function checkWritableDirectory(dir: string): Promise<void> {
+  const { rm, writeFile } = await import('node:fs/promises');
+  let created: string | undefined;
+  try {
+    created = await createDirectory(dir);
+    const probe = `${dir}/.residual-write-check-${process.pid}`;
+    await writeFile(probe, '');
+    await rm(probe);
+  } catch (error) {
+    throw cannotWrite(dir, error);
+  } finally {
+    if (created !== undefined) await rm(created, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `mkdir -p dir`, returning the first directory it created (undefined if `dir` existed). Not
+ * Node's `mkdir(dir, { recursive: true })`: on /proc (ENOENT for a directory whose parent
+ * exists) that retries forever. Each missing directory is made once, from the top down.
+ */
+export async function createDirectory(dir: string): Promise<string | undefined> {
+  const { mkdir, stat } = await import('node:fs/promises');
+  const { dirname, resolve } = await import('node:path');
+  const missing: string[] = [];
+  for (let path = resolve(dir); ; path = dirname(path)) {
+    const found = await stat(path).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+    if (found || dirname(path) === path) break;
+    missing.unshift(path);
+  }
+  for (const path of missing) await mkdir(path);
+  return missing[0];
+}
+
+function cannotWrite(dir: string, error: unknown): RunDirectoryError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new RunDirectoryError(
+    `${dir}: cannot create or write it (${code ?? (error as Error).message}).`,
+  );
 }
 
 /**

@@ -8,7 +8,12 @@ import {
   depthStudyChart,
 } from '@residual/metrics';
 import { createModel } from '@residual/models';
-import { writeFileAtomic } from '@residual/train';
+import {
+  checkWritableDirectory,
+  createDirectory,
+  RunDirectoryError,
+  writeFileAtomic,
+} from '@residual/train';
 import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { parseNetworks } from '../parse-networks.js';
@@ -116,7 +121,12 @@ export const gradientFlowCommand: Command = {
     const out =
       (values.out as string | undefined) ??
       join('runs', `gradient-flow-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-    await refuseExistingReport(out);
+    await refuseUsedFolder(out);
+    await checkWritableDirectory(out).catch((error: unknown) => {
+      if (error instanceof RunDirectoryError)
+        throw new UsageError(`gradient-flow --out: ${error.message}`);
+      throw error;
+    });
 
     const backend = await initBackend({ backend: values.backend as string | undefined });
     const dataset = await loadDatasetFor(values.dataset as string, values, terminal);
@@ -155,8 +165,7 @@ export const gradientFlowCommand: Command = {
       ...study,
     };
     const json = `${JSON.stringify(report, null, 2)}\n`;
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(out, { recursive: true });
+    await createDirectory(out);
     await writeFileAtomic(join(out, GRADIENT_FLOW_FILES.svg), depthStudyChart(study));
     await writeFileAtomic(join(out, GRADIENT_FLOW_FILES.json), json);
     if (values.json) {
@@ -216,7 +225,7 @@ export function renderStudy(study: DepthStudy): string {
   return formatTable(rows);
 }
 
-async function refuseExistingReport(out: string): Promise<void> {
+async function refuseUsedFolder(out: string): Promise<void> {
   let entries: string[];
   try {
     entries = await readdir(out);
@@ -227,5 +236,9 @@ async function refuseExistingReport(out: string): Promise<void> {
     throw new UsageError(
       `gradient-flow --out: ${out} already holds a report; choose another directory.`,
     );
+  }
+  // Never mix a report into someone else's files.
+  if (entries.length > 0) {
+    throw new UsageError(`gradient-flow --out: ${out} is not empty; choose another directory.`);
   }
 }

@@ -1,4 +1,4 @@
-import { initBackend } from '@residual/backend';
+import { initBackend, isResidualError } from '@residual/backend';
 import { NORMALIZATIONS, RESIDUAL_SCALES } from '@residual/layers';
 import {
   createModel,
@@ -96,7 +96,7 @@ export const summaryCommand: Command = {
     const entry = getModelEntry(name);
     const options = modelOptions(values);
     await initBackend();
-    const model = createModel(name, options);
+    const model = withOptionNames(values, () => createModel(name, options));
     const summary = summarizeModel(model);
     model.dispose();
     if (values.json) {
@@ -141,6 +141,28 @@ function modelOptions(values: OptionValues): ModelOptions {
   if (values['drop-path-rate'] !== undefined)
     options.dropPathRate = values['drop-path-rate'] as number;
   return options;
+}
+
+/**
+ * Runs `build`, naming the command-line option in a ModelError about a model option
+ * (`numClasses` is `--num-classes` here), so the user reads the name they typed.
+ */
+function withOptionNames<T>(values: OptionValues, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!isResidualError(error)) throw error;
+    // Only the options given: an error lists accepted names too.
+    for (const { name } of summaryCommand.options.filter(
+      (o) => values[o.name] !== undefined && values[o.name] !== o.default,
+    )) {
+      const camel = name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+      if (new RegExp(`\\b${camel}\\b`).test(error.message)) {
+        throw new UsageError(`summary --${name}: ${error.message}`);
+      }
+    }
+    throw error;
+  }
 }
 
 function parseShape(text: string): [number, number, number] {

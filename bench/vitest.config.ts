@@ -1,0 +1,3 @@
+import { residualVitestConfig } from '@residual/vitest-config';
+
+export default residualVitestConfig();

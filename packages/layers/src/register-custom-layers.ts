@@ -1,0 +1,18 @@
+import * as tf from '@tensorflow/tfjs';
+import { BatchNormalization } from './batch-normalization.js';
+import { DropPath } from './drop-path.js';
+import { GroupedConv2D } from './grouped-conv2d.js';
+import { ScalarBias } from './scalar-bias.js';
+import { ScalarMultiply } from './scalar-multiply.js';
+
+/**
+ * Registers every layer class of this package with tfjs's serialization, so that
+ * `tf.loadLayersModel` can load a model that uses them. Idempotent. Importing this package
+ * registers them too (its one side effect, declared in `sideEffects`); call this where the
+ * registration must not depend on how a bundler treats imports, as `loadModel` does.
+ */
+export function registerCustomLayers(): void {
+  for (const layer of [BatchNormalization, DropPath, GroupedConv2D, ScalarBias, ScalarMultiply]) {
+    tf.serialization.registerClass(layer);
+  }
+}
