@@ -1,3 +1,3 @@
 import { residualTsupConfig } from '@residual/tsup-config';
 
-export default residualTsupConfig({ entry: ['src/main.ts'], dts: false });
+export default residualTsupConfig({ entry: ['src/main.ts', 'src/matmul.ts'], dts: false });
