@@ -1,10 +1,12 @@
 // node bench/dist/matmul.js [--quick]: the matrix products of a gpt_char_micro training step
 // (batch 12, context 64, width 128, 4 heads) and the step itself, with tfjs-backend-wasm's stock
-// BatchMatMul/_FusedMatMul and with ours, in the same process; medians of repeated calls.
+// BatchMatMul/_FusedMatMul and with ours, in the same process, then torch.matmul of the same
+// operands (transposes as views) on 1 and 2 threads; medians of repeated calls.
 import { initBackend, Rng } from '@residual/backend';
 import { createModel } from '@residual/models';
 import * as tf from '@tensorflow/tfjs';
 import { median, timeCalls } from './timing.js';
+import { TorchWorker } from './torch.js';
 
 interface Product {
   name: string;
@@ -56,6 +58,7 @@ function random(shape: number[], rng: Rng): tf.Tensor {
   );
 }
 
+/** The median milliseconds of `p` over calls for about `minTime` seconds. */
 function timeProduct(p: Product, minTime: number): number {
   const rng = new Rng(1);
   const a = random(p.a, rng);
@@ -72,26 +75,21 @@ function timeProduct(p: Product, minTime: number): number {
   return ms * 1000;
 }
 
-/** Milliseconds of one Adam step of gpt_char_micro on a batch of 12 sequences of 64. */
-function timeTrainingStep(steps: number): number {
+/** Adam steps of gpt_char_micro on a batch of 12 sequences of 64; each call times one. */
+function gptTrainer(): { step(): number; dispose(): void } {
   const model = createModel('gpt_char_micro', { seed: 1 });
   const optimizer = tf.train.adam(1e-3);
   const rng = new Rng(2);
-  const ids = tf.tensor2d(
-    Int32Array.from({ length: 12 * 64 }, () => rng.nextInt(65)),
-    [12, 64],
-    'int32',
-  );
-  const targets = tf.oneHot(
+  const tokens = () =>
     tf.tensor2d(
       Int32Array.from({ length: 12 * 64 }, () => rng.nextInt(65)),
       [12, 64],
       'int32',
-    ),
-    65,
-  );
-  const times: number[] = [];
-  for (let i = 0; i <= steps; i++) {
+    );
+  const ids = tokens();
+  const labels = tokens();
+  const targets = tf.oneHot(labels, 65);
+  const step = () => {
     const start = performance.now();
     const loss = optimizer.minimize(
       () => tf.losses.softmaxCrossEntropy(targets, model.apply(ids) as tf.Tensor) as tf.Scalar,
@@ -99,19 +97,24 @@ function timeTrainingStep(steps: number): number {
     );
     loss?.dataSync();
     loss?.dispose();
-    if (i > 0) times.push(performance.now() - start); // the first step builds the optimizer
-  }
-  ids.dispose();
-  targets.dispose();
-  optimizer.dispose();
-  model.dispose();
-  return median(times);
+    return performance.now() - start;
+  };
+  step(); // builds the optimizer's slots
+  return {
+    step,
+    dispose: () => {
+      tf.dispose([ids, labels, targets]);
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
 }
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const minTime = quick ? 0.3 : 1;
-  const steps = quick ? 2 : 5;
+  // Stock and ours take turns, round after round, so that both see the same machine load.
+  const rounds = quick ? 2 : 5;
+  const minTime = 0.2;
   const rows: { setup: string; kernels: string; products: number[]; step: number }[] = [];
   const setups = [
     { setup: 'wasm alone', native: false, threads: 1 },
@@ -121,22 +124,60 @@ async function main(): Promise<void> {
   for (const { setup, native, threads } of setups) {
     await initBackend({ backend: 'wasm', native, threads });
     const ours = MATMUL_KERNELS.map((name) => tf.getKernel(name, 'wasm')!);
-    const stock = stockKernels();
-    for (const [kernels, configs] of [
-      ['stock', stock],
-      ['ours', ours],
-    ] as const) {
-      useKernels([...configs]);
-      const products = PRODUCTS.map((p) => timeProduct(p, minTime));
-      const step = timeTrainingStep(steps);
-      rows.push({ setup, kernels, products, step });
-      console.error(`${setup}, ${kernels}: done`);
+    const variants = [
+      { kernels: 'stock', configs: stockKernels() },
+      { kernels: 'ours', configs: ours },
+    ];
+    const products = variants.map(() => PRODUCTS.map((): number[] => []));
+    const steps = variants.map((): number[] => []);
+    const trainer = gptTrainer();
+    for (let round = 0; round < rounds; round++) {
+      for (const [v, { configs }] of variants.entries()) {
+        useKernels(configs);
+        for (const [i, p] of PRODUCTS.entries()) products[v][i].push(timeProduct(p, minTime));
+        steps[v].push(trainer.step());
+      }
     }
+    trainer.dispose();
     useKernels(ours);
+    for (const [v, { kernels }] of variants.entries()) {
+      rows.push({ setup, kernels, products: products[v].map(median), step: median(steps[v]) });
+    }
+    console.error(`${setup}: done`);
+  }
+  const torch = TorchWorker.start();
+  if (typeof torch === 'string') {
+    console.error(`PyTorch left out: ${torch}`);
+  } else {
+    for (const threads of [1, 2]) {
+      const products: number[] = [];
+      for (const p of PRODUCTS) {
+        const answer = await torch.request({
+          kind: 'matmul',
+          a: p.a,
+          b: p.b,
+          transpose_a: p.transposeA ?? false,
+          transpose_b: p.transposeB ?? false,
+          threads,
+          min_time: minTime,
+        });
+        products.push(median(answer.times as number[]) * 1000);
+      }
+      rows.push({
+        setup: `PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`,
+        kernels: 'torch.matmul',
+        products,
+        step: Number.NaN,
+      });
+    }
+    torch.close();
   }
   const header = ['product (ms)', ...rows.map((r) => `${r.setup}: ${r.kernels}`)];
   const lines = PRODUCTS.map((p, i) => [p.name, ...rows.map((r) => r.products[i].toFixed(2))]);
-  lines.push(['gpt_char_micro train step, batch 12', ...rows.map((r) => r.step.toFixed(0))]);
+  lines.push([
+    'gpt_char_micro train step, batch 12',
+    ...rows.map((r) => (Number.isNaN(r.step) ? '' : r.step.toFixed(0))),
+  ]);
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const line of lines) console.log(`| ${line.join(' | ')} |`);
