@@ -1,3 +1,6 @@
 import { residualTsupConfig } from '@residual/tsup-config';
 
-export default residualTsupConfig({ entry: ['src/main.ts', 'src/quickstart.ts'], dts: false });
+export default residualTsupConfig({
+  entry: ['src/main.ts', 'src/matmul.ts', 'src/quickstart.ts'],
+  dts: false,
+});

@@ -10,6 +10,9 @@ only measurements taken side by side compare). PyTorch runs in its native NCHW l
                                                        -> {"times": [seconds per call, ...]}
   {"kind": "model", "name", "mode": "train" | "infer" | "infer-folded", "batch", "size", "channels",
    "classes", "threads", "warmup", "steps"}            -> {"times": [...]} or {"error": why}
+  {"kind": "matmul", "a": shape, "b": shape, "transpose_a", "transpose_b", "threads", "min_time"}
+                                                       -> {"times": [...]}  (torch.matmul of the
+                                                          stored operands, transposed as views)
   {"kind": "memory"}                                   -> {"peak_rss_bytes": n}
 
 The networks mirror the @residual/models registry: the CIFAR ResNets of He et al. 2015 with
@@ -139,6 +142,20 @@ def conv(req):
     return {"times": timed(fn, req.get("min_time", 0.3), req.get("max_reps", 50))}
 
 
+def matmul(req):
+    g = torch.Generator().manual_seed(0)
+    a = torch.rand(req["a"], generator=g) * 2 - 1
+    b = torch.rand(req["b"], generator=g) * 2 - 1
+    # A transposed operand is a strided view, as autograd hands it to the product.
+    a = a.transpose(-1, -2) if req["transpose_a"] else a
+    b = b.transpose(-1, -2) if req["transpose_b"] else b
+
+    def fn():
+        with torch.no_grad():
+            torch.matmul(a, b)
+    return {"times": timed(fn, req.get("min_time", 0.3), req.get("max_reps", 50))}
+
+
 def timed(fn, min_time, max_reps):
     fn()
     times = []
@@ -197,6 +214,8 @@ def main():
             answer = conv(req)
         elif kind == "model":
             answer = model(req)
+        elif kind == "matmul":
+            answer = matmul(req)
         elif kind == "memory":
             # ru_maxrss is in kilobytes on Linux.
             answer = {"peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}

@@ -55,6 +55,7 @@
         "csrc/dispatch.cc",
         "csrc/igemm.cc",
         "csrc/kernels_generic.cc",
+        "csrc/matmul.cc",
         "csrc/pointwise.cc",
         "csrc/row_conv.cc",
         "csrc/thread_pool.cc",

@@ -14,6 +14,8 @@
 //   sumMiddleAxis(x, outer, reduce, inner, scale, out)
 //   pad(x, layout, value, out)     layout: Int32Array [rank, inShape..., before..., after...]
 //   stridedCopy(x, layout, out)    layout: Int32Array [rank, sizes..., strides...]
+//   matMul(a, b, c, shape[, bias, activation])
+//                                  shape: Int32Array [batch, batchA, batchB, m, k, n, transA, transB]
 //   threads(), setThreads(n), isa(), setIsa(name)
 #include <node_api.h>
 
@@ -24,6 +26,7 @@
 
 #include "conv.h"
 #include "dispatch.h"
+#include "matmul.h"
 #include "pointwise.h"
 #include "thread_pool.h"
 
@@ -455,6 +458,47 @@ napi_value StridedCopy(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value MatMul(napi_env env, napi_callback_info info) {
+  Args args(env, info, 4);
+  F32 a = args.f32(0, "a"), b = args.f32(1, "b"), c = args.f32(2, "c");
+  std::vector<int32_t> d;
+  if (!args.int32s(3, "shape", &d)) return nullptr;
+  if (d.size() != 8) {
+    napi_throw_range_error(env, nullptr,
+                           "shape must be [batch, batchA, batchB, m, k, n, transA, transB]");
+    return nullptr;
+  }
+  const MatMulShape s{d[0], d[1], d[2], d[3], d[4], d[5], d[6] != 0, d[7] != 0};
+  const std::string error = validate(s);
+  if (!error.empty()) {
+    napi_throw_range_error(env, nullptr, ("shape: " + error).c_str());
+    return nullptr;
+  }
+  F32 bias;
+  Activation activation = Activation::kLinear;
+  if (!args.is_null(4)) bias = args.f32(4, "bias");
+  if (args.count() > 5 && !args.is_null(5)) {
+    const int64_t code = args.integer(5, "activation");
+    if (code > 2) {
+      napi_throw_range_error(env, nullptr, "activation must be 0 (linear), 1 (relu) or 2 (relu6)");
+      return nullptr;
+    }
+    activation = static_cast<Activation>(code);
+  }
+  if (!args.ok()) return nullptr;
+  const uint64_t n_a = uint64_t(s.batch_a) * s.m * s.k, n_b = uint64_t(s.batch_b) * s.k * s.n;
+  const uint64_t n_c = uint64_t(s.batch) * s.m * s.n;
+  if (!args.need(a, n_a, "a") || !args.need(b, n_b, "b") || !args.need(c, n_c, "c") ||
+      !args.disjoint(c, n_c, a, n_a, false) || !args.disjoint(c, n_c, b, n_b, false))
+    return nullptr;
+  if (bias.data != nullptr && bias.length != 1 && bias.length != static_cast<size_t>(s.n)) {
+    napi_throw_range_error(env, nullptr, "bias must hold 1 or n values");
+    return nullptr;
+  }
+  batch_matmul(s, a.data, b.data, c.data, bias.data, static_cast<int>(bias.length), activation);
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args args(env, info, 1);
   const int64_t n = args.integer(0, "count");
@@ -514,6 +558,7 @@ napi_value Init(napi_env env, napi_value exports) {
        nullptr},
       {"pad", nullptr, Pad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"stridedCopy", nullptr, StridedCopy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

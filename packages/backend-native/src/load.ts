@@ -135,6 +135,22 @@ export interface NativeKernels {
    * subsampling multiplies them; a slice passes `x.subarray(offset)`.
    */
   stridedCopy(x: Float32Array, layout: Int32Array, out: Float32Array): void;
+  /**
+   * Batched matrix products `c[i] = op(a[i]) · op(b[i])`, row-major, op transposing when asked:
+   * `shape` is `[batch, batchA, batchB, m, k, n, transA, transB]` (0/1 flags); `a` holds batchA
+   * matrices ([m, k], or [k, m] transposed) and `b` batchB ([k, n], or [n, k]), each count being
+   * batch or 1 (one matrix shared by every product); `c` gets `[batch, m, n]`. `bias` (n values,
+   * or 1) is then added to every row and the activation (see {@link ACTIVATIONS}) applied, as
+   * tfjs's `_FusedMatMul` does.
+   */
+  matMul(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    shape: Int32Array,
+    bias?: Float32Array | null,
+    activation?: number,
+  ): void;
   /** Threads the kernels use, the calling thread included. */
   threads(): number;
   /** Sets the thread count; 0 means one per logical CPU. */

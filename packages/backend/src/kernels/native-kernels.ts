@@ -87,6 +87,14 @@ export interface NativeKernels {
   ): void;
   pad(x: Float32Array, layout: Int32Array, value: number, out: Float32Array): void;
   stridedCopy(x: Float32Array, layout: Int32Array, out: Float32Array): void;
+  matMul(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    shape: Int32Array,
+    bias?: Float32Array | null,
+    activation?: number,
+  ): void;
   threads(): number;
   setThreads(count: number): void;
   isa(): string;

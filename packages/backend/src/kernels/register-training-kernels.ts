@@ -11,7 +11,9 @@ import { wasmBatchNormGradKernel } from './wasm-batch-norm-grad.js';
 import { wasmBatchNormTrainingKernels } from './wasm-batch-norm-training.js';
 import { wasmCopyKernels } from './wasm-copy-kernels.js';
 import { wasmDepthwiseBackpropKernels } from './wasm-depthwise-backprop.js';
+import { wasmMatMulKernels } from './wasm-matmul.js';
 import { nativeWasmConvKernels } from './wasm-native-conv.js';
+import { nativeWasmMatMulKernels } from './wasm-native-matmul.js';
 import { nativeWasmPadKernel } from './wasm-native-pad.js';
 import { nativeWasmPointwiseKernels } from './wasm-native-pointwise.js';
 import { nativeWasmStridedCopyKernels } from './wasm-native-strided-copy.js';
@@ -39,6 +41,7 @@ const PORTABLE_KERNELS: Record<string, readonly tf.KernelConfig[]> = {
     wasmBatchNormGradKernel(),
     ...wasmBatchNormTrainingKernels(),
     ...wasmDepthwiseBackpropKernels,
+    ...wasmMatMulKernels,
   ],
   // The last resort where WebAssembly cannot start; tfjs's own kernels are slow there too.
   cpu: [...cpuConvKernels, ...cpuTileReduceKernels, cpuReluGradKernel],
@@ -52,6 +55,7 @@ function nativeKernelConfigs(backendName: string, native: NativeKernels): tf.Ker
   if (configs === undefined) {
     configs = [
       ...nativeWasmConvKernels(native),
+      ...nativeWasmMatMulKernels(native),
       ...nativeWasmPointwiseKernels(native),
       nativeWasmPadKernel(native),
       ...nativeWasmStridedCopyKernels(native),
