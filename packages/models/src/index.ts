@@ -7,6 +7,7 @@ export { type CifarResNetOptions, type CifarResNetSpec, cifarResNet } from './ci
 export { countMacs, layerMacs, layerOutputShapes } from './count-macs.js';
 export { countParameters, type ParameterCount } from './count-parameters.js';
 export { type FoldReport, foldBatchNorm } from './fold-batch-norm.js';
+export { FREEZE_POINTS, type FreezePoint, freezeLayers } from './freeze-layers.js';
 export { ModelError } from './model-error.js';
 export {
   type CommonModelOptions,
@@ -28,5 +29,6 @@ export {
   type ModelReference,
   registerModel,
 } from './registry.js';
+export { replaceClassifier } from './replace-classifier.js';
 export { type ResNetOptions, type ResNetSpec, resNet } from './resnet.js';
 export { type ResNetV2Options, type ResNetV2Spec, resNetV2 } from './resnet-v2.js';
