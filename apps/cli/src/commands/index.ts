@@ -3,6 +3,7 @@ import { datasetsCommand } from './datasets.js';
 import { evalCommand } from './eval.js';
 import { gradientFlowCommand } from './gradient-flow.js';
 import { modelsCommand } from './models.js';
+import { predictCommand } from './predict.js';
 import { summaryCommand } from './summary.js';
 import { trainCommand } from './train.js';
 
@@ -10,6 +11,7 @@ import { trainCommand } from './train.js';
 export const COMMANDS: readonly Command[] = [
   trainCommand,
   evalCommand,
+  predictCommand,
   gradientFlowCommand,
   modelsCommand,
   summaryCommand,

@@ -8,6 +8,7 @@ import { UsageError } from '../usage-error.js';
 const RUN_OPTIONS = [
   'model',
   'dataset',
+  'freeze',
   'recipe',
   'epochs',
   'batch-size',
@@ -71,6 +72,7 @@ export async function runConfig(
   const config: RunConfig = {
     model,
     dataset: values.dataset as string,
+    freeze: values.freeze as string | undefined,
     recipe: recipe.name,
     epochs: recipe.epochs,
     'batch-size': recipe.batchSize,

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, nativeKernelStatus } from '@residual/backend';
-import { createModel } from '@residual/models';
+import { createModel, FREEZE_POINTS, type FreezePoint, freezeLayers } from '@residual/models';
 import {
   evaluate,
   inspectRunDirectory,
@@ -16,6 +16,7 @@ import {
 } from '@residual/train';
 import { BACKEND_OPTION, type Command, type OptionValues } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
+import { writeInferenceFile } from '../inference-file.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { EpochProgress, percent } from '../progress.js';
 import type { Terminal } from '../terminal.js';
@@ -51,6 +52,14 @@ export const trainCommand: Command = {
       default: 'digits',
     },
     ...DATASET_SOURCE_OPTIONS,
+    {
+      name: 'freeze',
+      type: 'string',
+      placeholder: 'point',
+      description:
+        'Train only the layers after this point: the stem, a stage (its batch norms keep their statistics), or all but the classifier (fine-tuning).',
+      choices: FREEZE_POINTS,
+    },
     {
       name: 'recipe',
       type: 'string',
@@ -221,6 +230,18 @@ export const trainCommand: Command = {
     };
     await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     await writeTrainingCurves(out, result.history, `${config.model} on ${dataset.name}`);
+    const [height, width] = trainSplit.imageShape;
+    if (height === width) {
+      await writeInferenceFile(out, {
+        preprocessing: {
+          source: `${dataset.name} (its training images' statistics)`,
+          size: height,
+          interpolation: 'bilinear',
+          normalization: dataset.normalization,
+        },
+        classNames: dataset.classNames,
+      });
+    }
     // The model last: its presence marks the run finished.
     await saveModel(model, out);
     terminal.out(
@@ -242,6 +263,7 @@ async function setUp(config: RunConfig, values: OptionValues, terminal: Terminal
     numClasses: dataset.numClasses,
     seed: config.seed as number,
   });
+  if (config.freeze !== undefined) freezeLayers(model, config.freeze as FreezePoint);
   const recipe = recipeByName(config.recipe as string, {
     epochs: config.epochs as number,
     batchSize: config['batch-size'] as number,
