@@ -1,1 +1,14 @@
 export { InteropError } from './interop-error.js';
+export { readPth } from './read-pth.js';
+export { readSafetensors } from './read-safetensors.js';
+export { readWeightsFile } from './read-weights-file.js';
+export {
+  SOURCE_DTYPES,
+  type SourceData,
+  type SourceDtype,
+  type SourceTensor,
+  type StateDict,
+  toFloat32,
+} from './source-tensor.js';
+export { writePth } from './write-pth.js';
+export { writeSafetensors } from './write-safetensors.js';
