@@ -1,13 +1,12 @@
 """Writes the small fixture files of packages/interop/fixtures (a few KB) with PyTorch itself.
 
 Run from the repository root:  .venv-timm/bin/python packages/interop/python/make_fixtures.py
-(Debian's /usr/bin/python3 works too; the safetensors fixtures are then written by
-`write_safetensors` below instead of the safetensors library.)
+(Debian's /usr/bin/python3 works too; safetensors_io then writes the safetensors files by the
+format's specification instead of with the safetensors library.)
 """
 import io
 import json
 import os
-import struct
 import subprocess
 import sys
 import zipfile
@@ -15,36 +14,9 @@ from collections import OrderedDict
 
 import torch
 
+from safetensors_io import save as save_safetensors
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
-
-SAFETENSORS_DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16",
-                      torch.int64: "I64", torch.float64: "F64", torch.int32: "I32"}
-
-
-def write_safetensors(tensors, path):
-    """The format by its specification, for machines without the safetensors package."""
-    header, chunks, offset = {"__metadata__": {"format": "pt"}}, [], 0
-    for name, t in tensors.items():
-        data = t.contiguous().view(torch.uint8).numpy().tobytes() if t.dtype == torch.bfloat16 \
-            else t.contiguous().numpy().tobytes()
-        header[name] = {"dtype": SAFETENSORS_DTYPES[t.dtype], "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
-
-
-def save_safetensors(tensors, path):
-    try:
-        from safetensors.torch import save_file
-    except ImportError:
-        write_safetensors(tensors, path)
-        return
-    save_file({k: v.contiguous() for k, v in tensors.items()}, path, metadata={"format": "pt"})
-
 
 def tiny_state_dict():
     base = torch.arange(10, dtype=torch.float32)
@@ -78,6 +50,7 @@ def raw_pickle_pth(path, pickle_bytes):
 
 
 def main():
+    torch.manual_seed(0)
     os.makedirs(OUT, exist_ok=True)
     sd = tiny_state_dict()
     torch.save(sd, os.path.join(OUT, "tiny.pth"))

@@ -1,3 +1,4 @@
+export { type ImportOptions, type ImportReport, importWeights } from './import-weights.js';
 export { InteropError } from './interop-error.js';
 export { readPth } from './read-pth.js';
 export { readSafetensors } from './read-safetensors.js';
@@ -10,5 +11,7 @@ export {
   type StateDict,
   toFloat32,
 } from './source-tensor.js';
+export { toStateDict } from './to-state-dict.js';
+export { TORCH_MODELS, torchLibraryOf } from './torch-models.js';
 export { writePth } from './write-pth.js';
 export { writeSafetensors } from './write-safetensors.js';
