@@ -151,6 +151,14 @@ describe('writers', () => {
   it('readWeightsFile tells the formats apart by their bytes', () => {
     expect(readWeightsFile(writePth(stateDict), 'weights.bin').size).toBe(stateDict.size);
     expect(readWeightsFile(writeSafetensors(stateDict), 'weights.bin').size).toBe(stateDict.size);
+    // A header length whose low byte is 0x80 (a pickle's first byte) is still safetensors.
+    const padded = writeSafetensors(stateDict, { note: 'x'.repeat(200) });
+    const length = Number(new DataView(padded.buffer).getBigUint64(0, true));
+    const shifted = writeSafetensors(stateDict, {
+      note: 'x'.repeat(200 + ((0x80 - (length % 256) + 256) % 256)),
+    });
+    expect(shifted[0]).toBe(0x80);
+    expect(readWeightsFile(shifted, 'weights.bin').size).toBe(stateDict.size);
     expect(problem(() => readWeightsFile(fixture('legacy.pth'), 'l.pt'))).toMatch(
       /^l\.pt: PyTorch legacy/,
     );

@@ -80,6 +80,7 @@ function checkEntries(
     if (name === '__metadata__') {
       const ok =
         typeof value === 'object' &&
+        !Array.isArray(value) &&
         value !== null &&
         Object.values(value).every((v) => typeof v === 'string');
       if (!ok) fail('__metadata__ must map strings to strings');

@@ -5,14 +5,26 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readSafetensors } from './read-safetensors.js';
 import type { StateDict } from './source-tensor.js';
 
 export type TorchLibrary = 'torchvision' | 'timm';
 
-const REPO = resolve(import.meta.dirname, '..', '..', '..');
-const SCRIPT = resolve(import.meta.dirname, '..', 'python', 'torch_reference.py');
+/** packages/interop, found from this file whether it runs from src/ or a bundle elsewhere. */
+function findPackageRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'python', 'torch_reference.py'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find packages/interop/python/torch_reference.py');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const PACKAGE_ROOT = findPackageRoot();
+const REPO = resolve(PACKAGE_ROOT, '..', '..');
+const SCRIPT = join(PACKAGE_ROOT, 'python', 'torch_reference.py');
 
 export const PYTHONS: Readonly<Record<TorchLibrary, string>> = {
   torchvision: '/usr/bin/python3',
@@ -21,7 +33,7 @@ export const PYTHONS: Readonly<Record<TorchLibrary, string>> = {
 
 const SETUP: Readonly<Record<TorchLibrary, string>> = {
   torchvision: 'apt-get install -y python3-torch python3-torchvision',
-  timm: `/usr/bin/python3 -m venv --system-site-packages .venv-timm && .venv-timm/bin/pip install --retries 0 --no-deps timm safetensors huggingface_hub pyyaml (see .ci/run)`,
+  timm: `/usr/bin/python3 -m venv --system-site-packages .venv-timm && .venv-timm/bin/pip install --retries 0 --no-deps timm==1.0.29 safetensors==0.8.0 huggingface_hub==2.0.0 pyyaml (as .ci/run does)`,
 };
 
 export const REQUIRE_PYTHON =

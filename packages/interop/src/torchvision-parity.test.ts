@@ -39,7 +39,7 @@ describe.skipIf(!peerAvailable('torchvision'))('torchvision parity', () => {
       let reference: Reference;
       beforeAll(() => {
         reference = makeReference('torchvision', name, { sizes: SIZES });
-      }, 120_000);
+      }, 300_000);
       afterAll(() => reference?.remove());
 
       it(`.pth gives torchvision's logits within ${TOLERANCE} at ${SIZES.join(', ')}`, () => {

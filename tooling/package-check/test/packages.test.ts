@@ -106,6 +106,17 @@ const m = new ConfusionMatrix(2); m.update([0, 1, 1], [0, 1, 0]);
 console.log(JSON.stringify(m.counts()));`,
     prints: /^\[\[1,0\],\[1,1\]\]$/m,
   },
+  '@residual/interop': {
+    code: `import { initBackend } from '@residual/backend';
+import { createModel } from '@residual/models';
+import { importWeights, readPth, toStateDict, writePth } from '@residual/interop';
+await initBackend();
+const stateDict = toStateDict(createModel('resnet18', { inputShape: [32, 32, 3] }));
+const back = readPth(writePth(stateDict), 'resnet18.pth');
+const report = importWeights(createModel('resnet18', { inputShape: [32, 32, 3] }), back, { fileName: 'resnet18.pth' });
+console.log(back.size, 'loaded', report.loaded.length);`,
+    prints: /^122 loaded 102$/m,
+  },
   '@residual/train': {
     code: `import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@residual/backend';
