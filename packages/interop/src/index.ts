@@ -1,5 +1,12 @@
+export { type ExportOnnxOptions, exportOnnx } from './export-onnx.js';
+export {
+  type ImportKerasWeightsOptions,
+  importKerasWeights,
+  KERAS_RESNET_BN_EPSILON,
+} from './import-keras-weights.js';
 export { type ImportOptions, type ImportReport, importWeights } from './import-weights.js';
 export { InteropError } from './interop-error.js';
+export { readKerasWeights } from './read-keras-weights.js';
 export { readPth } from './read-pth.js';
 export { readSafetensors } from './read-safetensors.js';
 export { readWeightsFile } from './read-weights-file.js';

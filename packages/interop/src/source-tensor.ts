@@ -68,3 +68,11 @@ export function toFloat32(tensor: SourceTensor): Float32Array {
   if (data instanceof BigInt64Array) return Float32Array.from(data, (v) => Number(v));
   return Float32Array.from(data);
 }
+
+/** What an import loaded and what did not fit (filled in full when `strict: false`). */
+export interface ImportReport {
+  loaded: string[];
+  missing: string[];
+  unexpected: string[];
+  mismatched: { key: string; expected: number[]; actual: number[] }[];
+}
