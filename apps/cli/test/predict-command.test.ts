@@ -84,7 +84,7 @@ describe('residual predict', () => {
   it.each([
     [
       () => ['predict', images[0]],
-      "residual: predict: --model-dir is required. See 'residual predict --help'.\n",
+      "residual: predict: --model-dir, or --model with --weights, is required. See 'residual predict --help'.\n",
     ],
     [
       () => ['predict', '--model-dir', modelDir],

@@ -24,6 +24,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Residual connections explained', link: '/guide/residual-connections' },
       { text: 'Datasets', link: '/guide/datasets' },
       { text: 'Training recipes', link: '/guide/training' },
+      { text: 'Pretrained weights', link: '/guide/pretrained-weights' },
       { text: 'Backends and performance', link: '/guide/performance' },
       { text: 'Command line', link: '/guide/cli' },
       { text: 'Contributing to a package', link: '/guide/contributing' },

@@ -1,7 +1,9 @@
 import type { Command } from '../command.js';
 import { datasetsCommand } from './datasets.js';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
 import { gradientFlowCommand } from './gradient-flow.js';
+import { importCommand } from './import.js';
 import { modelsCommand } from './models.js';
 import { predictCommand } from './predict.js';
 import { summaryCommand } from './summary.js';
@@ -12,6 +14,8 @@ export const COMMANDS: readonly Command[] = [
   trainCommand,
   evalCommand,
   predictCommand,
+  importCommand,
+  exportCommand,
   gradientFlowCommand,
   modelsCommand,
   summaryCommand,

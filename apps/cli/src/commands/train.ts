@@ -1,6 +1,12 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, nativeKernelStatus } from '@residual/backend';
+import {
+  IMAGENET_PREPROCESSING,
+  type ImagePreprocessing,
+  imagenetPreprocessing,
+  withImageSize,
+} from '@residual/datasets';
 import { createModel, FREEZE_POINTS, type FreezePoint, freezeLayers } from '@residual/models';
 import {
   evaluate,
@@ -18,10 +24,12 @@ import { BACKEND_OPTION, type Command, type OptionValues } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { writeInferenceFile } from '../inference-file.js';
 import { interruptOnSigint } from '../interrupt.js';
+import { pretrainedModel } from '../pretrained-model.js';
 import { EpochProgress, percent } from '../progress.js';
 import type { Terminal } from '../terminal.js';
 import { writeTrainingCurves } from '../training-curves.js';
 import { UsageError } from '../usage-error.js';
+import { readWeights } from '../weights-file.js';
 import { asUsageError, runConfig } from './train-config.js';
 
 export const trainCommand: Command = {
@@ -52,6 +60,20 @@ export const trainCommand: Command = {
       default: 'digits',
     },
     ...DATASET_SOURCE_OPTIONS,
+    {
+      name: 'weights',
+      type: 'string',
+      placeholder: 'file',
+      description:
+        "Start from pretrained weights (.pth, .pt, .safetensors, .h5, .keras) for --model: loaded strictly, the classifier replaced when the data set has another class count; images preprocessed as the weights' library does (resize, centre crop, mean/std).",
+    },
+    {
+      name: 'image-size',
+      type: 'integer',
+      placeholder: 'n',
+      description:
+        "With --weights: the side of the centre crop fed to the model (default: the weights' own, 224).",
+    },
     {
       name: 'freeze',
       type: 'string',
@@ -147,6 +169,7 @@ export const trainCommand: Command = {
     'residual train --resume runs/r20',
     'residual train --seed 1 --epochs 1',
     'residual train --model cifar_resnet20 --dataset cifar10 --download --recipe paper',
+    'residual train --model resnet50 --weights resnet50-11ad3fa6.pth --dataset ./my-images --freeze all-but-head',
   ],
   async run(values, terminal) {
     const { config, out } = await runConfig(values, trainCommand.options);
@@ -162,7 +185,11 @@ export const trainCommand: Command = {
     await inspectRunDirectory(out, config).catch(asUsageError(option));
     const backend = await initBackend({ backend: values.backend as string | undefined });
     const native = backend === 'wasm' ? await nativeKernelStatus() : undefined;
-    const { dataset, trainSplit, testSplit, model, recipe } = await setUp(config, values, terminal);
+    const { dataset, trainSplit, testSplit, model, recipe, preprocessing } = await setUp(
+      config,
+      values,
+      terminal,
+    );
     const run = await openRunDirectory(out, config).catch(asUsageError(option));
     terminal.err(
       `training ${config.model} on ${dataset.name} (${trainSplit.count} train / ${testSplit.count} test images) ` +
@@ -233,7 +260,7 @@ export const trainCommand: Command = {
     const [height, width] = trainSplit.imageShape;
     if (height === width) {
       await writeInferenceFile(out, {
-        preprocessing: {
+        preprocessing: preprocessing ?? {
           source: `${dataset.name} (its training images' statistics)`,
           size: height,
           interpolation: 'bilinear',
@@ -251,25 +278,58 @@ export const trainCommand: Command = {
   },
 };
 
-/** The data, a fresh model sized for it, and the recipe, as the run's configuration says. */
+/**
+ * The data, the model (fresh, or with --weights the pretrained one, its classifier sized for
+ * the data), the recipe, and the preprocessing of pretrained weights, as the run's
+ * configuration says. The weights file is read first: a bad one fails before the data loads.
+ */
 async function setUp(config: RunConfig, values: OptionValues, terminal: Terminal) {
-  const dataset = await loadDatasetFor(config.dataset as string, values, terminal);
+  const weightsPath = config.weights as string | undefined;
+  const weights = weightsPath === undefined ? undefined : await readWeights(weightsPath, 'train');
+  const preprocessing = pretrainedPreprocessing(config);
+  const loaded = await loadDatasetFor(config.dataset as string, values, terminal, preprocessing);
+  // A named data set keeps its images' size; pretrained weights expect their own statistics.
+  const dataset =
+    preprocessing === undefined
+      ? loaded
+      : { ...loaded, normalization: preprocessing.normalization };
   const limit = config.limit as number | undefined;
   const testLimit = config['test-limit'] as number | undefined;
   const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);
   const testSplit = testLimit === undefined ? dataset.test : takeFirst(dataset.test, testLimit);
-  const model = createModel(config.model as string, {
+  const shape = {
     inputShape: [...trainSplit.imageShape] as [number, number, number],
     numClasses: dataset.numClasses,
     seed: config.seed as number,
-  });
+  };
+  const model =
+    weights === undefined
+      ? createModel(config.model as string, shape)
+      : pretrainedModel(config.model as string, weights, shape).model;
   if (config.freeze !== undefined) freezeLayers(model, config.freeze as FreezePoint);
   const recipe = recipeByName(config.recipe as string, {
     epochs: config.epochs as number,
     batchSize: config['batch-size'] as number,
     learningRate: config.lr as number,
   });
-  return { dataset, trainSplit, testSplit, model, recipe };
+  return { dataset, trainSplit, testSplit, model, recipe, preprocessing };
+}
+
+/** With --weights, the ImageNet preprocessing of the model's source library, at --image-size. */
+function pretrainedPreprocessing(config: RunConfig): ImagePreprocessing | undefined {
+  const size = config['image-size'] as number | undefined;
+  if (config.weights === undefined) {
+    if (size !== undefined)
+      throw new UsageError('train --image-size: applies with --weights only.');
+    return undefined;
+  }
+  const preprocessing = imagenetPreprocessing(config.model as string);
+  if (preprocessing === undefined) {
+    throw new UsageError(
+      `train --weights: ${config.model} has no pretrained weights elsewhere; models that have: ${Object.keys(IMAGENET_PREPROCESSING).join(', ')}.`,
+    );
+  }
+  return size === undefined ? preprocessing : withImageSize(preprocessing, size);
 }
 
 async function exists(path: string): Promise<boolean> {
