@@ -20,9 +20,11 @@ export interface PositionalSpec {
   /** Shown in help as `<name>`; its value is passed to `run` under this name. */
   name: string;
   description: string;
+  /** The last positional only: takes one or more values, passed to `run` as a string array. */
+  variadic?: boolean;
 }
 
-export type OptionValues = Record<string, string | number | boolean | undefined>;
+export type OptionValues = Record<string, string | number | boolean | string[] | undefined>;
 
 export interface Command {
   name: string;

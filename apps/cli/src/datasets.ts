@@ -1,4 +1,4 @@
-import { type ImageDataset, loadDataset } from '@residual/datasets';
+import { type ImageDataset, type ImagePreprocessing, loadDataset } from '@residual/datasets';
 import type { OptionSpec, OptionValues } from './command.js';
 import { DATA_DIR_OPTION } from './commands/datasets.js';
 import { downloadProgress } from './download-progress.js';
@@ -17,17 +17,20 @@ export const DATASET_SOURCE_OPTIONS: readonly OptionSpec[] = [DATA_DIR_OPTION, D
 
 /**
  * Loads `source` (a name from `residual datasets`, or a folder) as `--data-dir` and `--download`
- * say, with a progress bar for downloads. An unknown name or a damaged file is a `DatasetError`,
+ * say, with a progress bar for downloads; an image folder is resized, cropped and normalised
+ * as `preprocessing` says when given. An unknown name or a damaged file is a `DatasetError`,
  * which the command line reports as a user error.
  */
 export function loadDatasetFor(
   source: string,
   values: OptionValues,
   terminal: Terminal,
+  preprocessing?: ImagePreprocessing,
 ): Promise<ImageDataset> {
   return loadDataset(source, {
     dataDir: values['data-dir'] as string | undefined,
     download: values.download as boolean,
     onProgress: downloadProgress(terminal),
+    imageFolder: preprocessing === undefined ? undefined : { preprocessing },
   });
 }

@@ -1,4 +1,4 @@
-import type { Command } from './command.js';
+import type { Command, PositionalSpec } from './command.js';
 
 /** `residual --help`: the commands, one line each. */
 export function programHelp(commands: readonly Command[]): string {
@@ -37,11 +37,11 @@ export function commandHelp(command: Command): string {
       ? []
       : [
           'Arguments:',
-          ...positionals.map((p) => `  ${`<${p.name}>`.padEnd(width)}  ${p.description}`),
+          ...positionals.map((p) => `  ${placeholder(p).padEnd(width)}  ${p.description}`),
           '',
         ];
   return [
-    `Usage: residual ${command.name}${positionals.map((p) => ` <${p.name}>`).join('')} [options]`,
+    `Usage: residual ${command.name}${positionals.map((p) => ` ${placeholder(p)}`).join('')} [options]`,
     '',
     command.description,
     '',
@@ -54,4 +54,8 @@ export function commandHelp(command: Command): string {
     ...command.examples.map((e) => `  ${e}`),
     '',
   ].join('\n');
+}
+
+function placeholder(positional: PositionalSpec): string {
+  return `<${positional.name}>${positional.variadic ? '...' : ''}`;
 }

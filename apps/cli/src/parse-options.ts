@@ -4,7 +4,8 @@ import { UsageError } from './usage-error.js';
 
 /**
  * Parses `args` against `specs`: converts numbers, checks choices, fills defaults, and puts
- * each of `positionals` (all required, in order) under its name. `--help` is always accepted,
+ * each of `positionals` (all required, in order; a variadic last one takes the rest, as an
+ * array) under its name. `--help` is always accepted,
  * with or without the positionals. @throws UsageError naming the option and the bad value.
  */
 export function parseOptions(
@@ -46,6 +47,15 @@ export function parseOptions(
   const seeHelp = `See 'residual ${commandName} --help'.`;
   if (given.length < positionals.length) {
     throw new UsageError(`${commandName}: missing <${positionals[given.length].name}>. ${seeHelp}`);
+  }
+  const last = positionals.at(-1);
+  if (last?.variadic && given.length >= positionals.length) {
+    const fixed = positionals.length - 1;
+    positionals.slice(0, fixed).forEach((spec, i) => {
+      values[spec.name] = given[i];
+    });
+    values[last.name] = given.slice(fixed);
+    return values;
   }
   if (given.length > positionals.length) {
     throw new UsageError(

@@ -2,10 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
+import { IMAGENET_PREPROCESSING, withImageSize } from '@residual/datasets';
 import { createModel } from '@residual/models';
 import { saveModel } from '@residual/train';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { writeInferenceFile } from '../src/inference-file.js';
 import { run } from '../src/main.js';
+import { writeColourFolder } from './image-files.js';
 import { recordingTerminal } from './recording-terminal.js';
 
 // An untrained model is enough: eval only has to measure it, and its predictions are poor in
@@ -99,5 +102,26 @@ describe('residual eval', () => {
     expect(terminal.stderr).toBe(
       `residual: eval: the model in ${dir} outputs 7 classes, the data set has 10.\n`,
     );
+  });
+});
+
+describe('residual eval of a model with inference.json', () => {
+  it('feeds an image folder as the model expects: resized, cropped, its own statistics', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'residual-eval-'));
+    const model = createModel('cifar_resnet8', { inputShape: [16, 16, 3], numClasses: 2, seed: 1 });
+    await saveModel(model, dir);
+    await writeInferenceFile(dir, {
+      preprocessing: withImageSize(IMAGENET_PREPROCESSING.resnet18, 16),
+      classNames: ['blue', 'red'],
+    });
+    // 24×30 images: without inference.json the model (16×16) would not fit them.
+    const folder = writeColourFolder(join(dir, 'colours'), 5, 24, 30);
+    const terminal = recordingTerminal();
+    const args = ['eval', '--model-dir', dir, '--dataset', folder, '--top-k', '1', '--json'];
+    const status = await run(args, terminal);
+    expect(terminal.stderr).toBe('');
+    expect(status).toBe(0);
+    const report = JSON.parse(terminal.stdout);
+    expect(report).toMatchObject({ dataset: 'colours', count: 2, classNames: ['blue', 'red'] });
   });
 });

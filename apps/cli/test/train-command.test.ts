@@ -48,6 +48,7 @@ describe('residual train (the built command, as a user runs it)', () => {
     expect(stdout).toMatch(/^test accuracy \d+\.\d\d% on 2000 held-out images after 2 epochs/);
     expect(readdirSync(out).sort()).toEqual([
       'checkpoints',
+      'inference.json',
       'metrics.json',
       'model.json',
       'run.json',

@@ -3,6 +3,7 @@ import { DatasetError } from './dataset-error.js';
 import type { DecodedImage, ImageDecoder } from './decode-image.js';
 import { stratifiedCounts } from './digits.js';
 import type { ImageDataset, ImageSplit } from './image-dataset.js';
+import { type ImagePreprocessing, preprocessImage } from './image-preprocessing.js';
 import { computeNormalization } from './normalization.js';
 import { resizeBilinear } from './resize.js';
 
@@ -24,6 +25,12 @@ export interface ImageFolderOptions {
   testFraction?: number;
   /** The image decoder. Default: pure JavaScript in Node.js, the browser's own in a page. */
   decode?: ImageDecoder;
+  /**
+   * Resize, crop and normalise as a pretrained model expects (see `imagenetPreprocessing`):
+   * every image becomes size×size RGB and the data set's normalization is the model's, not
+   * one computed from the images. Replaces `size` and `channels`.
+   */
+  preprocessing?: ImagePreprocessing;
 }
 
 /** Files with these endings are decoded. */
@@ -78,7 +85,10 @@ export async function imageDatasetFromFiles(
     );
   }
 
-  let size = options.size;
+  const { preprocessing } = options;
+  const resizes = preprocessing !== undefined || options.size !== undefined;
+  let size: readonly [number, number] | undefined =
+    preprocessing === undefined ? options.size : [preprocessing.size, preprocessing.size];
   let first: DecodedImage | undefined;
   if (size === undefined) {
     first = await decode(await readFile(entries[0].file), entries[0].file.displayName);
@@ -97,14 +107,20 @@ export async function imageDatasetFromFiles(
     const { file } = entry;
     let image =
       i === 0 && first !== undefined ? first : await decode(await readFile(file), file.displayName);
-    if (options.size === undefined && (image.height !== height || image.width !== width)) {
+    if (!resizes && (image.height !== height || image.width !== width)) {
       throw new DatasetError(
         `${file.displayName}: the image is ${image.height}×${image.width}, the others ${height}×${width}; pass a size to resize them all.`,
       );
     }
-    image = resizeBilinear(image, height, width);
     const at = next[entry.split]++;
     const target = rgb[entry.split].subarray(at * pixels * 3, (at + 1) * pixels * 3);
+    if (preprocessing !== undefined) {
+      target.set(preprocessImage(image, preprocessing));
+      labels[entry.split][at] = entry.label;
+      allGrey = false;
+      continue;
+    }
+    image = resizeBilinear(image, height, width);
     for (let p = 0; p < pixels; p++) {
       const r = image.rgba[4 * p];
       const g = image.rgba[4 * p + 1];
@@ -116,7 +132,7 @@ export async function imageDatasetFromFiles(
     }
     labels[entry.split][at] = entry.label;
   }
-  const channels = options.channels ?? (allGrey ? 1 : 3);
+  const channels = preprocessing === undefined ? (options.channels ?? (allGrey ? 1 : 3)) : 3;
   const toSplit = (split: 'train' | 'test'): ImageSplit => ({
     images: channels === 3 ? rgb[split] : toGrey(rgb[split]),
     labels: labels[split],
@@ -130,7 +146,7 @@ export async function imageDatasetFromFiles(
     test: toSplit('test'),
     numClasses: classNames.length,
     classNames,
-    normalization: computeNormalization(train),
+    normalization: preprocessing?.normalization ?? computeNormalization(train),
   };
 }
 

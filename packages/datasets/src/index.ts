@@ -45,9 +45,21 @@ export {
 } from './image-dataset.js';
 export { type ImageFile, type ImageFolderOptions, imageDatasetFromFiles } from './image-files.js';
 export { readImageFiles, readImageFolder } from './image-folder.js';
+export {
+  type ImagePreprocessing,
+  preprocessImage,
+  withImageSize,
+} from './image-preprocessing.js';
+export { IMAGENET_CLASSES } from './imagenet-classes.js';
+export {
+  IMAGENET_NORMALIZATION,
+  IMAGENET_PREPROCESSING,
+  imagenetPreprocessing,
+} from './imagenet-preprocessing.js';
 export { type LoadDatasetOptions, loadDataset, locateDataset } from './load-dataset.js';
 export { computeNormalization } from './normalization.js';
 export { fetchImageDataset, packImageDataset, unpackImageDataset } from './packed-dataset.js';
+export { type Interpolation, resample } from './resample.js';
 export {
   DEFAULT_TEXT_DATASET,
   getTextDatasetInfo,

@@ -148,6 +148,29 @@ describe('BatchNormalization', () => {
     });
   }
 
+  it('a frozen layer (trainable = false) runs in inference mode while the model trains', async () => {
+    await initBackend({ backend: 'cpu' });
+    const layer = new BatchNormalization({});
+    layer.apply(tf.input({ shape: [3, 3, 2] }));
+    layer.setWeights([
+      tf.tensor([1.5, 0.5]),
+      tf.tensor([0.1, -0.2]),
+      tf.tensor([2, -1]),
+      tf.tensor([4, 0.25]),
+    ]);
+    layer.trainable = false;
+    const x = tf.tensor(values([2, 3, 3, 2], 7, 3), [2, 3, 3, 2]);
+    const trained = layer.apply(x, { training: true }) as tf.Tensor;
+    const inferred = layer.apply(x, { training: false }) as tf.Tensor;
+    expectTensorsClose(trained, inferred, { rtol: 0, atol: 0 });
+    // The moving statistics stay the pretrained ones.
+    expect(Array.from(layer.getWeights()[2].dataSync())).toEqual([2, -1]);
+    layer.trainable = true;
+    const training = layer.apply(x, { training: true }) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(training, inferred))).dataSync()[0]).toBeGreaterThan(0.1);
+    tf.dispose([x, trained, inferred, training]);
+  });
+
   it('serializes as a Keras BatchNormalization and deserializes to itself', async () => {
     await initBackend({ backend: 'cpu' });
     const input = tf.input({ shape: [4, 4, 2] });

@@ -41,7 +41,10 @@ export class BatchNormalization extends TfBatchNormalization {
     const input = singleInput(inputs);
     const self = this as unknown as BatchNormalizationFields;
     const lastAxis = self.axis === -1 || self.axis === input.rank - 1;
-    if (kwargs.training !== true && lastAxis && input.rank >= 2 && input.rank <= 4) {
+    // A frozen batch norm (trainable = false) runs in inference mode even while the model
+    // trains, as in Keras: fine-tuning keeps the pretrained statistics of frozen stages.
+    const training = kwargs.training === true && this.trainable;
+    if (!training && lastAxis && input.rank >= 2 && input.rank <= 4) {
       // What tfjs-layers computes here, without its per-call axis bookkeeping and tidy scope
       // (~40 µs a layer: 2% of a CIFAR ResNet's inference step at batch 128).
       return tf.batchNorm(
@@ -53,8 +56,8 @@ export class BatchNormalization extends TfBatchNormalization {
         self.epsilon,
       );
     }
-    if (kwargs.training !== true || !lastAxis || input.rank < 2) {
-      return super.call(inputs, kwargs) as tf.Tensor;
+    if (!training || !lastAxis || input.rank < 2) {
+      return super.call(inputs, { ...kwargs, training }) as tf.Tensor;
     }
     return tf.tidy(() => {
       const { y, mean, variance } = batchNormTraining(

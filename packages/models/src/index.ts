@@ -15,6 +15,7 @@ export {
 } from './count-macs.js';
 export { countParameters, type ParameterCount } from './count-parameters.js';
 export { type FoldReport, foldBatchNorm } from './fold-batch-norm.js';
+export { FREEZE_POINTS, type FreezePoint, freezeLayers } from './freeze-layers.js';
 export {
   GPT_OPTION_NAMES,
   type GptOptions,
@@ -44,5 +45,6 @@ export {
   type ModelTask,
   registerModel,
 } from './registry.js';
+export { replaceClassifier } from './replace-classifier.js';
 export { type ResNetOptions, type ResNetSpec, resNet } from './resnet.js';
 export { type ResNetV2Options, type ResNetV2Spec, resNetV2 } from './resnet-v2.js';

@@ -14,6 +14,7 @@ import { loadModel, writeFileAtomic } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
+import { readInferenceFile } from '../inference-file.js';
 import { renderReport } from '../render-report.js';
 import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
@@ -108,7 +109,13 @@ export const evalCommand: Command = {
     // Inference only: fold the batch norms into the convolutions (functional models; a
     // Sequential one is evaluated as it is).
     const model = loaded instanceof tf.Sequential ? loaded : foldBatchNorm(loaded).model;
-    const dataset = await loadDatasetFor(datasetName, values, terminal);
+    // A colour model that says how it sees images (imported weights, or a run of `residual
+    // train`) is fed an image folder that way, with its own statistics.
+    const info = await readInferenceFile(modelDir).catch(() => undefined);
+    const preprocessing = model.inputs[0].shape[3] === 3 ? info?.preprocessing : undefined;
+    const data = await loadDatasetFor(datasetName, values, terminal, preprocessing);
+    const dataset =
+      preprocessing === undefined ? data : { ...data, normalization: preprocessing.normalization };
     const splitName = values.split as 'test' | 'train';
     const split = dataset[splitName];
     checkModelFits(

@@ -1,9 +1,12 @@
 import type { Command } from '../command.js';
 import { datasetsCommand } from './datasets.js';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
 import { generateCommand } from './generate.js';
 import { gradientFlowCommand } from './gradient-flow.js';
+import { importCommand } from './import.js';
 import { modelsCommand } from './models.js';
+import { predictCommand } from './predict.js';
 import { summaryCommand } from './summary.js';
 import { trainCommand } from './train.js';
 
@@ -12,6 +15,9 @@ export const COMMANDS: readonly Command[] = [
   trainCommand,
   evalCommand,
   generateCommand,
+  predictCommand,
+  importCommand,
+  exportCommand,
   gradientFlowCommand,
   modelsCommand,
   summaryCommand,

@@ -8,6 +8,9 @@ import { UsageError } from '../usage-error.js';
 const RUN_OPTIONS = [
   'model',
   'dataset',
+  'weights',
+  'image-size',
+  'freeze',
   'recipe',
   'epochs',
   'batch-size',
@@ -30,6 +33,7 @@ export async function runConfig(
     'batch-size',
     'limit',
     'test-limit',
+    'image-size',
     'checkpoint-every',
     'keep-checkpoints',
   ]) {
@@ -71,6 +75,9 @@ export async function runConfig(
   const config: RunConfig = {
     model,
     dataset: (values.dataset as string | undefined) ?? 'digits',
+    weights: values.weights as string | undefined,
+    'image-size': values['image-size'] as number | undefined,
+    freeze: values.freeze as string | undefined,
     recipe: recipe.name,
     epochs: recipe.epochs,
     'batch-size': recipe.batchSize,

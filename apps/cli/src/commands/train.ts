@@ -1,7 +1,13 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, nativeKernelStatus } from '@residual/backend';
-import { createModel } from '@residual/models';
+import {
+  IMAGENET_PREPROCESSING,
+  type ImagePreprocessing,
+  imagenetPreprocessing,
+  withImageSize,
+} from '@residual/datasets';
+import { createModel, FREEZE_POINTS, type FreezePoint, freezeLayers } from '@residual/models';
 import {
   evaluate,
   inspectRunDirectory,
@@ -17,12 +23,15 @@ import {
 } from '@residual/train';
 import { BACKEND_OPTION, type Command, type OptionValues } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
+import { writeInferenceFile } from '../inference-file.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { isLanguageModel } from '../language-models.js';
+import { pretrainedModel } from '../pretrained-model.js';
 import { EpochProgress, percent } from '../progress.js';
 import type { Terminal } from '../terminal.js';
 import { writeTrainingCurves } from '../training-curves.js';
 import { UsageError } from '../usage-error.js';
+import { readWeights } from '../weights-file.js';
 import { asUsageError, runConfig } from './train-config.js';
 import { trainLanguage } from './train-language.js';
 import { LANGUAGE_ONLY_OPTIONS } from './train-language-config.js';
@@ -54,6 +63,28 @@ export const trainCommand: Command = {
         "Data set to train on: a name from 'residual datasets', or a folder (the standard files, or one subfolder of images per class); for a language model, a text corpus (moby-dick, tiny-shakespeare) or a UTF-8 file or folder of .txt files (default: digits, or moby-dick for a language model).",
     },
     ...DATASET_SOURCE_OPTIONS,
+    {
+      name: 'weights',
+      type: 'string',
+      placeholder: 'file',
+      description:
+        "Start from pretrained weights (.pth, .pt, .safetensors, .h5, .keras) for --model: loaded strictly, the classifier replaced when the data set has another class count; images preprocessed as the weights' library does (resize, centre crop, mean/std).",
+    },
+    {
+      name: 'image-size',
+      type: 'integer',
+      placeholder: 'n',
+      description:
+        "With --weights: the side of the centre crop fed to the model (default: the weights' own, 224).",
+    },
+    {
+      name: 'freeze',
+      type: 'string',
+      placeholder: 'point',
+      description:
+        'Train only the layers after this point: the stem, a stage (its batch norms keep their statistics), or all but the classifier (fine-tuning).',
+      choices: FREEZE_POINTS,
+    },
     {
       name: 'recipe',
       type: 'string',
@@ -191,6 +222,7 @@ export const trainCommand: Command = {
     'residual train --model cifar_resnet20 --dataset cifar10 --download --recipe paper',
     'residual train --model gpt_char_micro --steps 2000 --out runs/moby',
     'residual train --model gpt_char_micro --dataset tiny-shakespeare --download',
+    'residual train --model resnet50 --weights resnet50-11ad3fa6.pth --dataset ./my-images --freeze all-but-head',
   ],
   async run(values, terminal) {
     if (await isLanguageRun(values)) return trainLanguage(values, terminal, trainCommand.options);
@@ -214,7 +246,11 @@ export const trainCommand: Command = {
     await inspectRunDirectory(out, config).catch(asUsageError(option));
     const backend = await initBackend({ backend: values.backend as string | undefined });
     const native = backend === 'wasm' ? await nativeKernelStatus() : undefined;
-    const { dataset, trainSplit, testSplit, model, recipe } = await setUp(config, values, terminal);
+    const { dataset, trainSplit, testSplit, model, recipe, preprocessing } = await setUp(
+      config,
+      values,
+      terminal,
+    );
     const run = await openRunDirectory(out, config).catch(asUsageError(option));
     terminal.err(
       `training ${config.model} on ${dataset.name} (${trainSplit.count} train / ${testSplit.count} test images) ` +
@@ -282,6 +318,18 @@ export const trainCommand: Command = {
     };
     await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     await writeTrainingCurves(out, result.history, `${config.model} on ${dataset.name}`);
+    const [height, width] = trainSplit.imageShape;
+    if (height === width) {
+      await writeInferenceFile(out, {
+        preprocessing: preprocessing ?? {
+          source: `${dataset.name} (its training images' statistics)`,
+          size: height,
+          interpolation: 'bilinear',
+          normalization: dataset.normalization,
+        },
+        classNames: dataset.classNames,
+      });
+    }
     // The model last: its presence marks the run finished.
     await saveModel(model, out);
     terminal.out(
@@ -291,24 +339,58 @@ export const trainCommand: Command = {
   },
 };
 
-/** The data, a fresh model sized for it, and the recipe, as the run's configuration says. */
+/**
+ * The data, the model (fresh, or with --weights the pretrained one, its classifier sized for
+ * the data), the recipe, and the preprocessing of pretrained weights, as the run's
+ * configuration says. The weights file is read first: a bad one fails before the data loads.
+ */
 async function setUp(config: RunConfig, values: OptionValues, terminal: Terminal) {
-  const dataset = await loadDatasetFor(config.dataset as string, values, terminal);
+  const weightsPath = config.weights as string | undefined;
+  const weights = weightsPath === undefined ? undefined : await readWeights(weightsPath, 'train');
+  const preprocessing = pretrainedPreprocessing(config);
+  const loaded = await loadDatasetFor(config.dataset as string, values, terminal, preprocessing);
+  // A named data set keeps its images' size; pretrained weights expect their own statistics.
+  const dataset =
+    preprocessing === undefined
+      ? loaded
+      : { ...loaded, normalization: preprocessing.normalization };
   const limit = config.limit as number | undefined;
   const testLimit = config['test-limit'] as number | undefined;
   const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);
   const testSplit = testLimit === undefined ? dataset.test : takeFirst(dataset.test, testLimit);
-  const model = createModel(config.model as string, {
+  const shape = {
     inputShape: [...trainSplit.imageShape] as [number, number, number],
     numClasses: dataset.numClasses,
     seed: config.seed as number,
-  });
+  };
+  const model =
+    weights === undefined
+      ? createModel(config.model as string, shape)
+      : pretrainedModel(config.model as string, weights, shape).model;
+  if (config.freeze !== undefined) freezeLayers(model, config.freeze as FreezePoint);
   const recipe = recipeByName(config.recipe as string, {
     epochs: config.epochs as number,
     batchSize: config['batch-size'] as number,
     learningRate: config.lr as number,
   });
-  return { dataset, trainSplit, testSplit, model, recipe };
+  return { dataset, trainSplit, testSplit, model, recipe, preprocessing };
+}
+
+/** With --weights, the ImageNet preprocessing of the model's source library, at --image-size. */
+function pretrainedPreprocessing(config: RunConfig): ImagePreprocessing | undefined {
+  const size = config['image-size'] as number | undefined;
+  if (config.weights === undefined) {
+    if (size !== undefined)
+      throw new UsageError('train --image-size: applies with --weights only.');
+    return undefined;
+  }
+  const preprocessing = imagenetPreprocessing(config.model as string);
+  if (preprocessing === undefined) {
+    throw new UsageError(
+      `train --weights: ${config.model} has no pretrained weights elsewhere; models that have: ${Object.keys(IMAGENET_PREPROCESSING).join(', ')}.`,
+    );
+  }
+  return size === undefined ? preprocessing : withImageSize(preprocessing, size);
 }
 
 /** A language model by name, or a resumed run that trained one. */

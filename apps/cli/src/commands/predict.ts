@@ -1,0 +1,121 @@
+import { initBackend } from '@residual/backend';
+import { imagenetPreprocessing } from '@residual/datasets';
+import { loadModel } from '@residual/train';
+import type * as tf from '@tensorflow/tfjs';
+import { type ClassScore, classifyImages } from '../classify.js';
+import { BACKEND_OPTION, type Command, JSON_OPTION, type OptionValues } from '../command.js';
+import { type InferenceInfo, readInferenceFile } from '../inference-file.js';
+import { pretrainedModel } from '../pretrained-model.js';
+import { checkModelName, classNamesFor, requireOption } from '../pretrained-options.js';
+import { UsageError } from '../usage-error.js';
+import { readWeights } from '../weights-file.js';
+
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'Classify images with a trained or imported model: top-5 classes and probabilities.',
+  description:
+    'Loads a model directory written by `residual train` or `residual import` (or builds --model ' +
+    'and loads --weights into it) and prints, for ' +
+    'each image (PNG or JPEG), its most probable classes with their softmax probabilities. ' +
+    'Images are resized, cropped and normalised as the model expects (inference.json in the ' +
+    'model directory: for imported weights, as the source library defines it). Models with ' +
+    '1000 classes name the ImageNet classes.',
+  positionals: [{ name: 'image', description: 'Image files to classify.', variadic: true }],
+  options: [
+    {
+      name: 'model-dir',
+      type: 'string',
+      placeholder: 'dir',
+      description: 'Directory of a trained or imported model (model.json, inference.json).',
+    },
+    {
+      name: 'model',
+      type: 'string',
+      placeholder: 'name',
+      description: 'Instead of --model-dir: a registered architecture, with --weights.',
+    },
+    {
+      name: 'weights',
+      type: 'string',
+      placeholder: 'file',
+      description:
+        'With --model: torchvision, timm or Keras weights (.pth, .pt, .safetensors, .h5, .keras).',
+    },
+    {
+      name: 'top',
+      type: 'integer',
+      placeholder: 'k',
+      description: 'How many classes to print per image.',
+      default: 5,
+    },
+    BACKEND_OPTION,
+    JSON_OPTION,
+  ],
+  examples: [
+    'residual predict --model-dir runs/r50 cat.jpg dog.jpg',
+    'residual predict --model-dir runs/r50 --json --top 3 cat.jpg',
+    'residual predict --model resnet50 --weights resnet50-11ad3fa6.pth cat.jpg',
+  ],
+  async run(values, terminal) {
+    const modelDir = values['model-dir'] as string | undefined;
+    const top = values.top as number;
+    if (top < 1) throw new UsageError(`predict --top: must be at least 1, got ${top}.`);
+    const images = values.image as string[];
+    const backend = await initBackend({ backend: values.backend as string | undefined });
+    if (modelDir !== undefined && (values.model !== undefined || values.weights !== undefined)) {
+      throw new UsageError('predict: give --model-dir, or --model with --weights, not both.');
+    }
+    const { model, info } =
+      modelDir === undefined ? await fromWeights(values) : await fromDirectory(modelDir);
+    const results = await classifyImages(model, images, info.preprocessing, info.classNames, top);
+    if (values.json) {
+      const json = {
+        model: model.name,
+        modelDir,
+        weights: values.weights,
+        backend,
+        predictions: images.map((image, i) => ({ image, top: results[i] })),
+      };
+      terminal.out(`${JSON.stringify(json, null, 2)}\n`);
+      return 0;
+    }
+    terminal.out(images.map((image, i) => renderScores(image, results[i])).join('\n'));
+    return 0;
+  },
+};
+
+function renderScores(image: string, scores: readonly ClassScore[]): string {
+  const lines = scores.map(
+    (score, rank) =>
+      `  ${rank + 1}. ${(score.probability * 100).toFixed(1).padStart(5)}%  ${score.name} (${score.index})`,
+  );
+  return `${image}\n${lines.join('\n')}\n`;
+}
+
+async function fromDirectory(dir: string): Promise<{ model: tf.LayersModel; info: InferenceInfo }> {
+  const info = await readInferenceFile(dir);
+  return { model: await loadModel(dir), info };
+}
+
+/** `--model` and `--weights`: the imported model, preprocessed as its source library says. */
+async function fromWeights(
+  values: OptionValues,
+): Promise<{ model: tf.LayersModel; info: InferenceInfo }> {
+  if (values.model === undefined && values.weights === undefined) {
+    throw new UsageError(
+      "predict: --model-dir, or --model with --weights, is required. See 'residual predict --help'.",
+    );
+  }
+  const name = requireOption(values.model, 'model', 'predict');
+  const weightsPath = requireOption(values.weights, 'weights', 'predict');
+  checkModelName(name, 'predict');
+  const preprocessing = imagenetPreprocessing(name);
+  if (preprocessing === undefined) {
+    throw new UsageError(
+      `predict --model: ${name} has no pretrained weights elsewhere; use --model-dir with a model trained here.`,
+    );
+  }
+  const weights = await readWeights(weightsPath, 'predict');
+  const { model, sourceClasses } = pretrainedModel(name, weights);
+  return { model, info: { preprocessing, classNames: classNamesFor(sourceClasses) } };
+}
