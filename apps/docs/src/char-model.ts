@@ -7,33 +7,7 @@ import {
   trainLanguageModel,
 } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
-
-/**
- * The character-model demo's settings when the page opens: gpt_char_micro's shape cut to two
- * blocks of width 64, so that a visitor without a GPU (WASM on two cores) sees it learn words
- * within a minute or two; nanoGPT's recipe otherwise (AdamW, β₂ 0.99, weight decay 0.1,
- * clipping at 1, warm-up then cosine), with the higher peak rate small models take.
- */
-export const CHAR_DEMO_DEFAULTS = {
-  steps: 400,
-  batchSize: 12,
-  context: 64,
-  layers: 2,
-  heads: 4,
-  width: 64,
-  learningRate: 3e-3,
-  warmupSteps: 20,
-  /** Measure the held-out loss and write a sample every this many steps. */
-  sampleEvery: 50,
-  /** Characters per sample. */
-  sampleLength: 200,
-  temperature: 0.8,
-  prompt: 'The ',
-  seed: 1,
-} as const;
-
-/** The widths the page offers: multiples of the head count, as attention needs. */
-export const DEMO_WIDTHS = [32, 64, 128] as const;
+import { bitsPerCharacter } from './char-demo-defaults.js';
 
 export interface CharModelOptions {
   /** The text to learn: 90% trains, the last 10% is held out (as nanoGPT's prepare.py). */
@@ -71,18 +45,6 @@ export interface CharModelResult {
   parameters: number;
   vocabSize: number;
   aborted: boolean;
-}
-
-/** Nats per character (what the loss is) as bits per character. */
-export function bitsPerCharacter(nats: number): number {
-  return nats / Math.LN2;
-}
-
-/** The mean of the last `count` values (the demo's smoothed loss), or undefined when empty. */
-export function recentMean(values: readonly number[], count = 10): number | undefined {
-  if (values.length === 0) return undefined;
-  const recent = values.slice(-count);
-  return recent.reduce((a, b) => a + b, 0) / recent.length;
 }
 
 /** `prompt` without the characters `tokenizer` does not know; the text's first one if none is left. */

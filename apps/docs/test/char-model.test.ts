@@ -3,13 +3,8 @@ import { expectNoLeakedTensors } from '@residual/backend/testing';
 import { CharTokenizer, loadTextCorpus } from '@residual/datasets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mobyDickExcerpt } from '../scripts/static-assets.js';
-import {
-  bitsPerCharacter,
-  CHAR_DEMO_DEFAULTS,
-  recentMean,
-  trainCharModel,
-  usablePrompt,
-} from '../src/char-model.js';
+import { bitsPerCharacter, CHAR_DEMO_DEFAULTS, recentMean } from '../src/char-demo-defaults.js';
+import { trainCharModel, usablePrompt } from '../src/char-model.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
