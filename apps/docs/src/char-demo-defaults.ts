@@ -1,8 +1,10 @@
 /**
  * The character-model demo's settings when the page opens: gpt_char_micro's shape cut to two
- * blocks of width 64, so that a visitor without a GPU (WASM on two cores) sees it learn words
- * within a minute or two; nanoGPT's recipe otherwise (AdamW, β₂ 0.99, weight decay 0.1,
- * clipping at 1, warm-up then cosine), with the higher peak rate small models take.
+ * blocks of width 64 (108,608 parameters on the excerpt's 69 characters), so that a visitor
+ * without a GPU sees it learn words; nanoGPT's recipe otherwise (AdamW, β₂ 0.99, weight decay
+ * 0.1, clipping at 1, warm-up then cosine), with the higher peak rate small models take.
+ * Measured in Node.js on WASM: held-out 3.85 bits per character after 50 steps, 3.38 after 400
+ * (demos/char-model.md quotes these and the samples).
  */
 export const CHAR_DEMO_DEFAULTS = {
   steps: 400,
