@@ -25,6 +25,7 @@ import { parseOptions, USAGE } from './options.js';
 import { fixed, formatTable } from './table.js';
 import { median } from './timing.js';
 import { TorchWorker } from './torch.js';
+import { measureTransformers } from './transformers.js';
 
 /** Appends a measurement to the list under `label`. */
 function record(times: Record<string, number[]>, label: string, value: number): void {
@@ -179,10 +180,28 @@ if (options.networks) {
     };
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Transformers
+
+const transformerResults = options.transformers
+  ? await measureTransformers({ modes, activate, torch, options, log })
+  : [];
 torch?.close();
 
 // ---------------------------------------------------------------------------------------------
 // Report
+
+/** Ours over PyTorch at each thread count both ran (wasm over PyTorch×1 without native kernels). */
+function ratioColumns(labels: string[], threads: readonly number[]): [string, string][] {
+  const ratios = threads
+    .filter((t) => labels.includes(`native×${t}`) && labels.includes(`PyTorch×${t}`))
+    .map((t): [string, string] => [`native×${t}`, `PyTorch×${t}`]);
+  if (!labels.some((l) => l.startsWith('native')) && labels.includes('PyTorch×1')) {
+    ratios.push(['wasm', 'PyTorch×1']);
+  }
+  return ratios;
+}
 
 const loadAfter = loadavg();
 const columns = [...new Set(kernelResults.flatMap((r) => Object.keys(r.gflops)))];
@@ -219,12 +238,7 @@ if (kernelResults.length > 0) {
 }
 if (networkResults.length > 0) {
   const labels = [...new Set(networkResults.flatMap((r) => Object.keys(r.imagesPerSecond)))];
-  const ratios = options.threads
-    .filter((t) => labels.includes(`native×${t}`) && labels.includes(`PyTorch×${t}`))
-    .map((t) => [`native×${t}`, `PyTorch×${t}`]);
-  if (!labels.some((l) => l.startsWith('native')) && labels.includes('PyTorch×1')) {
-    ratios.push(['wasm', 'PyTorch×1']);
-  }
+  const ratios = ratioColumns(labels, options.threads);
   console.log('\nWhole networks, images per second (median)\n');
   console.log(
     formatTable(
@@ -235,6 +249,26 @@ if (networkResults.length > 0) {
         String(r.case.batch),
         ...labels.map((l) => fixed(r.imagesPerSecond[l])),
         ...ratios.map(([a, b]) => fixed(r.imagesPerSecond[a] / r.imagesPerSecond[b], 2)),
+      ]),
+    ),
+  );
+}
+if (transformerResults.length > 0) {
+  const labels = [...new Set(transformerResults.flatMap((r) => Object.keys(r.tokensPerSecond)))];
+  const ratios = ratioColumns(labels, options.threads);
+  console.log(
+    '\nCharacter GPT, tokens per second (median; generation recomputes the full context per token)\n',
+  );
+  console.log(
+    formatTable(
+      ['network', 'mode', 'batch', 'context', ...labels, ...ratios.map(([a, b]) => `${a}/${b}`)],
+      transformerResults.map((r) => [
+        r.case.model,
+        r.case.mode,
+        String(r.case.batch),
+        String(r.case.context),
+        ...labels.map((l) => fixed(r.tokensPerSecond[l])),
+        ...ratios.map(([a, b]) => fixed(r.tokensPerSecond[a] / r.tokensPerSecond[b], 2)),
       ]),
     ),
   );
@@ -280,6 +314,15 @@ const results = {
     gflops: r.gflops,
   })),
   networks: networkResults,
+  transformers: transformerResults.map((r) => ({
+    ...r,
+    ratios: Object.fromEntries(
+      ratioColumns(Object.keys(r.tokensPerSecond), options.threads).map(([a, b]) => [
+        `${a}/${b}`,
+        r.tokensPerSecond[a] / r.tokensPerSecond[b],
+      ]),
+    ),
+  })),
   memory,
 };
 const dir = fileURLToPath(new URL('../results/', import.meta.url));

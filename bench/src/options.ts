@@ -12,6 +12,7 @@ export interface BenchOptions {
   torch: boolean;
   kernels: boolean;
   networks: boolean;
+  transformers: boolean;
   quick: boolean;
 }
 
@@ -19,7 +20,7 @@ export const USAGE = `pnpm bench [options]
 
 Times the convolution kernels (forward and both gradients, at the shapes of ResNet-20 and
 ResNet-50 stages) on every backend available here, then training and inference of whole
-networks, with PyTorch measured side by side in the same run when /usr/bin/python3 can import
+networks and of a character GPT (training and generation tokens/s), with PyTorch measured side by side in the same run when /usr/bin/python3 can import
 torch. Prints tables and writes bench/results/<name>.json.
 
   --name <name>        results file name (default: the date and time)
@@ -33,6 +34,7 @@ torch. Prints tables and writes bench/results/<name>.json.
   --no-torch           skip PyTorch
   --no-kernels         skip the kernel table
   --no-networks        skip whole networks
+  --no-transformers    skip the GPT rows (gpt_char_micro training and generation)
   --quick              a smoke run: a few shapes, ResNet-20 at batch 32, one round
   --help`;
 
@@ -59,6 +61,7 @@ export function parseOptions(args: string[]): BenchOptions | undefined {
       'no-torch': { type: 'boolean', default: false },
       'no-kernels': { type: 'boolean', default: false },
       'no-networks': { type: 'boolean', default: false },
+      'no-transformers': { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -77,6 +80,7 @@ export function parseOptions(args: string[]): BenchOptions | undefined {
     torch: !values['no-torch'],
     kernels: !values['no-kernels'],
     networks: !values['no-networks'],
+    transformers: !values['no-transformers'],
     quick,
   };
 }

@@ -13,10 +13,13 @@ only measurements taken side by side compare). PyTorch runs in its native NCHW l
   {"kind": "matmul", "a": shape, "b": shape, "transpose_a", "transpose_b", "threads", "min_time"}
                                                        -> {"times": [...]}  (torch.matmul of the
                                                           stored operands, transposed as views)
+  {"kind": "gpt", "mode": "train" | "generate", "batch", "context", "vocab", "layers", "heads",
+   "width", "threads", "warmup", "steps"}           -> {"times": [seconds per step or token]}
   {"kind": "memory"}                                   -> {"peak_rss_bytes": n}
 
 The networks mirror the @residual/models registry: the CIFAR ResNets of He et al. 2015 with
-option-A (subsample + zero-pad) shortcuts, and torchvision's resnet18.
+option-A (subsample + zero-pad) shortcuts, and torchvision's resnet18; and nanoGPT's GPT
+(pre-LN blocks, tied token embedding and output, exact GELU, biases, no dropout) for gpt_char_*.
 """
 import json
 import resource
@@ -202,6 +205,90 @@ def model(req):
     return {"times": times}
 
 
+class GptBlock(nn.Module):
+    def __init__(self, width, heads, context):
+        super().__init__()
+        self.heads = heads
+        self.ln_1 = nn.LayerNorm(width)
+        self.c_attn = nn.Linear(width, 3 * width)
+        self.attn_proj = nn.Linear(width, width)
+        self.ln_2 = nn.LayerNorm(width)
+        self.c_fc = nn.Linear(width, 4 * width)
+        self.mlp_proj = nn.Linear(4 * width, width)
+        self.register_buffer("mask", torch.tril(torch.ones(context, context)).view(1, 1, context, context))
+
+    def attention(self, x):
+        b, t, c = x.shape
+        q, k, v = self.c_attn(x).split(c, dim=2)
+        q, k, v = (z.view(b, t, self.heads, c // self.heads).transpose(1, 2) for z in (q, k, v))
+        # torch 1.13 has no scaled_dot_product_attention: nanoGPT's explicit path.
+        att = (q @ k.transpose(-2, -1)) * (1.0 / (k.size(-1) ** 0.5))
+        att = att.masked_fill(self.mask[:, :, :t, :t] == 0, float("-inf")).softmax(dim=-1)
+        return self.attn_proj((att @ v).transpose(1, 2).contiguous().view(b, t, c))
+
+    def forward(self, x):
+        x = x + self.attention(self.ln_1(x))
+        return x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x))))
+
+
+class Gpt(nn.Module):
+    def __init__(self, vocab, context, layers, heads, width):
+        super().__init__()
+        self.wte = nn.Embedding(vocab, width)
+        self.wpe = nn.Embedding(context, width)
+        self.blocks = nn.ModuleList(GptBlock(width, heads, context) for _ in range(layers))
+        self.ln_f = nn.LayerNorm(width)
+
+    def forward(self, idx):
+        x = self.wte(idx) + self.wpe(torch.arange(idx.size(1)))
+        for block in self.blocks:
+            x = block(x)
+        return self.ln_f(x) @ self.wte.weight.t()  # tied output, as nanoGPT's lm_head
+
+
+def gpt(req):
+    torch.manual_seed(0)
+    batch, context, vocab = req["batch"], req["context"], req["vocab"]
+    net = Gpt(vocab, context, req["layers"], req["heads"], req["width"])
+    pattern = lambda count, offset: (torch.arange(count) * 7 + offset) % vocab
+    if req["mode"] == "train":
+        net.train()
+        x = pattern(batch * context, 0).view(batch, context)
+        y = pattern(batch * context, 1).view(batch, context)
+        decay = [p for p in net.parameters() if p.dim() >= 2]
+        rest = [p for p in net.parameters() if p.dim() < 2]
+        opt = torch.optim.AdamW(
+            [{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],
+            lr=1e-3,
+            betas=(0.9, 0.99),
+        )
+
+        def step():
+            opt.zero_grad(set_to_none=True)
+            logits = net(x)
+            F.cross_entropy(logits.view(-1, vocab), y.view(-1)).backward()
+            opt.step()
+    else:
+        net.eval()
+        sequence = pattern(context, 0).view(1, context)
+
+        def step():
+            # nanoGPT's generate: the whole (cropped) context again for every token.
+            nonlocal sequence
+            with torch.no_grad():
+                logits = net(sequence[:, -context:])
+                nxt = logits[:, -1, :].argmax(dim=-1, keepdim=True)
+            sequence = torch.cat([sequence, nxt], dim=1)
+    for _ in range(req["warmup"]):
+        step()
+    times = []
+    for _ in range(req["steps"]):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return {"times": times}
+
+
 def main():
     for line in sys.stdin:
         req = json.loads(line)
@@ -216,6 +303,8 @@ def main():
             answer = model(req)
         elif kind == "matmul":
             answer = matmul(req)
+        elif kind == "gpt":
+            answer = gpt(req)
         elif kind == "memory":
             # ru_maxrss is in kilobytes on Linux.
             answer = {"peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}

@@ -36,6 +36,7 @@ const guide: DefaultTheme.SidebarItem[] = [
     items: [
       { text: 'Plain vs residual', link: '/demos/plain-vs-residual' },
       { text: 'Model explorer', link: '/demos/model-explorer' },
+      { text: 'A character GPT learns Moby-Dick', link: '/demos/char-model' },
     ],
   },
 ];

@@ -3,7 +3,7 @@ import { generateBenchmarks } from './benchmarks.js';
 import { generateCliReference } from './cli-reference.js';
 import { generateModelCatalogue } from './model-catalogue.js';
 import { FRAGMENTS_DIR } from './paths.js';
-import { copyWasmBinaries, writeDigits } from './static-assets.js';
+import { copyWasmBinaries, writeDigits, writeExcerpt } from './static-assets.js';
 import { resetDir } from './write-file.js';
 
 /**
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   await step('benchmarks', generateBenchmarks, (n) => `${n} results files`);
   await step('wasm binaries', copyWasmBinaries, (names) => names.join(', '));
   await step('digits', writeDigits, (bytes) => `${(bytes / 1e6).toFixed(2)} MB`);
+  await step('text excerpt', writeExcerpt, (characters) => `${characters} characters`);
   await step('API reference', generateApiReference, () => 'written');
   console.log(`docs: generated in ${((performance.now() - started) / 1000).toFixed(1)}s`);
 }

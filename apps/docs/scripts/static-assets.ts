@@ -1,7 +1,7 @@
 import { copyFile, readdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { loadDigits, packImageDataset } from '@residual/datasets';
+import { loadDigits, loadTextCorpus, packImageDataset } from '@residual/datasets';
 import { DATA_DIR, WASM_DIR } from './paths.js';
 import { resetDir } from './write-file.js';
 
@@ -30,4 +30,30 @@ export async function writeDigits(): Promise<number> {
   await resetDir(DATA_DIR);
   await writeFile(join(DATA_DIR, DIGITS_FILE), packed);
   return packed.length;
+}
+
+/** The text the character-model demo learns: the opening chapters of Moby-Dick (public domain). */
+export const EXCERPT_FILE = 'moby-dick-excerpt.txt';
+
+/** About this many characters: enough to learn words from, small enough to fetch at once. */
+export const EXCERPT_CHARACTERS = 40_000;
+
+/**
+ * `characters` of `text` from its first "Call me Ishmael" (the novel's first sentence, after
+ * the etymology and extracts), cut at the end of a paragraph.
+ */
+export function mobyDickExcerpt(text: string, characters = EXCERPT_CHARACTERS): string {
+  const start = text.indexOf('Call me Ishmael');
+  if (start < 0) throw new Error('the Moby-Dick corpus has no "Call me Ishmael": not the novel?');
+  const window = text.slice(start, start + characters);
+  const end = window.lastIndexOf('\n\n');
+  return `${(end > 0 ? window.slice(0, end) : window).trimEnd()}\n`;
+}
+
+/** Writes the demo's excerpt next to the digits (after `writeDigits`, which resets the folder). */
+export async function writeExcerpt(): Promise<number> {
+  const { text } = await loadTextCorpus('moby-dick');
+  const excerpt = mobyDickExcerpt(text);
+  await writeFile(join(DATA_DIR, EXCERPT_FILE), excerpt);
+  return excerpt.length;
 }

@@ -194,6 +194,50 @@ describe.skipIf(SKIP_BROWSER_TESTS)('the built site, in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('trains a character GPT on the Moby-Dick excerpt: the loss falls, samples appear', async () => {
+    const steps = 12;
+    const { page } = await open('/demos/char-model.html');
+    const demo = page.locator('.char-model');
+    await page.locator('input[name=steps]').fill(String(steps));
+    await page.locator('input[name=layers]').fill('1');
+    await page.locator('select[name=width]').selectOption('32');
+    await page.locator('input[name=sample-every]').fill('6');
+    await page.getByRole('button', { name: 'Train' }).click();
+    await page.waitForSelector('.char-model:is([data-state=done], [data-state=failed])', {
+      timeout: 300_000,
+    });
+    const status = await text(page.locator('.status'));
+    expect(await demo.getAttribute('data-state'), status).toBe('done');
+    expect(await text(page.locator('.status code'))).toMatch(/^(webgl|wasm)$/);
+
+    const card = page.locator('.card[data-steps]');
+    expect(Number(await card.getAttribute('data-steps'))).toBe(steps);
+    const first = Number(await card.getAttribute('data-first-loss'));
+    const latest = Number(await card.getAttribute('data-latest-loss'));
+    expect(Number.isFinite(first) && Number.isFinite(latest), `${first} → ${latest}`).toBe(true);
+    expect(latest, `the loss went from ${first} to ${latest}`).toBeLessThan(first);
+    const bits = Number(await page.locator('.card[data-bits]').getAttribute('data-bits'));
+    expect(bits).toBeGreaterThan(0);
+    expect(bits).toBeLessThan(8);
+
+    const samples = page.locator('.sample[data-done=true]');
+    expect(await samples.count()).toBe(2);
+    for (const sample of await samples.all()) {
+      // The prompt and 200 generated characters.
+      expect(Array.from(await text(sample.locator('pre'))).length).toBeGreaterThan(100);
+    }
+    const lines = page.locator('.loss-chart path.series');
+    expect(await lines.count()).toBe(2);
+    expect(Number(await lines.first().getAttribute('data-points'))).toBe(steps);
+
+    await page.screenshot({
+      path: join(ARTIFACTS, 'char-model-trained-desktop.png'),
+      fullPage: true,
+    });
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
   it('saves screenshots of the home page, the catalogue and the model explorer', async () => {
     for (const viewport of VIEWPORTS) {
       for (const [name, path] of [
