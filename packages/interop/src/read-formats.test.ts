@@ -76,6 +76,25 @@ describe('readPth', () => {
   });
 });
 
+describe('Node Buffers', () => {
+  it('read the same values as plain Uint8Arrays (a Buffer may be a view into a shared pool)', () => {
+    for (const name of ['tiny.pth', 'tiny-f32.safetensors', 'tiny-bf16.safetensors']) {
+      // A Buffer at an offset of a larger ArrayBuffer with other bytes around it, as readFile's
+      // small results and Buffer.from(string) are.
+      const bytes = fixture(name);
+      const backing = new Uint8Array(bytes.length + 29).fill(0xee);
+      backing.set(bytes, 13);
+      const pooled = Buffer.from(backing.buffer, 13, bytes.length);
+      const plain = readWeightsFile(fixture(name), name);
+      const fromBuffer = readWeightsFile(pooled, name);
+      expect([...fromBuffer.keys()]).toEqual([...plain.keys()]);
+      for (const [key, tensor] of plain) {
+        expect(fromBuffer.get(key)?.data, `${name}: ${key}`).toEqual(tensor.data);
+      }
+    }
+  });
+});
+
 describe('readSafetensors', () => {
   for (const suffix of ['f32', 'f16', 'bf16']) {
     it(`reads ${suffix.toUpperCase()} files written by the safetensors library, widening to float32`, () => {

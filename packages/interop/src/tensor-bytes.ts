@@ -16,7 +16,10 @@ export function decodeTensorBytes(
   dtype: SourceDtype,
   count: number,
 ): SourceData {
-  const copy = bytes.slice(0, count * dtypeBytes(dtype));
+  // Not bytes.slice(): on a Node Buffer (what readFile returns) slice() is a view into a pooled
+  // ArrayBuffer that holds other data too, so its .buffer would not be these bytes.
+  const copy = new Uint8Array(count * dtypeBytes(dtype));
+  copy.set(bytes.subarray(0, copy.length));
   const buffer = copy.buffer;
   switch (dtype) {
     case 'float64':
