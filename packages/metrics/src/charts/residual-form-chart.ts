@@ -52,13 +52,15 @@ export function residualFormChart(
     );
     if (trained) {
       const steps = Math.max(...runs.map((r) => r.losses.length));
+      // A depth measured at initialisation only keeps its row's cells, titled as such.
+      const untrained = steps === 0 ? ' (not trained)' : '';
       charts.push(
         gradientChart(
-          `${depth} blocks: after ${steps} steps`,
+          steps === 0 ? `${depth} blocks: not trained` : `${depth} blocks: after ${steps} steps`,
           blockSeries((r) => r.trained),
         ),
         {
-          title: `${depth} blocks: training loss`,
+          title: `${depth} blocks: training loss${untrained}`,
           xLabel: 'step',
           xIntegers: true,
           yLabel: 'cross-entropy',
