@@ -132,7 +132,8 @@ export async function compareResidualForms(
         depth,
         model: model.name,
         trainableParams: groups.reduce(
-          (n, g) => n + g.weights.reduce((m, w) => m + tf.util.sizeFromShape(w.shape as number[]), 0),
+          (n, g) =>
+            n + g.weights.reduce((m, w) => m + tf.util.sizeFromShape(w.shape as number[]), 0),
           0,
         ),
         steps: losses.length,
