@@ -26,6 +26,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Training recipes', link: '/guide/training' },
       { text: 'Language models', link: '/guide/language-models' },
       { text: 'Pretrained weights', link: '/guide/pretrained-weights' },
+      { text: 'Residual connections in transformers', link: '/guide/residual-transformers' },
       { text: 'Backends and performance', link: '/guide/performance' },
       { text: 'Command line', link: '/guide/cli' },
       { text: 'Contributing to a package', link: '/guide/contributing' },

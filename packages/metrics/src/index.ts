@@ -1,5 +1,12 @@
 export { Accuracy } from './accuracy.js';
 export {
+  type BlockGradient,
+  type BlockGradients,
+  blockGradients,
+  groupWeightsByBlock,
+  type WeightGroup,
+} from './block-gradients.js';
+export {
   type CalibrationBin,
   CalibrationError,
   type CalibrationErrorOptions,
@@ -18,6 +25,7 @@ export {
   lineChart,
   lineChartBody,
 } from './charts/line-chart.js';
+export { residualFormChart } from './charts/residual-form-chart.js';
 export { type ChartTheme, DEFAULT_THEME } from './charts/svg.js';
 export { type EpochPoint, trainingCurvesChart } from './charts/training-curves-chart.js';
 export {
@@ -60,6 +68,16 @@ export {
   precisionRecallF1,
 } from './precision-recall.js';
 export { type Labels, labelValues, type Predictions, predictedClasses } from './predictions.js';
+export {
+  type BlockSnapshot,
+  compareResidualForms,
+  type InputTargetBatch,
+  type ResidualFormRun,
+  type ResidualFormStudy,
+  type ResidualFormStudyOptions,
+  type ResidualFormStudyProgress,
+  type StudyOptimizer,
+} from './residual-form-study.js';
 export {
   SCORE_KINDS,
   type ScoreKind,

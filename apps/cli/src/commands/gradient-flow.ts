@@ -16,11 +16,13 @@ import {
 } from '@residual/train';
 import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
+import { isLanguageModel } from '../language-models.js';
 import { parseNetworks } from '../parse-networks.js';
 import { formatTable, significant } from '../table.js';
 import type { Terminal } from '../terminal.js';
 import { trainingBatches } from '../training-batches.js';
 import { UsageError } from '../usage-error.js';
+import { runTransformerStudy } from './gradient-flow-transformer.js';
 
 export const GRADIENT_FLOW_FILES = {
   json: 'gradient-flow.json',
@@ -36,13 +38,17 @@ export const gradientFlowCommand: Command = {
     "gradient norm to the last one's: at initialisation and, with --steps, after that many SGD " +
     'steps, with the training loss reached. With --depths, every family of --models is built at ' +
     'each depth. Prints a table and writes gradient-flow.json and gradient-flow.svg (gradient ' +
-    'norm per convolution, log scale, and the loss per step) to --out.',
+    'norm per convolution, log scale, and the loss per step) to --out. Given a language model ' +
+    '(e.g. gpt_char_micro), compares the transformer residual forms of --residual-forms at the ' +
+    'depths (blocks) of --depths instead: the gradient norm of every block at initialisation and ' +
+    'after --steps AdamW steps at a constant learning rate (no warm-up), on a text corpus.',
   options: [
     {
       name: 'models',
       type: 'string',
       placeholder: 'names',
-      description: "Comma-separated registry names (see 'residual models').",
+      description:
+        "Comma-separated registry names (see 'residual models'), or one language model (e.g. gpt_char_micro).",
       default: 'cifar_resnet56,cifar_plain56',
     },
     {
@@ -56,8 +62,7 @@ export const gradientFlowCommand: Command = {
       type: 'string',
       placeholder: 'name',
       description:
-        "Training images to measure and train on: a name from 'residual datasets' or a folder.",
-      default: 'digits',
+        "Training images to measure and train on: a name from 'residual datasets' or a folder; for a language model, a text corpus or a UTF-8 file (default: digits, or moby-dick for a language model).",
     },
     ...DATASET_SOURCE_OPTIONS,
     {
@@ -78,8 +83,39 @@ export const gradientFlowCommand: Command = {
       name: 'lr',
       type: 'number',
       placeholder: 'rate',
-      description: 'Learning rate of the training steps.',
-      default: 0.05,
+      description:
+        'Learning rate of the training steps (default: 0.05, SGD; 0.001, AdamW, for a language model).',
+    },
+    {
+      name: 'residual-forms',
+      type: 'string',
+      placeholder: 'list',
+      description:
+        'Language models: comma-separated residual forms to compare (default: pre-ln,post-ln,none,rezero,deepnorm).',
+    },
+    {
+      name: 'steps-at',
+      type: 'string',
+      placeholder: 'depth:steps,…',
+      description: 'Language models: steps at some depths instead of --steps, e.g. 96:50.',
+    },
+    {
+      name: 'width',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Language models: width of the residual stream (default 64).',
+    },
+    {
+      name: 'heads',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Language models: attention heads per block (default 4).',
+    },
+    {
+      name: 'context',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Language models: tokens per window (default 32).',
     },
     {
       name: 'seed',
@@ -101,12 +137,21 @@ export const gradientFlowCommand: Command = {
     'residual gradient-flow',
     'residual gradient-flow --models cifar_resnet20,cifar_plain20 --depths 20,56,110 --steps 50',
     'residual gradient-flow --models cifar_plain20 --json',
+    'residual gradient-flow --models gpt_char_micro --depths 6,24 --steps 200',
   ],
   async run(values, terminal) {
-    const { families, depths } = parseNetworks(
-      values.models as string,
-      values.depths as string | undefined,
-    );
+    const language = (values.models as string)
+      .split(',')
+      .filter((name) => isLanguageModel(name.trim()));
+    if (language.length > 0 && (values.models as string).split(',').length > 1) {
+      throw new UsageError(
+        `gradient-flow --models: a language model (${language[0]}) is studied alone, across --residual-forms; give only it.`,
+      );
+    }
+    const { families, depths } =
+      language.length > 0
+        ? { families: [], depths: [] }
+        : parseNetworks(values.models as string, values.depths as string | undefined);
     for (const name of ['batch-size'] as const) {
       const value = values[name] as number;
       if (value < 1)
@@ -115,7 +160,7 @@ export const gradientFlowCommand: Command = {
     if ((values.steps as number) < 0) {
       throw new UsageError(`gradient-flow --steps: must be at least 0, got ${values.steps}.`);
     }
-    if (!((values.lr as number) > 0)) {
+    if (values.lr !== undefined && !((values.lr as number) > 0)) {
       throw new UsageError(`gradient-flow --lr: must be positive, got ${values.lr}.`);
     }
     const out =
@@ -128,8 +173,15 @@ export const gradientFlowCommand: Command = {
       throw error;
     });
 
+    if (language.length > 0) {
+      return runTransformerStudy(language[0].trim(), values, out, GRADIENT_FLOW_FILES, terminal);
+    }
     const backend = await initBackend({ backend: values.backend as string | undefined });
-    const dataset = await loadDatasetFor(values.dataset as string, values, terminal);
+    const dataset = await loadDatasetFor(
+      (values.dataset as string | undefined) ?? 'digits',
+      values,
+      terminal,
+    );
     const seed = values.seed as number;
     const batchSize = values['batch-size'] as number;
     if (dataset.train.count < batchSize) {
@@ -154,7 +206,7 @@ export const gradientFlowCommand: Command = {
         }),
       batch: trainingBatches(dataset, batchSize, seed),
       steps,
-      learningRate: values.lr as number,
+      learningRate: (values.lr as number | undefined) ?? 0.05,
       onProgress: progressReporter(terminal),
     });
     const report = {

@@ -1,0 +1,229 @@
+import { join } from 'node:path';
+import { initBackend } from '@residual/backend';
+import { DEFAULT_TEXT_DATASET, loadTextDataset, textBatch } from '@residual/datasets';
+import { TRANSFORMER_RESIDUAL_FORMS, type TransformerResidualForm } from '@residual/layers';
+import {
+  compareResidualForms,
+  type ResidualFormStudy,
+  type ResidualFormStudyProgress,
+  residualFormChart,
+} from '@residual/metrics';
+import { createModel, getModelEntry } from '@residual/models';
+import { AdamW, createDirectory, nextTokenLoss, writeFileAtomic } from '@residual/train';
+import type { OptionValues } from '../command.js';
+import { downloadProgress } from '../download-progress.js';
+import { formatTable, significant } from '../table.js';
+import type { Terminal } from '../terminal.js';
+import { UsageError } from '../usage-error.js';
+
+/** The study's defaults: small and shallow enough for a laptop, the forms the papers compare. */
+const DEFAULTS = {
+  forms: ['pre-ln', 'post-ln', 'none', 'rezero', 'deepnorm'],
+  depths: [2, 6],
+  width: 64,
+  heads: 4,
+  context: 32,
+  lr: 1e-3,
+} as const;
+
+/**
+ * `residual gradient-flow --models <language model>`: the residual-form study of a transformer
+ * (Xiong et al. 2020; Bachlechner et al. 2020; Wang et al. 2022). Every form of --residual-forms
+ * at every depth of --depths (blocks), measured on a text batch, trained with AdamW at a constant
+ * rate (no warm-up, on purpose), and measured again.
+ */
+export async function runTransformerStudy(
+  model: string,
+  values: OptionValues,
+  out: string,
+  files: { json: string; svg: string },
+  terminal: Terminal,
+): Promise<number> {
+  const forms = parseForms(values['residual-forms'] as string | undefined);
+  const depths = parseIntegers('depths', values.depths as string | undefined) ?? [
+    ...DEFAULTS.depths,
+  ];
+  const stepsAt = parseStepsAt(values['steps-at'] as string | undefined);
+  const width = (values.width as number | undefined) ?? DEFAULTS.width;
+  const heads = (values.heads as number | undefined) ?? DEFAULTS.heads;
+  const context = (values.context as number | undefined) ?? DEFAULTS.context;
+  for (const [name, value] of [
+    ['width', width],
+    ['heads', heads],
+    ['context', context],
+  ] as const) {
+    if (value < 1)
+      throw new UsageError(`gradient-flow --${name}: must be at least 1, got ${value}.`);
+  }
+  if (width % heads !== 0) {
+    throw new UsageError(`gradient-flow --width: ${width} does not divide by --heads ${heads}.`);
+  }
+  const learningRate = (values.lr as number | undefined) ?? DEFAULTS.lr;
+  const steps = values.steps as number;
+  const batchSize = values['batch-size'] as number;
+  const seed = values.seed as number;
+
+  const backend = await initBackend({ backend: values.backend as string | undefined });
+  const text = await loadTextDataset(
+    (values.dataset as string | undefined) ?? DEFAULT_TEXT_DATASET,
+    {
+      tokenizer: 'char',
+      context,
+      dataDir: values['data-dir'] as string | undefined,
+      download: values.download as boolean,
+      onProgress: downloadProgress(terminal),
+    },
+  );
+  const vocabSize = text.tokenizer.vocabSize;
+  const entry = getModelEntry(model);
+  terminal.err(
+    `gradient flow of ${entry.name} (${forms.join(', ')}) at ${depths.join(', ')} blocks, width ${width}, ` +
+      `${heads} heads, context ${context}, on ${text.name} (batch ${batchSize}, AdamW at a constant ${learningRate}, ` +
+      `${steps} steps${stepsAt.size > 0 ? `, ${[...stepsAt].map(([d, s]) => `${s} at ${d} blocks`).join(', ')}` : ''}) with the ${backend} backend\n`,
+  );
+  const started = performance.now();
+  const study = await compareResidualForms({
+    forms,
+    depths,
+    build: (form, depth) =>
+      createModel(entry.name, {
+        vocabSize,
+        contextLength: context,
+        layers: depth,
+        heads,
+        width,
+        residualForm: form as TransformerResidualForm,
+        seed,
+      }),
+    batch: (step) => textBatch(text.train, { batchSize, context, seed, step }),
+    loss: (logits, targets) => nextTokenLoss(logits, targets),
+    // nanoGPT's character recipe, without its warm-up and decay.
+    optimizer: (weights) => new AdamW(weights, { beta2: 0.99, weightDecay: 0.1 }),
+    steps: (depth) => stepsAt.get(depth) ?? steps,
+    learningRate,
+    onProgress: progressReporter(terminal),
+  });
+  const report = {
+    kind: 'residual-forms',
+    model: entry.name,
+    dataset: text.name,
+    backend,
+    seed,
+    width,
+    heads,
+    context,
+    vocabSize,
+    optimizer: { name: 'adamw', beta1: 0.9, beta2: 0.99, weightDecay: 0.1, warmup: 0 },
+    seconds: (performance.now() - started) / 1000,
+    ...study,
+  };
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  await createDirectory(out);
+  await writeFileAtomic(join(out, files.svg), residualFormChart(study));
+  await writeFileAtomic(join(out, files.json), json);
+  if (values.json) {
+    terminal.out(json);
+    return 0;
+  }
+  terminal.out(`${renderFormStudy(study)}\nreport and chart written to ${out}\n`);
+  return 0;
+}
+
+/** One row per network: gradient at the first and last block at init and after training. */
+export function renderFormStudy(study: ResidualFormStudy): string {
+  const ends = (groups: { block: boolean; gradientNorm: number }[]) => {
+    const blocks = groups.filter((g) => g.block);
+    return [significant(blocks[0].gradientNorm), significant(blocks.at(-1)!.gradientNorm)];
+  };
+  const rows = [
+    [
+      'form',
+      'blocks',
+      'params',
+      '‖g‖ block 1 (init)',
+      '‖g‖ last (init)',
+      'steps',
+      '‖g‖ block 1 (trained)',
+      '‖g‖ last (trained)',
+      'loss at init',
+      'train loss (last 10)',
+    ],
+    ...study.runs.map((run) => [
+      run.form,
+      String(run.depth),
+      run.trainableParams.toLocaleString('en-US'),
+      ...ends(run.initial.groups),
+      String(run.steps),
+      ...(run.trained === null
+        ? run.diverged
+          ? ['diverged', '']
+          : ['', '']
+        : ends(run.trained.groups)),
+      run.initial.loss.toFixed(3),
+      run.diverged ? 'diverged' : Number.isNaN(run.finalLoss) ? '' : run.finalLoss.toFixed(3),
+    ]),
+  ];
+  return formatTable(rows);
+}
+
+function progressReporter(terminal: Terminal): (progress: ResidualFormStudyProgress) => void {
+  return (p) => {
+    const name = `${p.form} × ${p.depth} blocks (${p.run}/${p.of})`;
+    if (p.phase === 'initial') terminal.err(`${name}: measuring the gradient at initialisation\n`);
+    else if (p.phase === 'trained')
+      terminal.err(`${name}: measuring the gradient after training\n`);
+    else if (p.step !== undefined && p.step % 25 === 0) {
+      terminal.err(`${name}: step ${p.step} loss ${p.loss?.toFixed(4)}\n`);
+    }
+  };
+}
+
+function parseForms(text: string | undefined): string[] {
+  if (text === undefined) return [...DEFAULTS.forms];
+  const forms = text
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
+  if (forms.length === 0)
+    throw new UsageError('gradient-flow --residual-forms: give at least one form.');
+  for (const form of forms) {
+    if (!(TRANSFORMER_RESIDUAL_FORMS as readonly string[]).includes(form)) {
+      throw new UsageError(
+        `gradient-flow --residual-forms: unknown form '${form}'; accepted: ${TRANSFORMER_RESIDUAL_FORMS.join(', ')}.`,
+      );
+    }
+  }
+  return forms;
+}
+
+function parseIntegers(option: string, text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (parts.length === 0)
+    throw new UsageError(`gradient-flow --${option}: give at least one depth.`);
+  return parts.map((part) => {
+    if (!/^\d+$/.test(part) || Number(part) < 1) {
+      throw new UsageError(`gradient-flow --${option}: expected positive integers, got '${part}'.`);
+    }
+    return Number(part);
+  });
+}
+
+/** `--steps-at 96:50,24:200`: steps per depth, overriding --steps there. */
+function parseStepsAt(text: string | undefined): Map<number, number> {
+  const map = new Map<number, number>();
+  if (text === undefined) return map;
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const match = /^(\d+):(\d+)$/.exec(part);
+    if (match === null || Number(match[1]) < 1) {
+      throw new UsageError(
+        `gradient-flow --steps-at: expected depth:steps pairs such as 96:50, got '${part}'.`,
+      );
+    }
+    map.set(Number(match[1]), Number(match[2]));
+  }
+  return map;
+}
