@@ -15,6 +15,7 @@ export {
 } from './checkpoints.js';
 export { DivergenceError } from './divergence-error.js';
 export { type EvaluateOptions, type Evaluation, evaluate } from './evaluate.js';
+export { type GraphStep, type LayerGraph, layerGraph } from './layer-graph.js';
 export {
   loadModel,
   MODEL_FILE,
@@ -41,6 +42,13 @@ export {
   sgdRecipe,
   weightedLayerCount,
 } from './recipes.js';
+export { type RecomputeOption, recomputingForward, type Segments } from './recompute.js';
+export {
+  backendMemoryLimit,
+  planRecompute,
+  type RecomputePlan,
+  WASM_HEAP_BYTES,
+} from './recompute-plan.js';
 export {
   CHECKPOINTS_DIR,
   configDifference,
@@ -69,6 +77,18 @@ export {
   stepDecay,
 } from './schedules.js';
 export { SgdMomentum, type SgdMomentumOptions, type WeightDecayTarget } from './sgd-momentum.js';
+export {
+  ACTIVATION_FACTOR,
+  bytesAt,
+  type StepMemory,
+  stepMemory,
+} from './step-memory.js';
+export {
+  describeShortfall,
+  isOutOfMemory,
+  StepMemoryError,
+  type StepMemoryShortfall,
+} from './step-memory-error.js';
 export {
   type CheckpointOptions,
   type TrainOptions,

@@ -7,6 +7,7 @@ import {
   inspectRunDirectory,
   MODEL_FILE,
   openRunDirectory,
+  planRecompute,
   RECIPE_NAMES,
   type RunConfig,
   recipeByName,
@@ -22,6 +23,7 @@ import type { Terminal } from '../terminal.js';
 import { writeTrainingCurves } from '../training-curves.js';
 import { UsageError } from '../usage-error.js';
 import { asUsageError, runConfig } from './train-config.js';
+import { inCommandWords, parseRecompute, RECOMPUTE_OPTION } from './train-recompute.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -119,6 +121,7 @@ export const trainCommand: Command = {
       description: 'Keep the newest n checkpoints.',
       default: 3,
     },
+    RECOMPUTE_OPTION,
     {
       name: 'limit',
       type: 'integer',
@@ -137,9 +140,11 @@ export const trainCommand: Command = {
     'residual train --model cifar_resnet20 --recipe paper --epochs 2 --out runs/r20',
     'residual train --resume runs/r20',
     'residual train --seed 1 --epochs 1',
+    'residual train --model cifar_resnet1202 --recipe paper --recompute auto',
     'residual train --model cifar_resnet20 --dataset cifar10 --download --recipe paper',
   ],
   async run(values, terminal) {
+    const recompute = parseRecompute(values.recompute as string);
     const { config, out } = await runConfig(values, trainCommand.options);
     const option = values.resume === undefined ? 'out' : 'resume';
     if (await exists(join(out, MODEL_FILE))) {
@@ -154,11 +159,17 @@ export const trainCommand: Command = {
     const backend = await initBackend({ backend: values.backend as string | undefined });
     const native = backend === 'wasm' ? await nativeKernelStatus() : undefined;
     const { dataset, trainSplit, testSplit, model, recipe } = await setUp(config, values, terminal);
+    // A step that cannot fit fails here, before the run directory exists.
+    const plan = await planRecompute({ model, batchSize: recipe.batchSize, recompute }).catch(
+      inCommandWords,
+    );
     const run = await openRunDirectory(out, config).catch(asUsageError(option));
     terminal.err(
       `training ${config.model} on ${dataset.name} (${trainSplit.count} train / ${testSplit.count} test images) ` +
         `with the ${recipe.name} recipe and the ${backend} backend` +
-        `${native?.available ? ` (native kernels: ${native.isa}, ${native.threads} threads)` : ''}${run.resumeFrom === undefined ? '' : `, resuming from ${run.resumeFrom}`}\n`,
+        `${native?.available ? ` (native kernels: ${native.isa}, ${native.threads} threads)` : ''}` +
+        `${plan.segments === undefined ? '' : `, recomputing activations in ${plan.segments.length} segments`}` +
+        `${run.resumeFrom === undefined ? '' : `, resuming from ${run.resumeFrom}`}\n`,
     );
 
     const progress = new EpochProgress(terminal, recipe.epochs);
@@ -177,12 +188,13 @@ export const trainCommand: Command = {
           keep: values['keep-checkpoints'] as number,
         },
         resume: run.resumeFrom,
+        recompute,
         callbacks: {
           onEpochStart: () => progress.epochStart(),
           onBatchEnd: (info) => progress.batchEnd(info),
           onEpochEnd: (record) => progress.epochEnd(record),
         },
-      });
+      }).catch(inCommandWords);
     } finally {
       interrupt.dispose();
     }
