@@ -34,15 +34,19 @@ export class StepMemoryError extends ResidualError {
   }
 }
 
-/** One line: what the step needs, what the backend allows, what to change (in `names`' words). */
+/**
+ * One line: what the step needs, what the backend allows, what to change (in `names`' words;
+ * without `names.recompute`, where the caller cannot recompute, no advice to).
+ */
 export function describeShortfall(
   shortfall: StepMemoryShortfall,
-  names: { batchSize: string; recompute: string },
+  names: { batchSize: string; recompute?: string },
 ): string {
   const { model, batchSize, neededBytes, limitBytes, backend, recomputing } = shortfall;
   const advice: string[] = [];
-  if (shortfall.largestBatchRecomputing !== undefined && shortfall.largestBatchRecomputing >= 1) {
-    advice.push(`${names.recompute} (fits a batch of ${shortfall.largestBatchRecomputing})`);
+  const recomputed = shortfall.largestBatchRecomputing;
+  if (names.recompute !== undefined && recomputed !== undefined && recomputed >= 1) {
+    advice.push(`${names.recompute} (fits a batch of ${recomputed})`);
   }
   if (shortfall.largestBatch >= 1)
     advice.push(`${names.batchSize} ${shortfall.largestBatch} or less`);

@@ -23,13 +23,18 @@ export function parseRecompute(value: string): RecomputeOption {
   );
 }
 
-/** Rewords a step that cannot fit in the command's options. */
-export function inCommandWords(error: unknown): never {
-  if (error instanceof StepMemoryError) {
-    throw new UsageError(
-      `train: ${describeShortfall(error.shortfall, { batchSize: '--batch-size', recompute: '--recompute auto' })}`,
-      { cause: error },
-    );
-  }
-  throw error;
+/**
+ * Rewords a step that cannot fit in the options of `command` (`recompute` names the option
+ * that turns recomputation on, where the command has one).
+ */
+export function inCommandWords(command: string, recompute?: string) {
+  return (error: unknown): never => {
+    if (error instanceof StepMemoryError) {
+      const words = { batchSize: '--batch-size', recompute };
+      throw new UsageError(`${command}: ${describeShortfall(error.shortfall, words)}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  };
 }

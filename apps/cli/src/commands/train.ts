@@ -161,7 +161,7 @@ export const trainCommand: Command = {
     const { dataset, trainSplit, testSplit, model, recipe } = await setUp(config, values, terminal);
     // A step that cannot fit fails here, before the run directory exists.
     const plan = await planRecompute({ model, batchSize: recipe.batchSize, recompute }).catch(
-      inCommandWords,
+      inCommandWords('train', '--recompute auto'),
     );
     const run = await openRunDirectory(out, config).catch(asUsageError(option));
     terminal.err(
@@ -194,7 +194,7 @@ export const trainCommand: Command = {
           onBatchEnd: (info) => progress.batchEnd(info),
           onEpochEnd: (record) => progress.epochEnd(record),
         },
-      }).catch(inCommandWords);
+      }).catch(inCommandWords('train', '--recompute auto'));
     } finally {
       interrupt.dispose();
     }
