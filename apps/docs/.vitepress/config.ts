@@ -25,6 +25,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Datasets', link: '/guide/datasets' },
       { text: 'Training recipes', link: '/guide/training' },
       { text: 'Backends and performance', link: '/guide/performance' },
+      { text: 'Thousands of layers', link: '/guide/thousands-of-layers' },
       { text: 'Command line', link: '/guide/cli' },
       { text: 'Contributing to a package', link: '/guide/contributing' },
     ],

@@ -6,8 +6,9 @@ import { type ChartTheme, DEFAULT_THEME } from './svg.js';
 /**
  * The initialisation study as one SVG document: the logits' std and the loss at
  * initialisation against depth (with ln(classes), the loss of a uniform guess), every
- * convolution's gradient norm at the deepest trained depth, and the training loss per step at
- * each trained depth. One colour per scheme.
+ * convolution's gradient norm at the deepest trained depth (schemes that start every branch at
+ * zero give its convolutions zero gradient, which a log scale leaves out), and the training loss
+ * per step at each trained depth. One colour per scheme.
  */
 export function initStudyChart(study: InitStudy, options: { theme?: ChartTheme } = {}): string {
   const palette = options.theme?.palette ?? DEFAULT_THEME.palette;
@@ -75,7 +76,9 @@ export function initStudyChart(study: InitStudy, options: { theme?: ChartTheme }
       title: `Training loss per step, depth ${depth} (lr ${study.learningRate}, batch ${study.batchSize})`,
       xLabel: 'step',
       xIntegers: true,
-      yLabel: 'cross-entropy',
+      // Standard initialisation spikes to tens at the full rate; the others move near ln 10.
+      yLabel: 'cross-entropy (log scale)',
+      yScale: 'log',
       series: study.training
         .filter((run) => run.depth === depth)
         .map((run) => ({
