@@ -35,7 +35,7 @@ describe('residual', () => {
   it.each([
     [
       ['frobnicate'],
-      "residual: unknown command 'frobnicate'. Commands: train, eval, generate, predict, import, export, gradient-flow, models, summary, datasets.\n",
+      "residual: unknown command 'frobnicate'. Commands: train, eval, generate, predict, import, export, gradient-flow, init-study, models, summary, datasets.\n",
     ],
     [['train', '--epochs', 'two'], "residual: train --epochs: expected an integer, got 'two'.\n"],
     [['train', '--lr', 'fast'], "residual: train --lr: expected a number, got 'fast'.\n"],

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -88,6 +89,26 @@ describe('residual train (the built command, as a user runs it)', () => {
     expect(a.history[0].loss).toBe(b.history[0].loss);
     expect(a.testLoss).toBe(b.testLoss);
     expect(a.confusionMatrix).toEqual(b.confusionMatrix);
+  });
+
+  it('refuses a step that cannot fit in one line, before writing anything', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'residual-train-')), 'run');
+    const tooBig = ['train', '--model', 'cifar_resnet20', '--limit', '32', '--out', out];
+    await expect(residual(...tooBig, '--batch-size', '1000000')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^residual: train: cifar_resnet20 at batch 1000000 needs about \d+\.\d GiB per training step even with activation recomputation, and the wasm backend allows 4\.0 GiB: use --batch-size \d+ or less\.\n$/,
+      ),
+    });
+    await expect(
+      residual(...tooBig, '--batch-size', '10000', '--recompute', 'none'),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^residual: train: cifar_resnet20 at batch 10000 needs about \d+\.\d GiB per training step, and the wasm backend allows 4\.0 GiB: use --recompute auto \(fits a batch of \d+\), or --batch-size \d+ or less\.\n$/,
+      ),
+    });
+    expect(existsSync(out)).toBe(false);
   });
 
   it('refuses to overwrite a finished run', async () => {

@@ -28,6 +28,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Pretrained weights', link: '/guide/pretrained-weights' },
       { text: 'Residual connections in transformers', link: '/guide/residual-transformers' },
       { text: 'Backends and performance', link: '/guide/performance' },
+      { text: 'Thousands of layers', link: '/guide/thousands-of-layers' },
       { text: 'Command line', link: '/guide/cli' },
       { text: 'Contributing to a package', link: '/guide/contributing' },
     ],

@@ -18,6 +18,7 @@ export {
   gradientNormChartOptions,
   type NetworkGradients,
 } from './charts/gradient-norm-chart.js';
+export { initStudyChart } from './charts/init-study-chart.js';
 export {
   type ChartSeries,
   chartGrid,
@@ -56,6 +57,16 @@ export {
   type LayerGradient,
   type WeightGradient,
 } from './gradient-flow.js';
+export {
+  INIT_SCHEMES,
+  type InitMeasurement,
+  type InitScheme,
+  type InitStudy,
+  type InitStudyOptions,
+  type InitStudyProgress,
+  type InitTraining,
+  initStudy,
+} from './init-study.js';
 export type { LabelledBatch } from './labelled-batch.js';
 export { LogLoss, type LogLossOptions } from './log-loss.js';
 export { MetricsError } from './metrics-error.js';

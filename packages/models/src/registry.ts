@@ -86,5 +86,18 @@ export function createModel(name: string, options: ModelOptions = {}): tf.Layers
       throw new ModelError(`${name}: unknown option "${key}". Accepted: ${accepted.join(', ')}.`);
     }
   }
-  return entry.build(options);
+  try {
+    return entry.build(options);
+  } catch (error) {
+    // tfjs-layers walks a functional graph recursively when it builds the model: a network of
+    // thousands of layers (cifar_resnet1202 with Fixup's extra scalar layers) can outgrow Node's
+    // default stack (~1 MB), which V8 reports as a RangeError.
+    if (error instanceof RangeError && /Maximum call stack size exceeded/.test(error.message)) {
+      throw new ModelError(
+        `${name}: building its graph overflowed the JavaScript stack (tfjs-layers walks the graph recursively); in Node.js, run with a larger stack: node --stack-size=4000 …`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }

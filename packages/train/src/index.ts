@@ -16,6 +16,7 @@ export {
 } from './checkpoints.js';
 export { DivergenceError } from './divergence-error.js';
 export { type EvaluateOptions, type Evaluation, evaluate } from './evaluate.js';
+export { type GraphStep, type LayerGraph, layerGraph } from './layer-graph.js';
 export {
   type EvaluateLanguageOptions,
   evaluateLanguageModel,
@@ -67,6 +68,13 @@ export {
   sgdRecipe,
   weightedLayerCount,
 } from './recipes.js';
+export { type RecomputeOption, recomputingForward, type Segments } from './recompute.js';
+export {
+  backendMemoryLimit,
+  planRecompute,
+  type RecomputePlan,
+  WASM_HEAP_BYTES,
+} from './recompute-plan.js';
 export {
   CHECKPOINTS_DIR,
   checkWritableDirectory,
@@ -97,6 +105,18 @@ export {
   stepDecay,
 } from './schedules.js';
 export { SgdMomentum, type SgdMomentumOptions, type WeightDecayTarget } from './sgd-momentum.js';
+export {
+  ACTIVATION_FACTOR,
+  bytesAt,
+  type StepMemory,
+  stepMemory,
+} from './step-memory.js';
+export {
+  describeShortfall,
+  isOutOfMemory,
+  StepMemoryError,
+  type StepMemoryShortfall,
+} from './step-memory-error.js';
 export {
   type CheckpointOptions,
   type TrainOptions,

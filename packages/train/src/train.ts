@@ -11,8 +11,11 @@ import { DivergenceError } from './divergence-error.js';
 import { type Evaluation, evaluate } from './evaluate.js';
 import { maskCounts } from './mask-counts.js';
 import type { Recipe } from './recipe.js';
+import { type RecomputeOption, recomputingForward } from './recompute.js';
+import { planRecompute } from './recompute-plan.js';
 import { startingPoint } from './resume.js';
 import { SgdMomentum } from './sgd-momentum.js';
+import { isOutOfMemory, StepMemoryError } from './step-memory-error.js';
 import { testPausePoint } from './test-hooks.js';
 import type { EpochRecord, TrainCallbacks } from './train-callbacks.js';
 import { resolveRecipe } from './train-options.js';
@@ -59,6 +62,12 @@ export interface TrainOptions {
    * that was never interrupted, on the same backend.
    */
   resume?: string | Checkpoint;
+  /**
+   * Recompute activations in the backward pass instead of keeping them (see
+   * `RecomputeOption`): same results, less memory, about one more forward pass per step.
+   * Default 'auto': only when the step would not fit the backend's memory otherwise.
+   */
+  recompute?: RecomputeOption;
 }
 
 export interface TrainResult {
@@ -107,6 +116,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const checkpointDir = options.checkpoints?.dir;
   const every = options.checkpoints?.every;
   const keep = options.checkpoints?.keep ?? 3;
+  // Before anything is read or written: a step that cannot fit fails here, in one line.
+  const plan = await planRecompute({ model, batchSize, recompute: options.recompute });
+  const forward =
+    plan.segments === undefined || plan.graph === undefined
+      ? undefined
+      : recomputingForward(plan.graph, plan.segments);
   const optimizer = new SgdMomentum(model.trainableWeights, recipe);
 
   let step = 0;
@@ -186,7 +201,23 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             labelSmoothing: recipe.labelSmoothing,
             learningRate,
             beforeUpdate: () => testPausePoint(`step:${step + 1}`, signal),
+            forward,
           });
+        } catch (error) {
+          if (!isOutOfMemory(error) || plan.limitBytes === undefined) throw error;
+          throw new StepMemoryError(
+            {
+              model: model.name,
+              batchSize,
+              neededBytes: plan.estimatedBytes,
+              limitBytes: plan.limitBytes,
+              backend: tf.getBackend(),
+              recomputing: forward !== undefined,
+              largestBatch: Math.floor(batchSize / 2),
+              ranOut: true,
+            },
+            { cause: error },
+          );
         } finally {
           items.images.dispose();
           items.labels.dispose();

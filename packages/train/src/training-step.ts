@@ -24,13 +24,17 @@ export async function trainingStep(options: {
   labelSmoothing: number;
   learningRate: number;
   beforeUpdate?: () => Promise<void>;
+  /** The training-mode forward pass. Default `model.apply(images, { training: true })`. */
+  forward?: (images: tf.Tensor) => tf.Tensor;
 }): Promise<StepOutcome> {
   const { model, optimizer, batch } = options;
   const variables = optimizer.variables;
   const { value, grads, summary } = tf.tidy(() => {
     let correct: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const logits = model.apply(batch.images, { training: true }) as tf.Tensor;
+      const logits =
+        options.forward?.(batch.images) ??
+        (model.apply(batch.images, { training: true }) as tf.Tensor);
       correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labels), 'float32')));
       return tf.losses.softmaxCrossEntropy(
         tf.oneHot(batch.labels, options.numClasses),

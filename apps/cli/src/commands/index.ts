@@ -5,6 +5,7 @@ import { exportCommand } from './export.js';
 import { generateCommand } from './generate.js';
 import { gradientFlowCommand } from './gradient-flow.js';
 import { importCommand } from './import.js';
+import { initStudyCommand } from './init-study.js';
 import { modelsCommand } from './models.js';
 import { predictCommand } from './predict.js';
 import { summaryCommand } from './summary.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   exportCommand,
   gradientFlowCommand,
+  initStudyCommand,
   modelsCommand,
   summaryCommand,
   datasetsCommand,

@@ -13,6 +13,7 @@ import {
   inspectRunDirectory,
   MODEL_FILE,
   openRunDirectory,
+  planRecompute,
   RECIPE_NAMES,
   type RunConfig,
   readRunConfig,
@@ -35,6 +36,7 @@ import { readWeights } from '../weights-file.js';
 import { asUsageError, runConfig } from './train-config.js';
 import { trainLanguage } from './train-language.js';
 import { LANGUAGE_ONLY_OPTIONS } from './train-language-config.js';
+import { inCommandWords, parseRecompute, RECOMPUTE_OPTION } from './train-recompute.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -201,6 +203,7 @@ export const trainCommand: Command = {
       description: 'Keep the newest n checkpoints.',
       default: 3,
     },
+    RECOMPUTE_OPTION,
     {
       name: 'limit',
       type: 'integer',
@@ -219,6 +222,7 @@ export const trainCommand: Command = {
     'residual train --model cifar_resnet20 --recipe paper --epochs 2 --out runs/r20',
     'residual train --resume runs/r20',
     'residual train --seed 1 --epochs 1',
+    'residual train --model cifar_resnet1202 --recipe paper --recompute auto',
     'residual train --model cifar_resnet20 --dataset cifar10 --download --recipe paper',
     'residual train --model gpt_char_micro --steps 2000 --out runs/moby',
     'residual train --model gpt_char_micro --dataset tiny-shakespeare --download',
@@ -233,6 +237,7 @@ export const trainCommand: Command = {
         );
       }
     }
+    const recompute = parseRecompute(values.recompute as string);
     const { config, out } = await runConfig(values, trainCommand.options);
     const option = values.resume === undefined ? 'out' : 'resume';
     if (await exists(join(out, MODEL_FILE))) {
@@ -251,11 +256,17 @@ export const trainCommand: Command = {
       values,
       terminal,
     );
+    // A step that cannot fit fails here, before the run directory exists.
+    const plan = await planRecompute({ model, batchSize: recipe.batchSize, recompute }).catch(
+      inCommandWords('train', '--recompute auto'),
+    );
     const run = await openRunDirectory(out, config).catch(asUsageError(option));
     terminal.err(
       `training ${config.model} on ${dataset.name} (${trainSplit.count} train / ${testSplit.count} test images) ` +
         `with the ${recipe.name} recipe and the ${backend} backend` +
-        `${native?.available ? ` (native kernels: ${native.isa}, ${native.threads} threads)` : ''}${run.resumeFrom === undefined ? '' : `, resuming from ${run.resumeFrom}`}\n`,
+        `${native?.available ? ` (native kernels: ${native.isa}, ${native.threads} threads)` : ''}` +
+        `${plan.segments === undefined ? '' : `, recomputing activations in ${plan.segments.length} segments`}` +
+        `${run.resumeFrom === undefined ? '' : `, resuming from ${run.resumeFrom}`}\n`,
     );
 
     const progress = new EpochProgress(terminal, recipe.epochs);
@@ -274,12 +285,13 @@ export const trainCommand: Command = {
           keep: values['keep-checkpoints'] as number,
         },
         resume: run.resumeFrom,
+        recompute,
         callbacks: {
           onEpochStart: () => progress.epochStart(),
           onBatchEnd: (info) => progress.batchEnd(info),
           onEpochEnd: (record) => progress.epochEnd(record),
         },
-      });
+      }).catch(inCommandWords('train', '--recompute auto'));
     } finally {
       interrupt.dispose();
     }

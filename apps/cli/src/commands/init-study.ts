@@ -1,0 +1,300 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { initBackend } from '@residual/backend';
+import {
+  INIT_SCHEMES,
+  type InitStudy,
+  type InitStudyProgress,
+  initStudy,
+  initStudyChart,
+} from '@residual/metrics';
+import { createModel, listModels } from '@residual/models';
+import { planRecompute, recomputingForward, writeFileAtomic } from '@residual/train';
+import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
+import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
+import { formatTable, significant } from '../table.js';
+import type { Terminal } from '../terminal.js';
+import { trainingBatches } from '../training-batches.js';
+import { UsageError } from '../usage-error.js';
+import { inCommandWords } from './train-recompute.js';
+
+export const INIT_STUDY_FILES = { json: 'init-study.json', svg: 'init-study.svg' } as const;
+
+export const initStudyCommand: Command = {
+  name: 'init-study',
+  summary:
+    'Compare initialisation schemes of deep CIFAR ResNets: He, zero-γ, Fixup, ReZero, SkipInit.',
+  description:
+    'Builds cifar_resnet<depth> with each initialisation scheme and measures on one batch of ' +
+    "training images (training-mode batch norm) the loss, the logits' standard deviation, the " +
+    "residual stream's standard deviation after every block and every convolution's gradient " +
+    'norm; at --train-depths it then trains each for --steps SGD steps (momentum 0.9) at one ' +
+    'learning rate, the warm-up scheme at a tenth of it for the first --warmup-steps. Training ' +
+    'recomputes activations where a step would not fit in memory. Prints a table and writes ' +
+    'init-study.json and init-study.svg to --out.',
+  options: [
+    {
+      name: 'schemes',
+      type: 'string',
+      placeholder: 'names',
+      description: `Comma-separated schemes: ${INIT_SCHEMES.map((s) => s.name).join(', ')}.`,
+      default: INIT_SCHEMES.map((s) => s.name).join(','),
+    },
+    {
+      name: 'depths',
+      type: 'string',
+      placeholder: 'list',
+      description: 'Depths of cifar_resnet to measure at initialisation.',
+      default: '20,56,110',
+    },
+    {
+      name: 'train-depths',
+      type: 'string',
+      placeholder: 'list',
+      description: 'Depths (among --depths) to train for --steps steps; empty for none.',
+      default: '110',
+    },
+    {
+      name: 'dataset',
+      type: 'string',
+      placeholder: 'name',
+      description:
+        "Training images to measure and train on: a name from 'residual datasets' or a folder.",
+      default: 'digits',
+    },
+    ...DATASET_SOURCE_OPTIONS,
+    {
+      name: 'steps',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'SGD steps per trained network.',
+      default: 50,
+    },
+    {
+      name: 'warmup-steps',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Steps at a tenth of --lr for he-warmup (default: a quarter of --steps).',
+    },
+    {
+      name: 'batch-size',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Images per batch.',
+      default: 32,
+    },
+    {
+      name: 'lr',
+      type: 'number',
+      placeholder: 'rate',
+      description: 'Learning rate of every scheme (the ResNet paper: 0.1).',
+      default: 0.1,
+    },
+    {
+      name: 'seed',
+      type: 'integer',
+      placeholder: 'n',
+      description: 'Seeds the initial weights and the batch order.',
+      default: 0,
+    },
+    BACKEND_OPTION,
+    {
+      name: 'out',
+      type: 'string',
+      placeholder: 'dir',
+      description: 'Where to write the report and chart (default: runs/init-study-<timestamp>).',
+    },
+    JSON_OPTION,
+  ],
+  examples: [
+    'residual init-study',
+    'residual init-study --depths 20,56,110,1202 --train-depths 1202 --batch-size 8 --steps 16',
+    'residual init-study --schemes he,zero-gamma --depths 8 --train-depths 8 --steps 5',
+  ],
+  async run(values, terminal) {
+    const schemes = names(values.schemes as string, 'schemes');
+    const known = INIT_SCHEMES.map((s) => s.name);
+    const unknown = schemes.find((name) => !known.includes(name));
+    if (unknown !== undefined) {
+      throw new UsageError(
+        `init-study --schemes: unknown scheme "${unknown}". Known: ${known.join(', ')}.`,
+      );
+    }
+    const depths = depthList(values.depths as string, 'depths');
+    const trainDepths = depthList(values['train-depths'] as string, 'train-depths');
+    const stray = trainDepths.find((depth) => !depths.includes(depth));
+    if (stray !== undefined) {
+      throw new UsageError(`init-study --train-depths: ${stray} is not among --depths.`);
+    }
+    for (const name of ['batch-size', 'steps', 'warmup-steps'] as const) {
+      const value = values[name] as number | undefined;
+      const least = name === 'batch-size' ? 1 : 0;
+      if (value !== undefined && value < least) {
+        throw new UsageError(`init-study --${name}: must be at least ${least}, got ${value}.`);
+      }
+    }
+    if (!((values.lr as number) > 0)) {
+      throw new UsageError(`init-study --lr: must be positive, got ${values.lr}.`);
+    }
+    const out =
+      (values.out as string | undefined) ??
+      join('runs', `init-study-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    await refuseExistingReport(out);
+
+    const backend = await initBackend({ backend: values.backend as string | undefined });
+    const dataset = await loadDatasetFor(values.dataset as string, values, terminal);
+    const seed = values.seed as number;
+    const batchSize = values['batch-size'] as number;
+    if (dataset.train.count < batchSize) {
+      throw new UsageError(
+        `init-study --batch-size: ${dataset.name} has ${dataset.train.count} training images, fewer than ${batchSize}.`,
+      );
+    }
+    const build = (modelOptions: Record<string, string | boolean>, depth: number) =>
+      createModel(`cifar_resnet${depth}`, {
+        ...modelOptions,
+        inputShape: [...dataset.train.imageShape] as [number, number, number],
+        numClasses: dataset.numClasses,
+        seed,
+      });
+    // The measurement keeps every activation: the deepest network must fit at this batch.
+    const deepest = build({}, Math.max(...depths));
+    try {
+      await planRecompute({ model: deepest, batchSize, recompute: 'none' }).catch(
+        inCommandWords('init-study'),
+      );
+    } finally {
+      deepest.dispose();
+    }
+    terminal.err(
+      `initialisation study of cifar_resnet at depth ${depths.join(', ')} on ${dataset.name} ` +
+        `(${schemes.join(', ')}; batch ${batchSize}, ${values.steps} steps at depth ${trainDepths.join(', ') || 'none'}) ` +
+        `with the ${backend} backend\n`,
+    );
+    const started = performance.now();
+    const batch = trainingBatches(dataset, batchSize, seed);
+    const study = await initStudy({
+      schemes,
+      depths,
+      trainDepths,
+      build: (scheme, depth) => build({ ...scheme.modelOptions }, depth),
+      batch: (step) => batch(step),
+      steps: values.steps as number,
+      warmupSteps: values['warmup-steps'] as number | undefined,
+      learningRate: values.lr as number,
+      trainingForward: async (model, size) => {
+        const plan = await planRecompute({ model, batchSize: size }).catch(
+          inCommandWords('init-study'),
+        );
+        return plan.segments === undefined || plan.graph === undefined
+          ? undefined
+          : recomputingForward(plan.graph, plan.segments);
+      },
+      onProgress: progressReporter(terminal),
+    });
+    const report = {
+      dataset: dataset.name,
+      backend,
+      seed,
+      seconds: (performance.now() - started) / 1000,
+      ...study,
+    };
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    await mkdir(out, { recursive: true });
+    await writeFileAtomic(join(out, INIT_STUDY_FILES.svg), initStudyChart(study));
+    await writeFileAtomic(join(out, INIT_STUDY_FILES.json), json);
+    if (values.json) {
+      terminal.out(json);
+      return 0;
+    }
+    terminal.out(`${renderInitStudy(study)}\nreport and chart written to ${out}\n`);
+    return 0;
+  },
+};
+
+function names(text: string, option: string): string[] {
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (list.length === 0 && option !== 'train-depths') {
+    throw new UsageError(`init-study --${option}: give at least one.`);
+  }
+  return list;
+}
+
+function depthList(text: string, option: string): number[] {
+  const known = listModels().map((m) => m.name);
+  return names(text, option).map((item) => {
+    if (!/^\d+$/.test(item) || !known.includes(`cifar_resnet${item}`)) {
+      const depths = known
+        .filter((name) => /^cifar_resnet\d+$/.test(name))
+        .map((name) => name.slice('cifar_resnet'.length));
+      throw new UsageError(
+        `init-study --${option}: no cifar_resnet of depth '${item}'. Known depths: ${depths.join(', ')}.`,
+      );
+    }
+    return Number(item);
+  });
+}
+
+function progressReporter(terminal: Terminal): (progress: InitStudyProgress) => void {
+  return (progress) => {
+    const name = `cifar_resnet${progress.depth} ${progress.scheme}`;
+    if (progress.phase === 'initial') terminal.err(`${name}: measuring at initialisation\n`);
+    else if (progress.step !== undefined && (progress.step % 10 === 0 || progress.step === 1)) {
+      terminal.err(`${name}: step ${progress.step} loss ${progress.loss?.toFixed(4)}\n`);
+    }
+  };
+}
+
+/** One row per scheme and depth: what it starts at and, when trained, where it got. */
+export function renderInitStudy(study: InitStudy): string {
+  const trained = study.steps > 0 && study.trainDepths.length > 0;
+  const header = [
+    'depth',
+    'scheme',
+    'loss at init',
+    'logit std',
+    'stream std (last block)',
+    '‖g‖ first/last conv',
+    ...(trained ? [`train loss (steps ${Math.max(1, study.steps - 4)}–${study.steps})`] : []),
+  ];
+  const rows = study.measurements.map((m) => {
+    const run = study.training.find((t) => t.scheme === m.scheme && t.depth === m.depth);
+    const last = run?.losses.slice(-5) ?? [];
+    const norms = m.convGradientNorms;
+    return [
+      String(m.depth),
+      study.schemes.find((s) => s.name === m.scheme)?.label ?? m.scheme,
+      m.loss.toFixed(3),
+      significant(m.logitStd),
+      significant(m.streamStd.at(-1) ?? Number.NaN),
+      significant((norms.at(0) ?? Number.NaN) / (norms.at(-1) ?? Number.NaN)),
+      ...(trained
+        ? [
+            run === undefined
+              ? ''
+              : run.diverged
+                ? 'diverged'
+                : (last.reduce((a, b) => a + b, 0) / last.length).toFixed(3),
+          ]
+        : []),
+    ];
+  });
+  return `${formatTable([header, ...rows])}\nln(classes) = ${study.uniformLoss.toFixed(3)}`;
+}
+
+async function refuseExistingReport(out: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(out);
+  } catch {
+    return;
+  }
+  if (entries.includes(INIT_STUDY_FILES.json)) {
+    throw new UsageError(
+      `init-study --out: ${out} already holds a report; choose another directory.`,
+    );
+  }
+}

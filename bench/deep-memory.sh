@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Peak resident memory of a few training steps of one deep network at one batch size:
+# `residual train` (activation recomputation as --recompute says) against PyTorch's
+# bench/torch/worker.py on the same network, input size and batch, without checkpointing.
+# Writes bench/results/deep-memory/<model>-batch<n>.json. A scripted run, never a test.
+#
+#   bash bench/deep-memory.sh [model] [batch] [steps] [recompute]
+#   (defaults: cifar_resnet1202 128 3 auto; build first: pnpm turbo run build --filter=residual)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+model=${1:-cifar_resnet1202}
+batch=${2:-128}
+steps=${3:-3}
+recompute=${4:-auto}
+out=bench/results/deep-memory
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Residual on the bundled digits (28×28×1), the paper's recipe (its warm-up included).
+/usr/bin/time -v -o "$work/residual.time" node apps/cli/dist/bin.js train --model "$model" \
+  --batch-size "$batch" --recompute "$recompute" --limit $((batch * steps)) --test-limit "$batch" \
+  --epochs 1 --recipe paper --checkpoint-every 100000 --out "$work/run" \
+  >"$work/residual.out" 2>"$work/residual.err" || { cat "$work/residual.err"; exit 1; }
+
+# PyTorch on the same shapes: one request per line, answered by one JSON line each.
+printf '%s\n' \
+  '{"kind": "hello", "threads": 2}' \
+  "{\"kind\": \"model\", \"name\": \"$model\", \"mode\": \"train\", \"batch\": $batch, \"size\": 28, \"channels\": 1, \"classes\": 10, \"threads\": 2, \"warmup\": 0, \"steps\": $steps}" \
+  '{"kind": "memory"}' |
+  /usr/bin/time -v -o "$work/torch.time" /usr/bin/python3 bench/torch/worker.py >"$work/torch.out"
+
+/usr/bin/python3 - "$work" "$out/$model-batch$batch.json" "$model" "$batch" "$steps" "$recompute" <<'EOF'
+import json, re, sys
+work, target, model, batch, steps, recompute = sys.argv[1:]
+
+def peak_kib(path):
+    return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(path).read()).group(1))
+
+def wall(path):
+    text = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", open(path).read()).group(1)
+    seconds = 0.0
+    for part in text.split(":"):
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+metrics = json.load(open(f"{work}/run/metrics.json"))
+torch_lines = [json.loads(line) for line in open(f"{work}/torch.out")]
+residual = {
+    "peakRssBytes": peak_kib(f"{work}/residual.time") * 1024,
+    "wallSeconds": wall(f"{work}/residual.time"),
+    "trainSeconds": metrics["seconds"],
+    "losses": [record["loss"] for record in metrics["history"]],
+    "log": open(f"{work}/residual.err").read().splitlines()[:1],
+}
+torch = {
+    "version": torch_lines[0]["torch"],
+    "peakRssBytes": peak_kib(f"{work}/torch.time") * 1024,
+    "stepSeconds": torch_lines[1].get("times"),
+    "error": torch_lines[1].get("error"),
+}
+report = {
+    "model": model, "batchSize": int(batch), "steps": int(steps), "input": [28, 28, 1],
+    "recompute": recompute, "residual": residual, "torch": torch,
+    "rssRatio": residual["peakRssBytes"] / torch["peakRssBytes"],
+}
+json.dump(report, open(target, "w"), indent=2)
+print(json.dumps(report, indent=2))
+EOF
