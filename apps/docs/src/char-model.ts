@@ -6,7 +6,7 @@ import {
   nanoGptRecipe,
   trainLanguageModel,
 } from '@residual/train';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { bitsPerCharacter } from './char-demo-defaults.js';
 
 export interface CharModelOptions {
@@ -135,11 +135,7 @@ export async function trainCharModel(options: CharModelOptions): Promise<CharMod
     result.aborted = run.aborted;
     return result;
   } finally {
-    const variables = model.weights.map((weight) => weight.read());
     model.dispose();
-    // The tied token embedding is applied twice (input and output), and tfjs 4.22's dispose
-    // releases a layer once per model: its table would stay live. Free what is left.
-    tf.dispose(variables.filter((variable) => !variable.isDisposed));
   }
 }
 

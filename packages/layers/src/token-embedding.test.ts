@@ -44,6 +44,13 @@ describe('TokenEmbedding', () => {
     );
   });
 
+  it('is released with the model that uses it twice (tied weights)', async () => {
+    await expectNoLeakedTensors(() => {
+      const model = tiedModel();
+      expect(model.dispose().numDisposedVariables).toBe(2);
+    });
+  });
+
   it('has the gradients of both uses on wasm (whose gather has no gradient kernel)', async () => {
     const model = tiedModel();
     const ids = tf.tensor2d(

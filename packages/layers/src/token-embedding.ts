@@ -106,6 +106,17 @@ export class TokenEmbedding extends tf.layers.Layer {
     return lookUp(table);
   }
 
+  /**
+   * Weight tying applies this layer twice in one model (ids → vectors, then vectors → logits).
+   * tfjs counts a reference per application but a model disposes each of its layers once, so
+   * the table would outlive the model: one dispose releases every reference.
+   */
+  override dispose(): ReturnType<tf.layers.Layer['dispose']> {
+    let result = super.dispose();
+    while (result.refCountAfterDispose > 0) result = super.dispose();
+    return result;
+  }
+
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = singleShape(inputShape);
     return shape.length === 2 ? [...shape, this.width] : [...shape.slice(0, -1), this.vocabSize];
