@@ -1,3 +1,5 @@
+import { linearScale, logScale } from '@residual/metrics';
+
 /** A line on a chart: points in data units, drawn in `color`. */
 export interface Series {
   label: string;
@@ -31,7 +33,11 @@ export interface ChartOptions {
 
 const MARGIN = { left: 52, right: 12, top: 10, bottom: 30 };
 
-/** Scales, ticks and SVG paths for `series` in a `width`×`height` pixel box. */
+/**
+ * Scales, ticks and SVG paths for `series` in a `width`×`height` pixel box. The scales are
+ * @residual/metrics' (the same round ticks as its SVG charts); a linear y frame snaps to its outer
+ * ticks, so changes of a few percent stay visible.
+ */
 export function layoutChart(series: readonly Series[], options: ChartOptions): ChartLayout {
   const plot = {
     left: MARGIN.left,
@@ -39,31 +45,24 @@ export function layoutChart(series: readonly Series[], options: ChartOptions): C
     width: Math.max(10, options.width - MARGIN.left - MARGIN.right),
     height: Math.max(10, options.height - MARGIN.top - MARGIN.bottom),
   };
-  const transformY = options.logY
-    ? (y: number) => Math.log10(Math.max(y, 1e-30))
-    : (y: number) => y;
-  const points = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(transformY(y)));
-  const xs = [...points.map(([x]) => x), ...(options.xDomain ?? [])];
-  const ys = points.map(([, y]) => transformY(y));
-  const [x0, x1] = extent(xs, [0, 1]);
-  let [y0, y1] = extent(ys, [0, 1]);
-  if (options.logY) {
-    y0 = Math.floor(y0);
-    y1 = Math.ceil(y1);
-  }
-  if (y1 === y0) y1 = y0 + 1;
-  const ticks = options.logY ? logTicks(y0, y1) : niceTicks(y0, y1, 4);
-  if (!options.logY) {
-    // The frame snaps to the outer ticks: changes of a few percent stay visible.
-    y0 = Math.min(y0, ticks[0]);
-    y1 = Math.max(y1, ticks[ticks.length - 1]);
-  }
-  const px = (x: number) => plot.left + ((x - x0) / (x1 - x0 || 1)) * plot.width;
-  const py = (y: number) => plot.top + plot.height - ((y - y0) / (y1 - y0)) * plot.height;
+  const bottom = plot.top + plot.height;
+  const ys = series.flatMap((s) => s.points.map(([, y]) => y));
+  const yScale = options.logY
+    ? logScale(ys, [bottom, plot.top])
+    : linearScale(ys, [bottom, plot.top], 4);
+  // The x axis covers the data and `xDomain` exactly, so a line grows into a fixed frame.
+  const xs = [...series.flatMap((s) => s.points.map(([x]) => x)), ...(options.xDomain ?? [])];
+  const xDomain = extent(xs, [0, 1]);
+  const xScale = linearScale(
+    xs,
+    [plot.left, plot.left + plot.width],
+    Math.max(2, Math.floor(plot.width / 70)),
+    xDomain[0] === xDomain[1] ? undefined : xDomain,
+  );
   return {
     plot,
     lines: series.map((s) => {
-      const visible = s.points.filter(([, y]) => Number.isFinite(transformY(y)));
+      const visible = s.points.filter(([, y]) => Number.isFinite(yScale.position(y)));
       return {
         label: s.label,
         color: s.color,
@@ -71,22 +70,18 @@ export function layoutChart(series: readonly Series[], options: ChartOptions): C
         path: visible
           .map(
             ([x, y], i) =>
-              `${i === 0 ? 'M' : 'L'}${px(x).toFixed(1)},${py(transformY(y)).toFixed(1)}`,
+              `${i === 0 ? 'M' : 'L'}${xScale.position(x).toFixed(1)},${yScale.position(y).toFixed(1)}`,
           )
           .join(''),
       };
     }),
     xTicks: options.xLabels
-      ? labelTicks(options.xLabels, px, plot.width)
-      : niceTicks(x0, x1, Math.max(2, Math.floor(plot.width / 70)))
-          .filter((x) => x >= x0 && x <= x1)
-          .map((x) => ({
-            at: px(x),
-            label: formatNumber(x),
-          })),
-    yTicks: ticks
-      .filter((y) => y >= y0 && y <= y1)
-      .map((y) => ({ at: py(y), label: options.logY ? powerOfTen(y) : formatNumber(y) })),
+      ? labelTicks(options.xLabels, xScale.position, plot.width)
+      : xScale.ticks.map((x) => ({ at: xScale.position(x), label: formatNumber(x) })),
+    yTicks: yScale.ticks.map((y) => ({
+      at: yScale.position(y),
+      label: options.logY ? powerOfTen(Math.round(Math.log10(y))) : formatNumber(y),
+    })),
   };
 }
 
@@ -97,29 +92,6 @@ function powerOfTen(exponent: number): string {
     : `1e${exponent}`;
 }
 
-/** Round-number ticks covering [min, max] (1, 2 or 5 times a power of ten apart). */
-export function niceTicks(min: number, max: number, count = 5): number[] {
-  const span = max - min || 1;
-  const raw = span / Math.max(1, count);
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
-  const ticks: number[] = [];
-  for (let t = Math.floor(min / step) * step; t <= max + step * 1e-9; t += step) {
-    ticks.push(Number(t.toPrecision(12)));
-  }
-  if (ticks[ticks.length - 1] < max)
-    ticks.push(Number((ticks[ticks.length - 1] + step).toPrecision(12)));
-  return ticks;
-}
-
-/** Integer powers of ten between two exponents, thinned to at most six. */
-function logTicks(min: number, max: number): number[] {
-  const every = Math.ceil((max - min + 1) / 6);
-  const ticks: number[] = [];
-  for (let e = min; e <= max; e += every) ticks.push(e);
-  return ticks;
-}
-
 /** Category labels at integer x positions, thinned so they do not overlap. */
 function labelTicks(labels: readonly string[], px: (x: number) => number, width: number): Tick[] {
   const every = Math.max(1, Math.ceil(labels.length / Math.max(1, Math.floor(width / 80))));
@@ -127,8 +99,9 @@ function labelTicks(labels: readonly string[], px: (x: number) => number, width:
 }
 
 function extent(values: number[], fallback: [number, number]): [number, number] {
-  if (values.length === 0) return fallback;
-  return [Math.min(...values), Math.max(...values)];
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return fallback;
+  return [Math.min(...finite), Math.max(...finite)];
 }
 
 function formatNumber(value: number): string {

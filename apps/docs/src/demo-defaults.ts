@@ -1,4 +1,4 @@
-import type { LayerGradient } from './gradient-norms.js';
+import type { LayerGradient } from '@residual/metrics';
 
 /**
  * The live demo's settings when the page opens. Measured on the bundled digits (wasm, 2 cores):
@@ -34,5 +34,5 @@ export function lossSummary(
 /** The first convolution's gradient norm over the last one's (the card's ratio). */
 export function gradientRatio(layers: readonly LayerGradient[] | undefined): number | undefined {
   if (!layers || layers.length < 2) return undefined;
-  return layers[0].norm / layers[layers.length - 1].norm;
+  return layers[0].gradientNorm / layers[layers.length - 1].gradientNorm;
 }

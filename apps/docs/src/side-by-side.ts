@@ -1,8 +1,8 @@
 import { batches, type ImageDataset, type ImageSplit } from '@residual/datasets';
+import { gradientFlow, type LabelledBatch, type LayerGradient } from '@residual/metrics';
 import { createModel, listModels } from '@residual/models';
 import { train } from '@residual/train';
 import type * as tf from '@tensorflow/tfjs';
-import { type LayerGradient, layerGradientNorms } from './gradient-norms.js';
 
 export type Network = 'plain' | 'residual';
 export const NETWORKS: readonly Network[] = ['plain', 'residual'];
@@ -62,7 +62,7 @@ export async function trainSideBySide(options: SideBySideOptions): Promise<void>
         options.onGradients?.({
           network,
           step,
-          layers: layerGradientNorms(model, probe.images, probe.labels, data.numClasses),
+          layers: convolutionGradients(model, probe),
         });
       try {
         measure(0);
@@ -93,6 +93,16 @@ export async function trainSideBySide(options: SideBySideOptions): Promise<void>
       }
     }),
   );
+}
+
+/**
+ * The gradient of every convolution on one batch, input end first: @residual/metrics'
+ * `gradientFlow` without the batch norms and the classifier (whose gradient does not travel
+ * through the depth). The gradient reaching the first layers is what residual connections
+ * protect (He et al. 2016, "Identity Mappings in Deep Residual Networks", §2).
+ */
+export function convolutionGradients(model: tf.LayersModel, batch: LabelledBatch): LayerGradient[] {
+  return gradientFlow(model, batch).layers.filter((layer) => layer.className === 'Conv2D');
 }
 
 /** The first `count` images of a split: with the digits' fixed mixing, a fair sample. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutChart, niceTicks } from '../src/chart.js';
+import { layoutChart } from '../src/chart.js';
 
 describe('layoutChart', () => {
   it('frames a loss curve by its own range, not from zero', () => {
@@ -71,10 +71,25 @@ describe('layoutChart', () => {
   });
 });
 
-describe('niceTicks', () => {
-  it('steps by 1, 2 or 5 times a power of ten and covers the range', () => {
-    expect(niceTicks(0, 2.4)).toEqual([0, 0.5, 1, 1.5, 2, 2.5]);
-    expect(niceTicks(1, 30, 3)).toEqual([0, 10, 20, 30]);
-    expect(niceTicks(2.11, 2.47, 4)).toEqual([2.1, 2.2, 2.3, 2.4, 2.5]);
+describe('the x axis', () => {
+  it('covers the data and xDomain exactly, with round ticks inside', () => {
+    const layout = layoutChart([{ label: 'loss', color: 'red', points: [[3, 1]] }], {
+      width: 352,
+      height: 200,
+      xDomain: [1, 30],
+    });
+    expect(layout.xTicks.map((t) => t.label)).toEqual(['10', '20', '30']);
+    expect(layout.xTicks[2].at).toBeCloseTo(layout.plot.left + layout.plot.width);
+  });
+
+  it('names categories instead, thinned so they do not overlap', () => {
+    const labels = Array.from({ length: 20 }, (_, i) => `layer${i}`);
+    const layout = layoutChart([{ label: 'g', color: 'blue', points: [[0, 1]] }], {
+      width: 400,
+      height: 200,
+      xDomain: [0, 19],
+      xLabels: labels,
+    });
+    expect(layout.xTicks.map((t) => t.label)).toEqual(['layer0', 'layer5', 'layer10', 'layer15']);
   });
 });

@@ -4,9 +4,9 @@
 // the digits the page loads, and checks both.
 import { initBackend } from '@residual/backend';
 import { loadDigits } from '@residual/datasets';
+import type { LayerGradient } from '@residual/metrics';
 import { expect, it } from 'vitest';
 import { DEMO_DEFAULTS, gradientRatio, lossSummary } from '../src/demo-defaults.js';
-import type { LayerGradient } from '../src/gradient-norms.js';
 import { type Network, trainSideBySide } from '../src/side-by-side.js';
 
 it('with the default settings, the residual network ends with the lower loss and the flatter gradient', async () => {

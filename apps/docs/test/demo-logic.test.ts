@@ -1,13 +1,11 @@
 import { initBackend } from '@residual/backend';
 import { expectNoLeakedTensors } from '@residual/backend/testing';
 import type { ImageDataset } from '@residual/datasets';
-import { countParameters, createModel } from '@residual/models';
+import { countParameters, createModel, summarizeModel } from '@residual/models';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { explorerEntries, smallestEntry } from '../src/explorer-entries.js';
-import { layerGradientNorms } from '../src/gradient-norms.js';
-import { summarizeModel } from '../src/layer-table.js';
-import { pairedDepths, trainSideBySide } from '../src/side-by-side.js';
+import { convolutionGradients, pairedDepths, trainSideBySide } from '../src/side-by-side.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
@@ -42,13 +40,17 @@ describe('the model explorer table', () => {
   it('lists every layer in order with its shape and parameters; an Add has two inputs', () => {
     const model = createModel('cifar_resnet8', { inputShape: [12, 12, 1], numClasses: 10 });
     const summary = summarizeModel(model);
-    expect(summary.layers[0]).toMatchObject({ name: 'input', outputShape: '12×12×1', params: 0 });
-    const adds = summary.layers.filter((layer) => layer.type === 'Add');
+    expect(summary.layers[0]).toMatchObject({
+      name: 'input',
+      outputShapes: [[12, 12, 1]],
+      params: 0,
+    });
+    const adds = summary.layers.filter((layer) => layer.className === 'Add');
     expect(adds).toHaveLength(3);
     for (const add of adds) expect(add.inputs).toHaveLength(2);
-    expect(summary.trainableParams).toBe(countParameters(model).trainable);
-    expect(summary.totalParams).toBe(countParameters(model).total);
-    expect(summary.layers.reduce((n, layer) => n + layer.params, 0)).toBe(summary.totalParams);
+    expect(summary.trainable).toBe(countParameters(model).trainable);
+    expect(summary.total).toBe(countParameters(model).total);
+    expect(summary.layers.reduce((n, layer) => n + layer.params, 0)).toBe(summary.total);
     model.dispose();
   });
 });
@@ -58,15 +60,17 @@ describe('the per-layer gradient norms', () => {
     const model = createModel('cifar_plain8', { inputShape: [12, 12, 1], numClasses: 10, seed: 1 });
     const images = tf.randomNormal([4, 12, 12, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
     const labels = tf.tensor1d([0, 1, 2, 3], 'int32');
-    const norms = await expectNoLeakedTensors(() => layerGradientNorms(model, images, labels, 10));
-    expect(norms.map((n) => n.layer)).toEqual([
+    const norms = await expectNoLeakedTensors(() =>
+      convolutionGradients(model, { images, labels }),
+    );
+    expect(norms.map((n) => n.name)).toEqual([
       'stem_conv',
       ...[1, 2, 3].flatMap((stage) => [
         `stage${stage}_block1_1_conv`,
         `stage${stage}_block1_2_conv`,
       ]),
     ]);
-    for (const { norm } of norms) expect(norm).toBeGreaterThan(0);
+    for (const { gradientNorm } of norms) expect(gradientNorm).toBeGreaterThan(0);
     tf.dispose([images, labels]);
     model.dispose();
   });

@@ -27,6 +27,7 @@ export {
   lineChartBody,
 } from './charts/line-chart.js';
 export { residualFormChart } from './charts/residual-form-chart.js';
+export { linearScale, logScale, type Scale } from './charts/scale.js';
 export { type ChartTheme, DEFAULT_THEME } from './charts/svg.js';
 export { type EpochPoint, trainingCurvesChart } from './charts/training-curves-chart.js';
 export {

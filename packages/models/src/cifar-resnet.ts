@@ -4,7 +4,6 @@ import {
   convBn,
   preActBasicBlock,
   preActBottleneckBlock,
-  type ResidualBlockOptions,
 } from '@residual/layers';
 import * as tf from '@tensorflow/tfjs';
 import { ModelError } from './model-error.js';
@@ -12,11 +11,11 @@ import {
   checkChoice,
   type NetworkOptions,
   resolveNetworkOptions,
-  SHORTCUT_KINDS_BY_OPTION,
   SHORTCUT_OPTIONS,
   type ShortcutOption,
 } from './model-options.js';
-import { blockVariant, finishNetwork, networkActivation, postActivation } from './network.js';
+import { finishNetwork, networkActivation } from './network.js';
+import { residualStages, stageBlockOptions } from './stages.js';
 
 export interface CifarResNetOptions extends NetworkOptions {
   /** Shortcut where a stage changes shape. Default: the variant's ('A' in the ResNet paper). */
@@ -80,31 +79,24 @@ export function cifarResNet(
   });
   if (!preActivation) x = networkActivation(x, 'stem_relu', settings);
 
-  const total = 3 * blocksPerStage;
-  const stages: tf.SymbolicTensor[] = [];
-  (spec.widths ?? [16, 32, 64]).forEach((filters, stage) => {
-    for (let block = 0; block < blocksPerStage; block++) {
-      const index = stage * blocksPerStage + block;
-      const options: ResidualBlockOptions = {
-        ...(residual ? blockVariant(settings, index, total) : { norm: settings.norm }),
-        filters,
-        strides: stage > 0 && block === 0 ? 2 : 1,
-        shortcut: residual ? SHORTCUT_KINDS_BY_OPTION[shortcut] : null,
-        name: `stage${stage + 1}_block${block + 1}`,
-        kernelInitializer,
-      };
+  const widths = spec.widths ?? [16, 32, 64];
+  const depths = widths.map(() => blocksPerStage);
+  const stages = residualStages(
+    x,
+    depths,
+    settings,
+    (x, at) => {
+      const options = stageBlockOptions(settings, at, widths[at.stage], residual, shortcut);
       if (!preActivation) {
-        x = spec.block === 'bottleneck' ? bottleneckBlock(x, options) : basicBlock(x, options);
-      } else {
-        // He et al. 2016 (§4.1): the first block activates the stem's output before splitting.
-        const preActOptions = { ...options, preActivatedShortcut: index === 0 };
-        x =
-          spec.block === 'bottleneck'
-            ? preActBottleneckBlock(x, preActOptions)
-            : preActBasicBlock(x, preActOptions);
+        return spec.block === 'bottleneck' ? bottleneckBlock(x, options) : basicBlock(x, options);
       }
-    }
-    stages.push(preActivation && stage === 2 ? postActivation(x, settings) : x);
-  });
+      // He et al. 2016 (§4.1): the first block activates the stem's output before splitting.
+      const preActOptions = { ...options, preActivatedShortcut: at.index === 0 };
+      return spec.block === 'bottleneck'
+        ? preActBottleneckBlock(x, preActOptions)
+        : preActBasicBlock(x, preActOptions);
+    },
+    { preActivation },
+  );
   return finishNetwork(input, stages, settings);
 }

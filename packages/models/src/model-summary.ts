@@ -12,6 +12,8 @@ export interface LayerSummary {
   params: number;
   /** Multiply-accumulates per image. */
   macs: number;
+  /** The layers whose outputs this one takes, in order: two for a residual `Add`. */
+  inputs: string[];
 }
 
 export interface ModelSummary extends ParameterCount {
@@ -43,6 +45,7 @@ export function summarizeModel(
       outputShapes: outputs.map((shape) => shape.slice(1)),
       params: layer.countParams(),
       macs: macs.get(layer) ?? 0,
+      inputs: layer.inboundNodes.flatMap((node) => node.inboundLayers.map((l) => l.name)),
     });
   }
   return {

@@ -41,6 +41,19 @@ export function networkActivation(
 }
 
 /**
+ * The 3×3/2 max pool after an ImageNet stem. PyTorch pads the pool with -inf; after a ReLU, zeros
+ * are the same (and Keras' ResNetV2, whose stem has no ReLU, pads with zeros itself).
+ */
+export function stemPool(x: tf.SymbolicTensor): tf.SymbolicTensor {
+  const padded = tf.layers
+    .zeroPadding2d({ padding: [1, 1], name: 'stem_pool_pad' })
+    .apply(x) as tf.SymbolicTensor;
+  return tf.layers
+    .maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: 'stem_pool' })
+    .apply(padded) as tf.SymbolicTensor;
+}
+
+/**
  * The BN → ReLU a pre-activation network applies after its last block, whose output is
  * otherwise an unnormalised sum (He et al. 2016, §4.1; Keras' `post_bn`, `post_relu`).
  */

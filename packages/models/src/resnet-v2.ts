@@ -1,7 +1,8 @@
 import { conv, preActBottleneckBlock } from '@residual/layers';
 import * as tf from '@tensorflow/tfjs';
 import { checkDepths, type NetworkOptions, resolveNetworkOptions } from './model-options.js';
-import { blockVariant, finishNetwork, postActivation } from './network.js';
+import { blockVariant, finishNetwork, stemPool } from './network.js';
+import { residualStages } from './stages.js';
 
 export type ResNetV2Options = NetworkOptions;
 
@@ -34,30 +35,23 @@ export function resNetV2(spec: ResNetV2Spec, options: ResNetV2Options = {}): tf.
     name: 'stem',
     kernelInitializer: settings.kernelInitializer,
   });
-  x = tf.layers
-    .zeroPadding2d({ padding: [1, 1], name: 'stem_pool_pad' })
-    .apply(x) as tf.SymbolicTensor;
-  x = tf.layers
-    .maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: 'stem_pool' })
-    .apply(x) as tf.SymbolicTensor;
-
-  const total = spec.depths.reduce((a, b) => a + b, 0);
-  const lastStage = spec.depths.length - 1;
-  let index = 0;
-  const stages: tf.SymbolicTensor[] = [];
-  spec.depths.forEach((count, stage) => {
-    for (let block = 0; block < count; block++) {
-      x = preActBottleneckBlock(x, {
-        ...blockVariant(settings, index++, total),
-        filters: 64 * 2 ** stage,
-        strides: block === count - 1 && stage < lastStage ? 2 : 1,
-        shortcut: block === 0 ? 'projection' : 'zero-pad',
+  x = stemPool(x);
+  const stages = residualStages(
+    x,
+    spec.depths,
+    settings,
+    (x, at) =>
+      preActBottleneckBlock(x, {
+        ...blockVariant(settings, at.index, at.total),
+        filters: 64 * 2 ** at.stage,
+        // Keras strides each stage's last block, so the next stage starts at the lower size.
+        strides: at.block === at.blocks - 1 && !at.lastStage ? 2 : 1,
+        shortcut: at.block === 0 ? 'projection' : 'zero-pad',
         useBias: true,
-        name: `stage${stage + 1}_block${block + 1}`,
+        name: at.name,
         kernelInitializer: settings.kernelInitializer,
-      });
-    }
-    stages.push(stage === lastStage ? postActivation(x, settings) : x);
-  });
+      }),
+    { preActivation: true },
+  );
   return finishNetwork(input, stages, settings);
 }

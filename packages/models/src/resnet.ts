@@ -6,11 +6,11 @@ import {
   type NetworkOptions,
   type NetworkSettings,
   resolveNetworkOptions,
-  SHORTCUT_KINDS_BY_OPTION,
   SHORTCUT_OPTIONS,
   type ShortcutOption,
 } from './model-options.js';
-import { blockVariant, finishNetwork, networkActivation } from './network.js';
+import { finishNetwork, networkActivation, stemPool } from './network.js';
+import { residualStages, stageBlockOptions } from './stages.js';
 
 export interface ResNetOptions extends NetworkOptions {
   /** Shortcut where a stage changes shape. Default: the variant's ('B' in torchvision). */
@@ -59,35 +59,22 @@ export function resNet(spec: ResNetSpec, options: ResNetOptions = {}): tf.Layers
   const groups = spec.groups ?? 1;
   const widthPerGroup = spec.widthPerGroup ?? 64;
   const input = tf.input({ shape: [...settings.inputShape], name: 'input' });
-  let x = stem(input, spec.stem ?? 'standard', settings);
+  const x = stem(input, spec.stem ?? 'standard', settings);
 
-  const total = spec.depths.reduce((a, b) => a + b, 0);
-  let index = 0;
-  const stages: tf.SymbolicTensor[] = [];
-  spec.depths.forEach((count, stage) => {
-    const planes = 64 * 2 ** stage;
-    for (let block = 0; block < count; block++) {
-      const options: ResidualBlockOptions = {
-        ...(residual ? blockVariant(settings, index, total) : { norm: settings.norm }),
-        filters: planes,
-        strides: stage > 0 && block === 0 ? 2 : 1,
-        shortcut: residual ? SHORTCUT_KINDS_BY_OPTION[shortcut] : null,
-        name: `stage${stage + 1}_block${block + 1}`,
-        kernelInitializer: settings.kernelInitializer,
-        squeezeExcitation: spec.squeezeExcitation,
-      };
-      index++;
-      x =
-        spec.block === 'basic'
-          ? basicBlock(x, options)
-          : bottleneckBlock(x, {
-              ...options,
-              // torchvision: width = planes · (width_per_group / 64) · groups
-              width: Math.floor((planes * widthPerGroup) / 64) * groups,
-              groups,
-            });
-    }
-    stages.push(x);
+  const stages = residualStages(x, spec.depths, settings, (x, at) => {
+    const planes = 64 * 2 ** at.stage;
+    const options: ResidualBlockOptions = {
+      ...stageBlockOptions(settings, at, planes, residual, shortcut),
+      squeezeExcitation: spec.squeezeExcitation,
+    };
+    return spec.block === 'basic'
+      ? basicBlock(x, options)
+      : bottleneckBlock(x, {
+          ...options,
+          // torchvision: width = planes · (width_per_group / 64) · groups
+          width: Math.floor((planes * widthPerGroup) / 64) * groups,
+          groups,
+        });
   });
   return finishNetwork(input, stages, settings);
 }
@@ -119,11 +106,5 @@ function stem(
       x = networkActivation(x, `stem_${i + 1}_relu`, settings);
     });
   }
-  // PyTorch pads the pool with -inf; after a ReLU, zeros are the same.
-  x = tf.layers
-    .zeroPadding2d({ padding: [1, 1], name: 'stem_pool_pad' })
-    .apply(x) as tf.SymbolicTensor;
-  return tf.layers
-    .maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: 'stem_pool' })
-    .apply(x) as tf.SymbolicTensor;
+  return stemPool(x);
 }
