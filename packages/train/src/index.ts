@@ -16,7 +16,6 @@ export {
 } from './checkpoints.js';
 export { DivergenceError } from './divergence-error.js';
 export { type EvaluateOptions, type Evaluation, evaluate } from './evaluate.js';
-export { type GraphStep, type LayerGraph, layerGraph } from './layer-graph.js';
 export {
   type EvaluateLanguageOptions,
   evaluateLanguageModel,
@@ -38,6 +37,7 @@ export type {
   LanguageTrainingData,
   StepEndInfo,
 } from './language-training-data.js';
+export { type GraphStep, type LayerGraph, layerGraph } from './layer-graph.js';
 export { maskCounts, restoreMaskCounts } from './mask-counts.js';
 export {
   loadModel,
