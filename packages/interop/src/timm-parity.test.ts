@@ -8,10 +8,10 @@ import { initBackend } from '@residual/backend';
 import { createModel } from '@residual/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importWeights } from './import-weights.js';
+import { importedLogitsDifference } from './imported-logits-difference.js';
 import { logitsDifference } from './logits-parity.js';
 import { readPth } from './read-pth.js';
 import { readSafetensors } from './read-safetensors.js';
-import type { StateDict } from './source-tensor.js';
 import { toStateDict } from './to-state-dict.js';
 import { makeReference, peerAvailable, type Reference, runTorchReference } from './torch-peer.js';
 import { writeSafetensors } from './write-safetensors.js';
@@ -22,20 +22,6 @@ const SIZES = [224, 225, 199];
 beforeAll(async () => {
   await initBackend();
 });
-
-/** Our model at `size`×`size` with `stateDict` imported strictly, against the reference. */
-function difference(name: string, stateDict: StateDict, reference: Reference, size: number) {
-  const model = createModel(name, { inputShape: [size, size, 3] });
-  const report = importWeights(model, stateDict, { fileName: 'weights' });
-  expect(report.missing.length + report.unexpected.length + report.mismatched.length).toBe(0);
-  const result = logitsDifference(
-    model,
-    reference.tensors.get(`input_${size}`)!,
-    reference.tensors.get(`logits_${size}`)!,
-  );
-  model.dispose();
-  return result;
-}
 
 describe.skipIf(!peerAvailable('timm'))('timm parity', () => {
   for (const name of ['resnet50d', 'seresnet50']) {
@@ -50,7 +36,7 @@ describe.skipIf(!peerAvailable('timm'))('timm parity', () => {
         const stateDict = readPth(reference.weights.pth, 'weights.pth');
         for (const size of SIZES) {
           expect(
-            difference(name, stateDict, reference, size),
+            importedLogitsDifference(name, stateDict, reference, size),
             `${size}×${size}`,
           ).toBeLessThanOrEqual(TOLERANCE);
         }
@@ -58,7 +44,9 @@ describe.skipIf(!peerAvailable('timm'))('timm parity', () => {
 
       it('.safetensors (the hub format) gives the same logits', () => {
         const stateDict = readSafetensors(reference.weights.safetensors, 'weights.safetensors');
-        expect(difference(name, stateDict, reference, 199)).toBeLessThanOrEqual(TOLERANCE);
+        expect(importedLogitsDifference(name, stateDict, reference, 199)).toBeLessThanOrEqual(
+          TOLERANCE,
+        );
       }, 60_000);
 
       it('our export loads into timm.create_model with strict=True and gives our logits', () => {

@@ -3,13 +3,10 @@
 // 224×224 and at the odd sizes where padding and rounding differ. See torch-peer.ts for the
 // Python peer (skipped with a printed reason where it is missing, required under CI).
 import { initBackend } from '@residual/backend';
-import { createModel } from '@residual/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importWeights } from './import-weights.js';
-import { logitsDifference } from './logits-parity.js';
+import { importedLogitsDifference } from './imported-logits-difference.js';
 import { readPth } from './read-pth.js';
 import { readSafetensors } from './read-safetensors.js';
-import type { StateDict } from './source-tensor.js';
 import { makeReference, peerAvailable, type Reference } from './torch-peer.js';
 
 const TOLERANCE = 1e-4;
@@ -18,20 +15,6 @@ const SIZES = [224, 225, 199];
 beforeAll(async () => {
   await initBackend();
 });
-
-/** Our model at `size`×`size` with `stateDict` imported strictly, against the reference. */
-function difference(name: string, stateDict: StateDict, reference: Reference, size: number) {
-  const model = createModel(name, { inputShape: [size, size, 3] });
-  const report = importWeights(model, stateDict, { fileName: 'weights' });
-  expect(report.missing.length + report.unexpected.length + report.mismatched.length).toBe(0);
-  const result = logitsDifference(
-    model,
-    reference.tensors.get(`input_${size}`)!,
-    reference.tensors.get(`logits_${size}`)!,
-  );
-  model.dispose();
-  return result;
-}
 
 describe.skipIf(!peerAvailable('torchvision'))('torchvision parity', () => {
   for (const name of ['resnet18', 'resnet50']) {
@@ -46,7 +29,7 @@ describe.skipIf(!peerAvailable('torchvision'))('torchvision parity', () => {
         const stateDict = readPth(reference.weights.pth, 'weights.pth');
         for (const size of SIZES) {
           expect(
-            difference(name, stateDict, reference, size),
+            importedLogitsDifference(name, stateDict, reference, size),
             `${size}×${size}`,
           ).toBeLessThanOrEqual(TOLERANCE);
         }
@@ -54,7 +37,9 @@ describe.skipIf(!peerAvailable('torchvision'))('torchvision parity', () => {
 
       it('.safetensors gives the same logits', () => {
         const stateDict = readSafetensors(reference.weights.safetensors, 'weights.safetensors');
-        expect(difference(name, stateDict, reference, 199)).toBeLessThanOrEqual(TOLERANCE);
+        expect(importedLogitsDifference(name, stateDict, reference, 199)).toBeLessThanOrEqual(
+          TOLERANCE,
+        );
       }, 60_000);
     });
   }
