@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { corrupt, corruptions } from './byte-corruption.js';
 import { InteropError } from './interop-error.js';
 import { readKerasWeights } from './read-keras-weights.js';
 
@@ -11,45 +12,8 @@ import { readKerasWeights } from './read-keras-weights.js';
 const SEED = 20150610;
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'keras');
 
-type Corruption =
-  | { kind: 'truncate'; at: number }
-  | { kind: 'set'; changes: [number, number][] }
-  | { kind: 'insert'; at: number; bytes: Uint8Array }
-  | { kind: 'delete'; at: number; length: number };
-
 /** Positions favour the superblock and the first object headers, where offsets live. */
-const position = fc.oneof(fc.nat({ max: 1023 }), fc.nat({ max: 1 << 16 }));
-const someBytes = fc.uint8Array({ minLength: 1, maxLength: 16 });
-const corruption: fc.Arbitrary<Corruption> = fc.oneof(
-  fc.record({ kind: fc.constant('truncate' as const), at: position }),
-  fc.record({
-    kind: fc.constant('set' as const),
-    changes: fc.array(fc.tuple(position, fc.nat({ max: 255 })), { minLength: 1, maxLength: 8 }),
-  }),
-  fc.record({ kind: fc.constant('insert' as const), at: position, bytes: someBytes }),
-  fc.record({
-    kind: fc.constant('delete' as const),
-    at: position,
-    length: fc.integer({ min: 1, max: 32 }),
-  }),
-);
-
-function corrupt(bytes: Uint8Array, c: Corruption): Uint8Array {
-  const at = 'at' in c ? c.at % (bytes.length + 1) : 0;
-  switch (c.kind) {
-    case 'truncate':
-      return bytes.slice(0, at);
-    case 'set': {
-      const out = bytes.slice();
-      for (const [p, value] of c.changes) out[p % out.length] = value;
-      return out;
-    }
-    case 'insert':
-      return Uint8Array.from([...bytes.subarray(0, at), ...c.bytes, ...bytes.subarray(at)]);
-    case 'delete':
-      return Uint8Array.from([...bytes.subarray(0, at), ...bytes.subarray(at + c.length)]);
-  }
-}
+const corruption = corruptions({ headerEnd: 1023, maxDelete: 32 });
 
 /** Reads `bytes`; an InteropError naming the file is a fine outcome, anything else is not. */
 function readOrRefuse(bytes: Uint8Array, name: string, counts: { read: number; refused: number }) {

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { corrupt, corruptions } from './byte-corruption.js';
 import { fixture } from './fixture-files.js';
 import { InteropError } from './interop-error.js';
 import { readPth } from './read-pth.js';
@@ -14,46 +15,8 @@ import { elementCount, type StateDict } from './source-tensor.js';
 /** Fixed, so a failure reproduces; fast-check prints the failing case and its path. */
 const SEED = 20151210;
 
-type Corruption =
-  | { kind: 'truncate'; at: number }
-  | { kind: 'set'; changes: [number, number][] }
-  | { kind: 'insert'; at: number; bytes: Uint8Array }
-  | { kind: 'delete'; at: number; length: number };
-
 /** Positions favour the first 64 bytes, where headers (and most checks) are. */
-const position = fc.oneof(fc.nat({ max: 63 }), fc.nat({ max: 1 << 16 }));
-const someBytes = fc.uint8Array({ minLength: 1, maxLength: 16 });
-
-const corruption: fc.Arbitrary<Corruption> = fc.oneof(
-  fc.record({ kind: fc.constant('truncate' as const), at: position }),
-  fc.record({
-    kind: fc.constant('set' as const),
-    changes: fc.array(fc.tuple(position, fc.nat({ max: 255 })), { minLength: 1, maxLength: 8 }),
-  }),
-  fc.record({ kind: fc.constant('insert' as const), at: position, bytes: someBytes }),
-  fc.record({
-    kind: fc.constant('delete' as const),
-    at: position,
-    length: fc.integer({ min: 1, max: 16 }),
-  }),
-);
-
-function corrupt(bytes: Uint8Array, c: Corruption): Uint8Array {
-  const at = 'at' in c ? c.at % (bytes.length + 1) : 0;
-  switch (c.kind) {
-    case 'truncate':
-      return bytes.slice(0, at);
-    case 'set': {
-      const out = bytes.slice();
-      for (const [p, value] of c.changes) out[p % out.length] = value;
-      return out;
-    }
-    case 'insert':
-      return Uint8Array.from([...bytes.subarray(0, at), ...c.bytes, ...bytes.subarray(at)]);
-    case 'delete':
-      return Uint8Array.from([...bytes.subarray(0, at), ...bytes.subarray(at + c.length)]);
-  }
-}
+const corruption = corruptions({ headerEnd: 63, maxDelete: 16 });
 
 function expectComplete(stateDict: StateDict): void {
   for (const tensor of stateDict.values()) {
