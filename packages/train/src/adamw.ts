@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Optimizer } from './optimizer.js';
-import type { WeightDecayTarget } from './sgd-momentum.js';
+import { checkWeightDecay, isDecayed, type WeightDecayTarget } from './weight-decay.js';
 
 export interface AdamWOptions {
   /** Default 0.9. */
@@ -63,9 +63,7 @@ export class AdamW implements Optimizer {
         throw new RangeError(`${name} must be in [0, 1), got ${value}.`);
     }
     if (!(this.epsilon > 0)) throw new RangeError(`epsilon must be positive, got ${this.epsilon}.`);
-    if (!(this.weightDecay >= 0 && Number.isFinite(this.weightDecay))) {
-      throw new RangeError(`weightDecay must be a non-negative number, got ${this.weightDecay}.`);
-    }
+    checkWeightDecay(this.weightDecay);
     this.slots = weights.map((weight) => {
       const variable = weight.read() as tf.Variable;
       return {
@@ -73,8 +71,7 @@ export class AdamW implements Optimizer {
         variable,
         m: tf.tidy(() => tf.variable(tf.zerosLike(variable), false)),
         v: tf.tidy(() => tf.variable(tf.zerosLike(variable), false)),
-        decayed:
-          this.weightDecay > 0 && (this.weightDecayAppliesTo === 'all' || variable.rank >= 2),
+        decayed: isDecayed(variable, this.weightDecay, this.weightDecayAppliesTo),
       };
     });
   }

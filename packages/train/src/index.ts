@@ -104,7 +104,7 @@ export {
   type StepDecayOptions,
   stepDecay,
 } from './schedules.js';
-export { SgdMomentum, type SgdMomentumOptions, type WeightDecayTarget } from './sgd-momentum.js';
+export { SgdMomentum, type SgdMomentumOptions } from './sgd-momentum.js';
 export {
   ACTIVATION_FACTOR,
   bytesAt,
@@ -138,3 +138,4 @@ export {
 export { TrainOptionsError } from './train-options-error.js';
 export type { TrainingData } from './training-data.js';
 export type { TrainingFingerprint } from './training-fingerprint.js';
+export type { WeightDecayTarget } from './weight-decay.js';

@@ -1,5 +1,5 @@
 import { cosineSchedule, type LearningRateSchedule, linearWarmup } from './schedules.js';
-import type { WeightDecayTarget } from './sgd-momentum.js';
+import type { WeightDecayTarget } from './weight-decay.js';
 
 /**
  * How a language model is trained: AdamW, a warm-up and cosine schedule to a minimum rate,

@@ -1,7 +1,7 @@
 import type { Augmentation } from '@residual/datasets';
 import type * as tf from '@tensorflow/tfjs';
 import type { LearningRateSchedule } from './schedules.js';
-import type { WeightDecayTarget } from './sgd-momentum.js';
+import type { WeightDecayTarget } from './weight-decay.js';
 
 /** What a recipe's schedule may depend on: the run's length and the model. */
 export interface RunShape {

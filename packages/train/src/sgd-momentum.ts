@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Optimizer } from './optimizer.js';
-
-/** Which weights weight decay applies to. */
-export type WeightDecayTarget = 'kernels' | 'all';
+import { checkWeightDecay, isDecayed, type WeightDecayTarget } from './weight-decay.js';
 
 export interface SgdMomentumOptions {
   /** Default 0.9. */
@@ -49,17 +47,14 @@ export class SgdMomentum implements Optimizer {
     if (!(this.momentum >= 0 && this.momentum < 1)) {
       throw new RangeError(`momentum must be in [0, 1), got ${this.momentum}.`);
     }
-    if (!(this.weightDecay >= 0 && Number.isFinite(this.weightDecay))) {
-      throw new RangeError(`weightDecay must be a non-negative number, got ${this.weightDecay}.`);
-    }
+    checkWeightDecay(this.weightDecay);
     this.slots = weights.map((weight) => {
       const variable = weight.read() as tf.Variable;
       return {
         name: weight.originalName,
         variable,
         momentum: tf.tidy(() => tf.variable(tf.zerosLike(variable), false)),
-        decayed:
-          this.weightDecay > 0 && (this.weightDecayAppliesTo === 'all' || variable.rank >= 2),
+        decayed: isDecayed(variable, this.weightDecay, this.weightDecayAppliesTo),
       };
     });
   }
