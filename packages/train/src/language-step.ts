@@ -2,6 +2,7 @@ import type { TextBatch } from '@residual/datasets';
 import * as tf from '@tensorflow/tfjs';
 import { nextTokenCorrect, nextTokenLoss } from './next-token-loss.js';
 import type { Optimizer } from './optimizer.js';
+import { stepGradients } from './step-gradients.js';
 
 export interface LanguageStepOutcome {
   loss: number;
@@ -28,19 +29,10 @@ export async function languageStep(options: {
   beforeUpdate?: () => Promise<void>;
 }): Promise<LanguageStepOutcome> {
   const { model, optimizer, batch } = options;
-  const variables = optimizer.variables;
-  const { value, grads, summary } = tf.tidy(() => {
-    let correct: tf.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.apply(batch.inputs, { training: true }) as tf.Tensor;
-      correct = tf.keep(nextTokenCorrect(logits, batch.targets));
-      return nextTokenLoss(logits, batch.targets);
-    }, variables);
-    const ordered = variables.map((variable) => grads[variable.name]);
-    const squaredNorm = tf.addN(ordered.map((gradient) => tf.sum(tf.square(gradient))));
-    const summary = tf.stack([value, squaredNorm, correct as tf.Tensor]);
-    tf.dispose(correct);
-    return { value, grads: ordered, summary };
+  const { value, grads, summary } = stepGradients(optimizer.variables, () => {
+    const logits = model.apply(batch.inputs, { training: true }) as tf.Tensor;
+    const correct = nextTokenCorrect(logits, batch.targets);
+    return { loss: nextTokenLoss(logits, batch.targets), correct };
   });
   let clipped: tf.Tensor[] = [];
   try {

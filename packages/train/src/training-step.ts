@@ -1,6 +1,7 @@
 import type { Batch } from '@residual/datasets';
 import * as tf from '@tensorflow/tfjs';
 import type { SgdMomentum } from './sgd-momentum.js';
+import { stepGradients } from './step-gradients.js';
 
 export interface StepOutcome {
   loss: number;
@@ -28,27 +29,20 @@ export async function trainingStep(options: {
   forward?: (images: tf.Tensor) => tf.Tensor;
 }): Promise<StepOutcome> {
   const { model, optimizer, batch } = options;
-  const variables = optimizer.variables;
-  const { value, grads, summary } = tf.tidy(() => {
-    let correct: tf.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const logits =
-        options.forward?.(batch.images) ??
-        (model.apply(batch.images, { training: true }) as tf.Tensor);
-      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labels), 'float32')));
-      return tf.losses.softmaxCrossEntropy(
+  const { value, grads, summary } = stepGradients(optimizer.variables, () => {
+    const logits =
+      options.forward?.(batch.images) ??
+      (model.apply(batch.images, { training: true }) as tf.Tensor);
+    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labels), 'float32'));
+    return {
+      loss: tf.losses.softmaxCrossEntropy(
         tf.oneHot(batch.labels, options.numClasses),
         logits,
         undefined,
         options.labelSmoothing,
-      ) as tf.Scalar;
-    }, variables);
-    const ordered = variables.map((variable) => grads[variable.name]);
-    const squaredNorm = tf.addN(ordered.map((gradient) => tf.sum(tf.square(gradient))));
-    // One read per step: loss, squared gradient norm and correct count together.
-    const summary = tf.stack([value, squaredNorm, correct as tf.Tensor]);
-    tf.dispose(correct);
-    return { value, grads: ordered, summary };
+      ) as tf.Scalar,
+      correct,
+    };
   });
   try {
     const [loss, squaredNorm, correct] = await summary.data();
