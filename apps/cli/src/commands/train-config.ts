@@ -1,6 +1,14 @@
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listModels } from '@residual/models';
-import { type RunConfig, RunDirectoryError, readRunConfig, recipeByName } from '@residual/train';
+import {
+  inspectRunDirectory,
+  MODEL_FILE,
+  type RunConfig,
+  RunDirectoryError,
+  readRunConfig,
+  recipeByName,
+} from '@residual/train';
 import type { OptionSpec, OptionValues } from '../command.js';
 import { UsageError } from '../usage-error.js';
 
@@ -44,22 +52,8 @@ export async function runConfig(
   if (values.lr !== undefined && !((values.lr as number) > 0))
     throw new UsageError(`train --lr: must be positive, got ${values.lr}.`);
 
-  const resume = values.resume as string | undefined;
-  if (resume !== undefined) {
-    if (values.out !== undefined && values.out !== resume) {
-      throw new UsageError(`train --resume: the run continues in ${resume}; drop --out.`);
-    }
-    const saved = await readRunConfig(resume).catch(asUsageError('resume'));
-    for (const name of RUN_OPTIONS) {
-      // parseOptions fills in defaults, so an option at its default counts as not given.
-      const given = values[name];
-      if (given === undefined || given === saved[name] || isDefault(specs, name, given)) continue;
-      throw new UsageError(
-        `train --resume: ${resume} was started with ${describeOption(name, saved[name])}; drop --${name} ${given}.`,
-      );
-    }
-    return { config: saved, out: resume };
-  }
+  const resumed = await resumedRunConfig(values, specs, RUN_OPTIONS);
+  if (resumed !== undefined) return resumed;
 
   const model = values.model as string;
   const known = listModels().map((m) => m.name);
@@ -92,6 +86,53 @@ export async function runConfig(
   return { config, out };
 }
 
+/**
+ * With --resume, the run's saved configuration and directory: the options in `runOptions` may
+ * only repeat what the run was started with. Undefined without --resume.
+ * @throws UsageError naming the option that disagrees, or the directory that cannot be read.
+ */
+export async function resumedRunConfig(
+  values: OptionValues,
+  specs: readonly OptionSpec[],
+  runOptions: readonly string[],
+): Promise<{ config: RunConfig; out: string } | undefined> {
+  const resume = values.resume as string | undefined;
+  if (resume === undefined) return undefined;
+  if (values.out !== undefined && values.out !== resume) {
+    throw new UsageError(`train --resume: the run continues in ${resume}; drop --out.`);
+  }
+  const saved = await readRunConfig(resume).catch(asUsageError('resume'));
+  for (const name of runOptions) {
+    // parseOptions fills in defaults, so an option at its default counts as not given.
+    const given = values[name];
+    if (given === undefined || given === saved[name] || isDefault(specs, name, given)) continue;
+    throw new UsageError(
+      `train --resume: ${resume} was started with ${describeOption(name, saved[name])}; drop --${name} ${given}.`,
+    );
+  }
+  return { config: saved, out: resume };
+}
+
+/**
+ * Refuses to start in `out` (given as --`option`) when it holds a finished run, or a run of
+ * another configuration.
+ * Checked before the data is loaded, created after: a failed start leaves nothing behind.
+ */
+export async function checkRunStart(
+  option: 'out' | 'resume',
+  out: string,
+  config: RunConfig,
+): Promise<void> {
+  if (await exists(join(out, MODEL_FILE))) {
+    throw new UsageError(
+      option === 'out'
+        ? `train --out: ${out} already holds a trained model; choose another directory.`
+        : `train --resume: ${out} is a finished run (it holds ${MODEL_FILE}); nothing to continue.`,
+    );
+  }
+  await inspectRunDirectory(out, config).catch(asUsageError(option));
+}
+
 /** Reports a run directory that cannot be used as a user error about `--option`. */
 export function asUsageError(option: string) {
   return (error: unknown): never => {
@@ -100,6 +141,13 @@ export function asUsageError(option: string) {
     }
     throw error;
   };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function isDefault(specs: readonly OptionSpec[], name: string, value: unknown): boolean {

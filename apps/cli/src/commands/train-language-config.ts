@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { DEFAULT_TEXT_DATASET } from '@residual/datasets';
-import { nanoGptRecipe, type RunConfig, readRunConfig } from '@residual/train';
+import { nanoGptRecipe, type RunConfig } from '@residual/train';
 import type { OptionSpec, OptionValues } from '../command.js';
 import { UsageError } from '../usage-error.js';
-import { asUsageError } from './train-config.js';
+import { resumedRunConfig } from './train-config.js';
 
 /** The options that define a language-model run: stored in run.json, repeated on resume. */
 const LANGUAGE_RUN_OPTIONS = [
@@ -65,23 +65,8 @@ export async function languageRunConfig(
   if (values.lr !== undefined && !((values.lr as number) > 0)) {
     throw new UsageError(`train --lr: must be positive, got ${values.lr}.`);
   }
-  const resume = values.resume as string | undefined;
-  if (resume !== undefined) {
-    if (values.out !== undefined && values.out !== resume) {
-      throw new UsageError(`train --resume: the run continues in ${resume}; drop --out.`);
-    }
-    const saved = await readRunConfig(resume).catch(asUsageError('resume'));
-    for (const name of LANGUAGE_RUN_OPTIONS) {
-      const given = values[name];
-      // parseOptions fills in defaults, so an option at its default counts as not given.
-      const isDefault = specs.find((option) => option.name === name)?.default === given;
-      if (given === undefined || given === saved[name] || isDefault) continue;
-      throw new UsageError(
-        `train --resume: ${resume} was started with ${saved[name] === undefined ? `no --${name}` : `--${name} ${saved[name]}`}; drop --${name} ${given}.`,
-      );
-    }
-    return { config: saved, out: resume };
-  }
+  const resumed = await resumedRunConfig(values, specs, LANGUAGE_RUN_OPTIONS);
+  if (resumed !== undefined) return resumed;
   const width = values.width as number | undefined;
   const heads = values.heads as number | undefined;
   if (width !== undefined && heads !== undefined && width % heads !== 0) {

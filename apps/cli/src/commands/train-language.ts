@@ -1,13 +1,10 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, nativeKernelStatus } from '@residual/backend';
 import { loadTextDataset, TOKENIZER_FILE } from '@residual/datasets';
 import { createModel, getModelEntry } from '@residual/models';
 import {
   evaluateLanguageModel,
-  inspectRunDirectory,
   languageModelContext,
-  MODEL_FILE,
   openRunDirectory,
   type RunConfig,
   saveModel,
@@ -21,7 +18,7 @@ import { LANGUAGE_MODEL_OPTIONS } from '../language-models.js';
 import { LanguageProgress } from '../language-progress.js';
 import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
-import { asUsageError } from './train-config.js';
+import { asUsageError, checkRunStart } from './train-config.js';
 import { languageRecipe, languageRunConfig } from './train-language-config.js';
 
 /**
@@ -36,15 +33,7 @@ export async function trainLanguage(
 ): Promise<number> {
   const { config, out } = await languageRunConfig(values, specs);
   const option = values.resume === undefined ? 'out' : 'resume';
-  if (await exists(join(out, MODEL_FILE))) {
-    throw new UsageError(
-      option === 'out'
-        ? `train --out: ${out} already holds a trained model; choose another directory.`
-        : `train --resume: ${out} is a finished run (it holds ${MODEL_FILE}); nothing to continue.`,
-    );
-  }
-  // Checked before the data is loaded, created after: a failed start leaves nothing behind.
-  await inspectRunDirectory(out, config).catch(asUsageError(option));
+  await checkRunStart(option, out, config);
   const backend = await initBackend({ backend: values.backend as string | undefined });
   const native = backend === 'wasm' ? await nativeKernelStatus() : undefined;
   const model = buildModel(config, 0);
@@ -155,11 +144,4 @@ function buildModel(config: RunConfig, vocabSize: number) {
     options[name] = value as number;
   }
   return createModel(entry.name, options);
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend, nativeKernelStatus } from '@residual/backend';
 import {
@@ -10,8 +9,6 @@ import {
 import { createModel, FREEZE_POINTS, type FreezePoint, freezeLayers } from '@residual/models';
 import {
   evaluate,
-  inspectRunDirectory,
-  MODEL_FILE,
   openRunDirectory,
   planRecompute,
   RECIPE_NAMES,
@@ -33,7 +30,7 @@ import type { Terminal } from '../terminal.js';
 import { writeTrainingCurves } from '../training-curves.js';
 import { UsageError } from '../usage-error.js';
 import { readWeights } from '../weights-file.js';
-import { asUsageError, runConfig } from './train-config.js';
+import { asUsageError, checkRunStart, runConfig } from './train-config.js';
 import { trainLanguage } from './train-language.js';
 import { LANGUAGE_ONLY_OPTIONS } from './train-language-config.js';
 import { inCommandWords, parseRecompute, RECOMPUTE_OPTION } from './train-recompute.js';
@@ -240,15 +237,7 @@ export const trainCommand: Command = {
     const recompute = parseRecompute(values.recompute as string);
     const { config, out } = await runConfig(values, trainCommand.options);
     const option = values.resume === undefined ? 'out' : 'resume';
-    if (await exists(join(out, MODEL_FILE))) {
-      throw new UsageError(
-        option === 'out'
-          ? `train --out: ${out} already holds a trained model; choose another directory.`
-          : `train --resume: ${out} is a finished run (it holds ${MODEL_FILE}); nothing to continue.`,
-      );
-    }
-    // Checked before the data is loaded, created after: a failed start leaves nothing behind.
-    await inspectRunDirectory(out, config).catch(asUsageError(option));
+    await checkRunStart(option, out, config);
     const backend = await initBackend({ backend: values.backend as string | undefined });
     const native = backend === 'wasm' ? await nativeKernelStatus() : undefined;
     const { dataset, trainSplit, testSplit, model, recipe, preprocessing } = await setUp(
@@ -412,13 +401,6 @@ async function isLanguageRun(values: OptionValues): Promise<boolean> {
   // An unreadable run.json is reported by the image path's own checks.
   return readRunConfig(resume).then(
     (config) => config.task === 'language',
-    () => false,
-  );
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
     () => false,
   );
 }
