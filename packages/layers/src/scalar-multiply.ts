@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { type LayerArgs, singleInput, singleShape } from './layer-config.js';
+import type { LayerArgs } from './layer-config.js';
+import { LearnedScale } from './learned-scale.js';
 
 export interface ScalarMultiplyArgs extends LayerArgs {
   /** Initial value of the learned scalar. Default 0 (ReZero, SkipInit); Fixup starts at 1. */
@@ -14,36 +15,16 @@ export interface ScalarMultiplyArgs extends LayerArgs {
  * Keras has no such layer; its equivalent is a three-line custom layer holding one scalar
  * weight (`self.add_weight(shape=())`) whose `call` returns `alpha * x`.
  */
-export class ScalarMultiply extends tf.layers.Layer {
+export class ScalarMultiply extends LearnedScale {
   static className = 'ScalarMultiply';
-  readonly initialValue: number;
-  private scale?: tf.LayerVariable;
 
   constructor(args: ScalarMultiplyArgs = {}) {
-    super(args);
-    this.initialValue = args.initialValue ?? 0;
+    super(args, args.initialValue ?? 0);
   }
 
-  override build(): void {
-    this.scale = this.addWeight(
-      'scale',
-      [],
-      'float32',
-      tf.initializers.constant({ value: this.initialValue }),
-    );
-    this.built = true;
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => tf.mul(singleInput(inputs), this.scale!.read()));
-  }
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return singleShape(inputShape);
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { initialValue: this.initialValue, ...super.getConfig() };
+  /** One scalar, whatever the input shape. */
+  protected override scaleShape(): number[] {
+    return [];
   }
 }
 tf.serialization.registerClass(ScalarMultiply);
