@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type GradientFlow, gradientFlow } from './gradient-flow.js';
 import type { LabelledBatch } from './labelled-batch.js';
 import { MetricsError } from './metrics-error.js';
+import { momentumSteps } from './momentum-steps.js';
 
 /** What the study records of a network's gradient at one moment. */
 export interface GradientSnapshot {
@@ -106,14 +107,14 @@ export async function compareDepths(options: DepthStudyOptions): Promise<DepthSt
       const probe = options.batch(0);
       batchSize = probe.images.shape[0];
       const initial = measure(model, probe);
-      const { losses, diverged } = await trainSteps(
+      const { losses, diverged } = await momentumSteps({
         model,
-        options,
         steps,
-        learningRate,
+        rateAt: () => learningRate,
         momentum,
-        (step, loss) => report('training', step, loss),
-      );
+        batch: options.batch,
+        onStep: (step, loss) => report('training', step, loss),
+      });
       let trained: GradientSnapshot | null = null;
       if (steps > 0 && !diverged) {
         report('trained');
@@ -161,51 +162,6 @@ function measure(model: tf.LayersModel, batch: LabelledBatch): GradientSnapshot 
       gradientNorm,
     })),
   };
-}
-
-/** Plain SGD with momentum and softmax cross-entropy; stops at a non-finite loss. */
-async function trainSteps(
-  model: tf.LayersModel,
-  options: DepthStudyOptions,
-  steps: number,
-  learningRate: number,
-  momentum: number,
-  onStep: (step: number, loss: number) => void,
-): Promise<{ losses: number[]; diverged: boolean }> {
-  const losses: number[] = [];
-  if (steps === 0) return { losses, diverged: false };
-  const optimizer = tf.train.momentum(learningRate, momentum);
-  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const classes = model.outputs[0].shape.at(-1) as number;
-  try {
-    for (let step = 0; step < steps; step++) {
-      const batch = options.batch(step);
-      let loss: tf.Scalar;
-      try {
-        loss = optimizer.minimize(
-          () =>
-            tf.losses.softmaxCrossEntropy(
-              tf.oneHot(tf.cast(batch.labels, 'int32'), classes),
-              model.apply(batch.images, { training: true }) as tf.Tensor,
-            ) as tf.Scalar,
-          true,
-          variables,
-        ) as tf.Scalar;
-      } finally {
-        tf.dispose([batch.images, batch.labels]);
-      }
-      const value = (await loss.data())[0];
-      loss.dispose();
-      losses.push(value);
-      onStep(step + 1, value);
-      if (!Number.isFinite(value)) return { losses, diverged: true };
-    }
-  } finally {
-    optimizer.dispose();
-    // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar of its SGD base.
-    (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
-  }
-  return { losses, diverged: false };
 }
 
 function checkOptions(options: DepthStudyOptions, steps: number, learningRate: number): void {

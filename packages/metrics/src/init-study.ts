@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { gradientFlow } from './gradient-flow.js';
 import type { LabelledBatch } from './labelled-batch.js';
 import { MetricsError } from './metrics-error.js';
+import { momentumSteps } from './momentum-steps.js';
 
 /**
  * One way to initialise a deep residual network, as model options (those of
@@ -177,13 +178,13 @@ export async function initStudy(options: InitStudyOptions): Promise<InitStudy> {
         if (steps > 0 && options.trainDepths.includes(depth)) {
           const warmupSteps = scheme.warmup ? warmup : 0;
           const forward = await options.trainingForward?.(model, batchSize);
-          const run = await trainFromInit(model, {
-            ...options,
-            depth,
+          // A tenth of the rate for the warm-up steps.
+          const run = await momentumSteps({
+            model,
             steps,
-            learningRate,
+            rateAt: (step) => learningRate * (step < warmupSteps ? 0.1 : 1),
             momentum,
-            warmupSteps,
+            batch: (step) => options.batch(step, depth),
             forward,
             onStep: (step, loss) =>
               options.onProgress?.({ scheme: scheme.name, depth, phase: 'training', step, loss }),
@@ -246,59 +247,6 @@ function measureAtInit(
   } finally {
     tf.dispose([probe.images, probe.labels]);
   }
-}
-
-/** SGD with momentum and softmax cross-entropy, a tenth of the rate for the warm-up steps. */
-async function trainFromInit(
-  model: tf.LayersModel,
-  options: InitStudyOptions & {
-    depth: number;
-    steps: number;
-    learningRate: number;
-    momentum: number;
-    warmupSteps: number;
-    forward?: (images: tf.Tensor) => tf.Tensor;
-    onStep(step: number, loss: number): void;
-  },
-): Promise<{ losses: number[]; diverged: boolean }> {
-  const rateAt = (step: number) => options.learningRate * (step < options.warmupSteps ? 0.1 : 1);
-  const optimizer = tf.train.momentum(rateAt(0), options.momentum);
-  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const classes = model.outputs[0].shape.at(-1) as number;
-  const forward =
-    options.forward ??
-    ((images: tf.Tensor) => model.apply(images, { training: true }) as tf.Tensor);
-  const losses: number[] = [];
-  try {
-    for (let step = 0; step < options.steps; step++) {
-      if (step > 0 && rateAt(step) !== rateAt(step - 1)) optimizer.setLearningRate(rateAt(step));
-      const batch = options.batch(step, options.depth);
-      let loss: tf.Scalar;
-      try {
-        loss = optimizer.minimize(
-          () =>
-            tf.losses.softmaxCrossEntropy(
-              tf.oneHot(tf.cast(batch.labels, 'int32'), classes),
-              forward(batch.images),
-            ) as tf.Scalar,
-          true,
-          variables,
-        ) as tf.Scalar;
-      } finally {
-        tf.dispose([batch.images, batch.labels]);
-      }
-      const value = (await loss.data())[0];
-      loss.dispose();
-      losses.push(value);
-      options.onStep(step + 1, value);
-      if (!Number.isFinite(value)) return { losses, diverged: true };
-    }
-  } finally {
-    optimizer.dispose();
-    // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar of its SGD base.
-    (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
-  }
-  return { losses, diverged: false };
 }
 
 function pickSchemes(names: readonly string[] | undefined): InitScheme[] {
