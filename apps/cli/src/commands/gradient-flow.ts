@@ -1,4 +1,3 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import {
@@ -8,16 +7,12 @@ import {
   depthStudyChart,
 } from '@residual/metrics';
 import { createModel } from '@residual/models';
-import {
-  checkWritableDirectory,
-  createDirectory,
-  RunDirectoryError,
-  writeFileAtomic,
-} from '@residual/train';
+import { createDirectory, writeFileAtomic } from '@residual/train';
 import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { isLanguageModel } from '../language-models.js';
 import { parseNetworks } from '../parse-networks.js';
+import { checkReportFolder } from '../report-folder.js';
 import { formatTable, significant } from '../table.js';
 import type { Terminal } from '../terminal.js';
 import { trainingBatches } from '../training-batches.js';
@@ -28,6 +23,9 @@ export const GRADIENT_FLOW_FILES = {
   json: 'gradient-flow.json',
   svg: 'gradient-flow.svg',
 } as const;
+
+/** Options of the transformer study that an image model would silently ignore. */
+const LANGUAGE_ONLY_OPTIONS = ['residual-forms', 'steps-at', 'width', 'heads', 'context'] as const;
 
 export const gradientFlowCommand: Command = {
   name: 'gradient-flow',
@@ -148,6 +146,15 @@ export const gradientFlowCommand: Command = {
         `gradient-flow --models: a language model (${language[0]}) is studied alone, across --residual-forms; give only it.`,
       );
     }
+    if (language.length === 0) {
+      for (const name of LANGUAGE_ONLY_OPTIONS) {
+        if (values[name] !== undefined) {
+          throw new UsageError(
+            `gradient-flow --${name}: only for a language model; ${values.models} are image models.`,
+          );
+        }
+      }
+    }
     const { families, depths } =
       language.length > 0
         ? { families: [], depths: [] }
@@ -166,12 +173,7 @@ export const gradientFlowCommand: Command = {
     const out =
       (values.out as string | undefined) ??
       join('runs', `gradient-flow-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-    await refuseUsedFolder(out);
-    await checkWritableDirectory(out).catch((error: unknown) => {
-      if (error instanceof RunDirectoryError)
-        throw new UsageError(`gradient-flow --out: ${error.message}`);
-      throw error;
-    });
+    await checkReportFolder('gradient-flow', out, GRADIENT_FLOW_FILES.json);
 
     if (language.length > 0) {
       return runTransformerStudy(language[0].trim(), values, out, GRADIENT_FLOW_FILES, terminal);
@@ -275,22 +277,4 @@ export function renderStudy(study: DepthStudy): string {
     ]),
   ];
   return formatTable(rows);
-}
-
-async function refuseUsedFolder(out: string): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(out);
-  } catch {
-    return;
-  }
-  if (entries.includes(GRADIENT_FLOW_FILES.json)) {
-    throw new UsageError(
-      `gradient-flow --out: ${out} already holds a report; choose another directory.`,
-    );
-  }
-  // Never mix a report into someone else's files.
-  if (entries.length > 0) {
-    throw new UsageError(`gradient-flow --out: ${out} is not empty; choose another directory.`);
-  }
 }

@@ -1,4 +1,3 @@
-import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import {
@@ -9,9 +8,15 @@ import {
   initStudyChart,
 } from '@residual/metrics';
 import { createModel, listModels } from '@residual/models';
-import { planRecompute, recomputingForward, writeFileAtomic } from '@residual/train';
+import {
+  createDirectory,
+  planRecompute,
+  recomputingForward,
+  writeFileAtomic,
+} from '@residual/train';
 import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
+import { checkReportFolder } from '../report-folder.js';
 import { formatTable, significant } from '../table.js';
 import type { Terminal } from '../terminal.js';
 import { trainingBatches } from '../training-batches.js';
@@ -139,7 +144,7 @@ export const initStudyCommand: Command = {
     const out =
       (values.out as string | undefined) ??
       join('runs', `init-study-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-    await refuseExistingReport(out);
+    await checkReportFolder('init-study', out, INIT_STUDY_FILES.json);
 
     const backend = await initBackend({ backend: values.backend as string | undefined });
     const dataset = await loadDatasetFor(values.dataset as string, values, terminal);
@@ -200,7 +205,7 @@ export const initStudyCommand: Command = {
       ...study,
     };
     const json = `${JSON.stringify(report, null, 2)}\n`;
-    await mkdir(out, { recursive: true });
+    await createDirectory(out);
     await writeFileAtomic(join(out, INIT_STUDY_FILES.svg), initStudyChart(study));
     await writeFileAtomic(join(out, INIT_STUDY_FILES.json), json);
     if (values.json) {
@@ -283,18 +288,4 @@ export function renderInitStudy(study: InitStudy): string {
     ];
   });
   return `${formatTable([header, ...rows])}\nln(classes) = ${study.uniformLoss.toFixed(3)}`;
-}
-
-async function refuseExistingReport(out: string): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(out);
-  } catch {
-    return;
-  }
-  if (entries.includes(INIT_STUDY_FILES.json)) {
-    throw new UsageError(
-      `init-study --out: ${out} already holds a report; choose another directory.`,
-    );
-  }
 }
