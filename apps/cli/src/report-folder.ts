@@ -1,5 +1,12 @@
 import { readdir } from 'node:fs/promises';
-import { checkWritableDirectory, RunDirectoryError } from '@residual/train';
+import { join } from 'node:path';
+import {
+  checkWritableDirectory,
+  createDirectory,
+  RunDirectoryError,
+  writeFileAtomic,
+} from '@residual/train';
+import type { Terminal } from './terminal.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -27,4 +34,32 @@ export async function checkReportFolder(
       throw new UsageError(`${command} --out: ${error.message}`);
     throw error;
   });
+}
+
+/** A study's report, as the study commands write it. */
+export interface StudyReport {
+  /** Written as the JSON file, and printed alone with --json. */
+  report: object;
+  svg: string;
+  /** The table printed without --json. */
+  table: string;
+}
+
+/**
+ * Writes the JSON report and the SVG chart into the folder `checkReportFolder` accepted, then
+ * prints the JSON (--json) or the table. Returns the exit status.
+ */
+export async function writeStudyReport(
+  out: string,
+  files: { json: string; svg: string },
+  { report, svg, table }: StudyReport,
+  json: boolean,
+  terminal: Terminal,
+): Promise<number> {
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  await createDirectory(out);
+  await writeFileAtomic(join(out, files.svg), svg);
+  await writeFileAtomic(join(out, files.json), text);
+  terminal.out(json ? text : `${table}\nreport and chart written to ${out}\n`);
+  return 0;
 }

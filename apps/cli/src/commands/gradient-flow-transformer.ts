@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import { DEFAULT_TEXT_DATASET, loadTextDataset, textBatch } from '@residual/datasets';
 import { TRANSFORMER_RESIDUAL_FORMS, type TransformerResidualForm } from '@residual/layers';
@@ -9,9 +8,10 @@ import {
   residualFormChart,
 } from '@residual/metrics';
 import { createModel, getModelEntry } from '@residual/models';
-import { AdamW, createDirectory, nextTokenLoss, writeFileAtomic } from '@residual/train';
+import { AdamW, nextTokenLoss } from '@residual/train';
 import type { OptionValues } from '../command.js';
 import { downloadProgress } from '../download-progress.js';
+import { writeStudyReport } from '../report-folder.js';
 import { formatTable, significant } from '../table.js';
 import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
@@ -117,16 +117,13 @@ export async function runTransformerStudy(
     seconds: (performance.now() - started) / 1000,
     ...study,
   };
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  await createDirectory(out);
-  await writeFileAtomic(join(out, files.svg), residualFormChart(study));
-  await writeFileAtomic(join(out, files.json), json);
-  if (values.json) {
-    terminal.out(json);
-    return 0;
-  }
-  terminal.out(`${renderFormStudy(study)}\nreport and chart written to ${out}\n`);
-  return 0;
+  return writeStudyReport(
+    out,
+    files,
+    { report, svg: residualFormChart(study), table: renderFormStudy(study) },
+    Boolean(values.json),
+    terminal,
+  );
 }
 
 /** One row per network: gradient at the first and last block at init and after training. */

@@ -7,12 +7,11 @@ import {
   depthStudyChart,
 } from '@residual/metrics';
 import { createModel } from '@residual/models';
-import { createDirectory, writeFileAtomic } from '@residual/train';
 import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { isLanguageModel } from '../language-models.js';
 import { parseNetworks } from '../parse-networks.js';
-import { checkReportFolder } from '../report-folder.js';
+import { checkReportFolder, writeStudyReport } from '../report-folder.js';
 import { formatTable, significant } from '../table.js';
 import type { Terminal } from '../terminal.js';
 import { trainingBatches } from '../training-batches.js';
@@ -218,16 +217,13 @@ export const gradientFlowCommand: Command = {
       seconds: (performance.now() - started) / 1000,
       ...study,
     };
-    const json = `${JSON.stringify(report, null, 2)}\n`;
-    await createDirectory(out);
-    await writeFileAtomic(join(out, GRADIENT_FLOW_FILES.svg), depthStudyChart(study));
-    await writeFileAtomic(join(out, GRADIENT_FLOW_FILES.json), json);
-    if (values.json) {
-      terminal.out(json);
-      return 0;
-    }
-    terminal.out(`${renderStudy(study)}\nreport and chart written to ${out}\n`);
-    return 0;
+    return writeStudyReport(
+      out,
+      GRADIENT_FLOW_FILES,
+      { report, svg: depthStudyChart(study), table: renderStudy(study) },
+      Boolean(values.json),
+      terminal,
+    );
   },
 };
 

@@ -8,15 +8,10 @@ import {
   initStudyChart,
 } from '@residual/metrics';
 import { createModel, listModels } from '@residual/models';
-import {
-  createDirectory,
-  planRecompute,
-  recomputingForward,
-  writeFileAtomic,
-} from '@residual/train';
+import { planRecompute, recomputingForward } from '@residual/train';
 import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
-import { checkReportFolder } from '../report-folder.js';
+import { checkReportFolder, writeStudyReport } from '../report-folder.js';
 import { formatTable, significant } from '../table.js';
 import type { Terminal } from '../terminal.js';
 import { trainingBatches } from '../training-batches.js';
@@ -204,16 +199,13 @@ export const initStudyCommand: Command = {
       seconds: (performance.now() - started) / 1000,
       ...study,
     };
-    const json = `${JSON.stringify(report, null, 2)}\n`;
-    await createDirectory(out);
-    await writeFileAtomic(join(out, INIT_STUDY_FILES.svg), initStudyChart(study));
-    await writeFileAtomic(join(out, INIT_STUDY_FILES.json), json);
-    if (values.json) {
-      terminal.out(json);
-      return 0;
-    }
-    terminal.out(`${renderInitStudy(study)}\nreport and chart written to ${out}\n`);
-    return 0;
+    return writeStudyReport(
+      out,
+      INIT_STUDY_FILES,
+      { report, svg: initStudyChart(study), table: renderInitStudy(study) },
+      Boolean(values.json),
+      terminal,
+    );
   },
 };
 
