@@ -1,7 +1,9 @@
 // The README's published figures come from files a command writes: the speed table from the
 // benchmark JSON it names (`pnpm bench`), the Quick start's accuracy and time from
-// bench/results/quickstart.json (`pnpm quickstart-result`). A figure edited by hand, or a
-// results file replaced without updating the README, fails here.
+// bench/results/quickstart.json (`pnpm quickstart-result`), the language-model table from the
+// scripted runs' JSON (apps/cli/scripts/language-model-run), the transformer residual-form table
+// from the study's report (`residual gradient-flow --models gpt_char_micro ...`). A figure edited
+// by hand, or a results file replaced without updating the README, fails here.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -79,4 +81,101 @@ describe('the Quick start', () => {
     // "About": within a fifth of the measured training time.
     expect(Math.abs(Number(seconds) / result.metrics.seconds - 1)).toBeLessThan(0.2);
   });
+});
+
+describe('the language-model table', () => {
+  const files: Record<string, string> = {
+    'tiny Shakespeare':
+      'apps/cli/scripts/language-model-run/results/gpt-char-micro-tiny-shakespeare.json',
+    'Moby-Dick': 'apps/cli/scripts/language-model-run/results/gpt-char-micro-moby-dick.json',
+  };
+
+  it('shows each corpus’s run as its results file records it', () => {
+    const table = /\| corpus \(held-out tenth\).*\n\|[- |]+\n((?:\|.*\n)+)/.exec(readme);
+    expect(table, 'the table headed "| corpus (held-out tenth)"').not.toBeNull();
+    const rows = table![1].trim().split('\n');
+    expect(rows.map((row) => Object.keys(files).find((name) => row.includes(name)))).toEqual(
+      Object.keys(files),
+    );
+    for (const [name, file] of Object.entries(files)) {
+      const run = readJson(file);
+      const cells = rows
+        .find((row) => row.includes(name))!
+        .split('|')
+        .slice(2, -1)
+        .map((cell) => cell.replace(/\*/g, '').trim());
+      const [steps, seconds, threads] = /^([\d,]+)\D.*?\| ([\d,]+) s, (\d) threads?/
+        .exec(`${cells[0]} | ${cells[1]}`)!
+        .slice(1);
+      expect(Number(steps.replace(/,/g, '')), `${name} steps`).toBe(run.steps);
+      expectShown(seconds, run.trainSeconds, `${name} training seconds`);
+      expect(Number(threads), `${name} threads`).toBe(run.threads);
+      const [loss, bits] = cells[2].split(' / ');
+      expectShown(loss, run.validation.loss, `${name} loss`);
+      expectShown(bits, run.validation.bitsPerCharacter, `${name} bits per character`);
+      const [ngramLoss, ngramBits] = cells[3].split(' / ');
+      expectShown(ngramLoss, run.fiveGram.loss, `${name} 5-gram loss`);
+      expectShown(ngramBits, run.fiveGram.bits, `${name} 5-gram bits`);
+    }
+  });
+});
+
+/** A figure as the study tables print it: 3 significant digits, `0 (underflow)`, or `—`. */
+function expectSignificant(shown: string, actual: number | undefined, what: string): void {
+  if (shown === '—') {
+    expect(actual, what).toBeUndefined();
+    return;
+  }
+  const value = Number(shown.replace(/ \(underflow\)$/, ''));
+  expect(Number.isFinite(value), `${what}: '${shown}' is not a number`).toBe(true);
+  if (value === 0) {
+    expect(actual, what).toBe(0);
+    return;
+  }
+  expect(
+    Math.abs(value - actual!) / Math.abs(value),
+    `${what}: shown ${shown}, file ${actual}`,
+  ).toBeLessThanOrEqual(0.005 + 1e-9);
+}
+
+describe('the transformer residual-form tables (README and guide)', () => {
+  const report = readJson('apps/docs/public/studies/transformer-residual-forms/gradient-flow.json');
+  type Groups = { block: boolean; gradientNorm: number }[];
+  const ends = (groups: Groups | undefined) => {
+    const blocks = groups?.filter((group) => group.block);
+    return [blocks?.[0].gradientNorm, blocks?.at(-1)?.gradientNorm];
+  };
+
+  for (const file of ['README.md', 'apps/docs/guide/residual-transformers.md']) {
+    it(`${file} shows every run of the committed report`, () => {
+      const text = readFileSync(`${root}${file}`, 'utf8');
+      const table = /\| form \| blocks \|.*\n\|[- |:]+\n((?:\|.*\n)+)/.exec(text);
+      expect(table, 'the table headed "| form | blocks |"').not.toBeNull();
+      const rows = table![1].trim().split('\n');
+      expect(rows.length).toBe(report.runs.length);
+      for (const row of rows) {
+        const cells = row
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim());
+        const run = report.runs.find(
+          (r: { form: string; depth: number }) =>
+            r.form === cells[0] && r.depth === Number(cells[1]),
+        );
+        expect(run, row).toBeDefined();
+        const [initFirst, initLast] = ends(run.initial.groups);
+        const [trainedFirst, trainedLast] = ends(run.trained?.groups);
+        const shownInit = cells[2].split(' / ');
+        expectSignificant(shownInit[0], initFirst, `${row}: block 1 at init`);
+        expectSignificant(shownInit[1], initLast, `${row}: last block at init`);
+        const shownTrained = cells[3] === '—' ? ['—', '—'] : cells[3].split(' / ');
+        expectSignificant(shownTrained[0], trainedFirst, `${row}: block 1 trained`);
+        expectSignificant(shownTrained[1], trainedLast, `${row}: last block trained`);
+        expect(Number(cells[4]), `${row}: steps`).toBe(run.steps);
+        expectShown(cells[5], run.initial.loss, `${row}: loss at init`);
+        if (cells[6] === '—') expect(run.steps).toBe(0);
+        else expectShown(cells[6], run.finalLoss, `${row}: train loss`);
+      }
+    });
+  }
 });
