@@ -1,24 +1,24 @@
 import type * as tf from '@tensorflow/tfjs';
-import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm.js';
-import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input-wasm.js';
-import { cpuConvKernels } from './cpu-conv-kernels.js';
-import { cpuTileReduceKernels } from './cpu-tile-reduce.js';
+import { cpuConvKernels } from './cpu/conv.js';
+import { cpuTileReduceKernels } from './cpu/tile-reduce.js';
 import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overrides.js';
 import { registerLeanGradients } from './lean-gradients.js';
-import type { NativeKernels } from './native-kernels.js';
-import { cpuReluGradKernel, nativeWasmReluGradKernel } from './relu-gradient.js';
-import { wasmBatchNormGradKernel } from './wasm-batch-norm-grad.js';
-import { wasmBatchNormTrainingKernels } from './wasm-batch-norm-training.js';
-import { wasmCopyKernels } from './wasm-copy-kernels.js';
-import { wasmDepthwiseBackpropKernels } from './wasm-depthwise-backprop.js';
-import { wasmMatMulKernels } from './wasm-matmul.js';
-import { nativeWasmConvKernels } from './wasm-native-conv.js';
-import { nativeWasmMatMulKernels } from './wasm-native-matmul.js';
-import { nativeWasmPadKernel } from './wasm-native-pad.js';
-import { nativeWasmPointwiseKernels } from './wasm-native-pointwise.js';
-import { nativeWasmStridedCopyKernels } from './wasm-native-strided-copy.js';
-import { wasmSharedDataKernels } from './wasm-shared-data.js';
-import { wasmTileReduceKernels } from './wasm-tile-reduce.js';
+import type { NativeKernels } from './native/addon.js';
+import { nativeWasmConvKernels } from './native/conv.js';
+import { nativeWasmMatMulKernels } from './native/matmul.js';
+import { nativeWasmPadKernel } from './native/pad.js';
+import { nativeWasmPointwiseKernels } from './native/pointwise.js';
+import { nativeWasmStridedCopyKernels } from './native/strided-copy.js';
+import { cpuReluGradKernel, nativeWasmReluGradKernel } from './shared/relu-gradient.js';
+import { wasmBatchNormGradKernel } from './wasm/batch-norm-grad.js';
+import { wasmBatchNormTrainingKernels } from './wasm/batch-norm-training.js';
+import { conv2dBackpropFilterWasmConfig } from './wasm/conv2d-backprop-filter.js';
+import { conv2dBackpropInputWasmConfig } from './wasm/conv2d-backprop-input.js';
+import { wasmDepthwiseBackpropKernels } from './wasm/depthwise-backprop.js';
+import { wasmMatMulKernels } from './wasm/matmul.js';
+import { wasmSharedDataKernels } from './wasm/shared-data.js';
+import { wasmCopyKernels } from './wasm/strided-copy.js';
+import { wasmTileReduceKernels } from './wasm/tile-reduce.js';
 
 export interface RegisterTrainingKernelsOptions {
   /**

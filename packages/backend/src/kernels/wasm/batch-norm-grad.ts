@@ -1,13 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelArgs } from '../kernel-overrides.js';
+import type { NativeKernels } from '../native/addon.js';
 import {
   batchNormBackward,
   batchNormParameterGradients,
   inverseStd,
-} from './batch-norm-backward.js';
-import type { KernelArgs } from './kernel-overrides.js';
-import type { NativeKernels } from './native-kernels.js';
-import { heapView } from './wasm-heap.js';
+} from '../shared/batch-norm-backward.js';
+import { heapView } from './heap.js';
 
 /**
  * A kernel of ours (tfjs has none by this name): all five gradients of FusedBatchNorm at once.

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { sizeOf } from './wasm-heap.js';
+import { sizeOf } from '../wasm/heap.js';
 
 /**
  * A `BatchMatMul` (or `_FusedMatMul`) as tfjs defines it, seen as `batch` products of

@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { cpuFloats, cpuTensor } from './cpu-backend.js';
-import type { KernelArgs } from './kernel-overrides.js';
-import type { NativeKernels } from './native-kernels.js';
-import { heapView } from './wasm-heap.js';
+import { cpuFloats, cpuTensor } from '../cpu/backend.js';
+import type { KernelArgs } from '../kernel-overrides.js';
+import type { NativeKernels } from '../native/addon.js';
+import { heapView } from '../wasm/heap.js';
 
 /**
  * A kernel of ours (tfjs has none by this name): the gradient of Relu in one pass. Inputs x
