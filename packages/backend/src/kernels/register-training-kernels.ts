@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { cpuConvKernels } from './cpu/conv.js';
+import { cpuReluGradKernel } from './cpu/relu-gradient.js';
 import { cpuTileReduceKernels } from './cpu/tile-reduce.js';
 import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overrides.js';
 import { registerLeanGradients } from './lean-gradients.js';
@@ -8,8 +9,8 @@ import { nativeWasmConvKernels } from './native/conv.js';
 import { nativeWasmMatMulKernels } from './native/matmul.js';
 import { nativeWasmPadKernel } from './native/pad.js';
 import { nativeWasmPointwiseKernels } from './native/pointwise.js';
+import { nativeWasmReluGradKernel } from './native/relu-gradient.js';
 import { nativeWasmStridedCopyKernels } from './native/strided-copy.js';
-import { cpuReluGradKernel, nativeWasmReluGradKernel } from './shared/relu-gradient.js';
 import { wasmBatchNormGradKernel } from './wasm/batch-norm-grad.js';
 import { wasmBatchNormTrainingKernels } from './wasm/batch-norm-training.js';
 import { conv2dBackpropFilterWasmConfig } from './wasm/conv2d-backprop-filter.js';

@@ -3,18 +3,12 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelArgs } from '../kernel-overrides.js';
 import type { NativeKernels } from '../native/addon.js';
 import {
+  BATCH_NORM_GRAD,
   batchNormBackward,
   batchNormParameterGradients,
   inverseStd,
 } from '../shared/batch-norm-backward.js';
 import { heapView } from './heap.js';
-
-/**
- * A kernel of ours (tfjs has none by this name): all five gradients of FusedBatchNorm at once.
- * Inputs x, dy, mean, variance and optionally scale (`[channels]`, x's last axis); attribute
- * varianceEpsilon; outputs dx, dMean, dVariance, dScale, dOffset.
- */
-export const BATCH_NORM_GRAD = 'ResidualFusedBatchNormGrad';
 
 /** The kernel on `wasm`: the two passes native when available, else in JavaScript. */
 export function wasmBatchNormGradKernel(native?: NativeKernels): tf.KernelConfig {
