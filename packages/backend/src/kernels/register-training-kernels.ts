@@ -5,10 +5,11 @@
 //            (`nativeKernels(native)`), which replace portable ones of the same kernel name
 //   cpu/     the kernels of the `cpu` backend (`cpuKernels`)
 //   shared/  geometry and arithmetic that touch no backend, used by several folders
-// In a folder, a file is named by the operation it implements (`wasm/conv2d-backprop-filter.ts`,
-// `native/conv.ts`, `cpu/tile-reduce.ts`), never by its backend; its test sits beside it. Here
-// at the top: this table, the override registry, the lean gradients and the tests that run every
-// backend's kernels through it.
+// In a folder a kernel's file is named by the operation it implements
+// (`wasm/conv2d-backprop-filter.ts`, `native/conv.ts`, `cpu/tile-reduce.ts`) and a helper's by
+// what it holds (`wasm/heap.ts`, `native/addon.ts`), never by the backend; a test sits beside
+// what it tests. Here at the top: this table, the override registry, the lean gradients, and
+// the tests that run every backend's kernels through the table.
 import type * as tf from '@tensorflow/tfjs';
 import { cpuKernels } from './cpu/kernels.js';
 import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overrides.js';
