@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { gradientDepth } from './kernels/gradient-depth.js';
-import { BATCH_MOMENTS, BATCH_NORM_TRAINING_GRAD } from './kernels/wasm-batch-norm-training.js';
+import { BATCH_MOMENTS, BATCH_NORM_TRAINING_GRAD } from './kernels/wasm/batch-norm-training.js';
 
 /** What {@link batchNormTraining} returns: the output and the batch statistics it used. */
 export interface BatchNormTrainingResult {

@@ -14,7 +14,7 @@ export {
   initBackend,
   nativeKernelStatus,
 } from './init-backend.js';
-export type { NativeKernelStatus } from './kernels/native-kernels.js';
+export type { NativeKernelStatus } from './kernels/native/addon.js';
 export {
   type RegisterTrainingKernelsOptions,
   registerTrainingKernels,

@@ -2,7 +2,7 @@ import { nativeSkipReason } from '@residual/vitest-config/peer';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { availableBackends, initBackend, nativeKernelStatus } from './init-backend.js';
-import { cpuConvKernels } from './kernels/cpu-conv-kernels.js';
+import { cpuConvKernels } from './kernels/cpu/conv.js';
 import { BackendError } from './residual-error.js';
 
 const nativeSkip = nativeSkipReason(await nativeKernelStatus());

@@ -6,7 +6,7 @@ import {
   KNOWN_BACKENDS,
   preferredBackends,
 } from './backend-names.js';
-import { loadNative, type NativeKernelStatus } from './kernels/native-kernels.js';
+import { loadNative, type NativeKernelStatus } from './kernels/native/addon.js';
 import { registerTrainingKernels } from './kernels/register-training-kernels.js';
 import { BackendError } from './residual-error.js';
 

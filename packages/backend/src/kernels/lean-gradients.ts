@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { gradientDepth } from './gradient-depth.js';
-import { RELU_GRAD } from './relu-gradient.js';
-import { BATCH_NORM_GRAD } from './wasm-batch-norm-grad.js';
+import { BATCH_NORM_GRAD } from './shared/batch-norm-backward.js';
+import { RELU_GRAD } from './shared/relu-gradient.js';
 
 /** The gradients tfjs had before {@link registerLeanGradients} wrapped them, by kernel name. */
 const originals = new Map<string, tf.GradConfig>();

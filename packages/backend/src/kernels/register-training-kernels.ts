@@ -1,24 +1,22 @@
+// The kernels, one folder per backend they are registered for, each listing its kernels in
+// `<folder>/kernels.ts` for the table below:
+//   wasm/    the portable WebAssembly/JavaScript kernels of the `wasm` backend (`wasmKernels`)
+//   native/  the kernels of the `wasm` backend that call the optional native addon
+//            (`nativeKernels(native)`), which replace portable ones of the same kernel name
+//   cpu/     the kernels of the `cpu` backend (`cpuKernels`)
+//   shared/  geometry and arithmetic that touch no backend, used by several folders
+// In a folder a kernel's file is named by the operation it implements
+// (`wasm/conv2d-backprop-filter.ts`, `native/conv.ts`, `cpu/tile-reduce.ts`) and a helper's by
+// what it holds (`wasm/heap.ts`, `native/addon.ts`), never by the backend; a test sits beside
+// what it tests. Here at the top: this table, the override registry, the lean gradients, and
+// the tests that run every backend's kernels through the table.
 import type * as tf from '@tensorflow/tfjs';
-import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm.js';
-import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input-wasm.js';
-import { cpuConvKernels } from './cpu-conv-kernels.js';
-import { cpuTileReduceKernels } from './cpu-tile-reduce.js';
+import { cpuKernels } from './cpu/kernels.js';
 import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overrides.js';
 import { registerLeanGradients } from './lean-gradients.js';
-import type { NativeKernels } from './native-kernels.js';
-import { cpuReluGradKernel, nativeWasmReluGradKernel } from './relu-gradient.js';
-import { wasmBatchNormGradKernel } from './wasm-batch-norm-grad.js';
-import { wasmBatchNormTrainingKernels } from './wasm-batch-norm-training.js';
-import { wasmCopyKernels } from './wasm-copy-kernels.js';
-import { wasmDepthwiseBackpropKernels } from './wasm-depthwise-backprop.js';
-import { wasmMatMulKernels } from './wasm-matmul.js';
-import { nativeWasmConvKernels } from './wasm-native-conv.js';
-import { nativeWasmMatMulKernels } from './wasm-native-matmul.js';
-import { nativeWasmPadKernel } from './wasm-native-pad.js';
-import { nativeWasmPointwiseKernels } from './wasm-native-pointwise.js';
-import { nativeWasmStridedCopyKernels } from './wasm-native-strided-copy.js';
-import { wasmSharedDataKernels } from './wasm-shared-data.js';
-import { wasmTileReduceKernels } from './wasm-tile-reduce.js';
+import type { NativeKernels } from './native/addon.js';
+import { nativeKernels } from './native/kernels.js';
+import { wasmKernels } from './wasm/kernels.js';
 
 export interface RegisterTrainingKernelsOptions {
   /**
@@ -28,42 +26,37 @@ export interface RegisterTrainingKernelsOptions {
   native?: NativeKernels;
 }
 
-/** Our kernels for the backend without native code, by backend name. */
-const PORTABLE_KERNELS: Record<string, readonly tf.KernelConfig[]> = {
-  // Stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter, so no conv net trains on it
-  // (tensorflow/tfjs#8474).
-  wasm: [
-    conv2dBackpropFilterWasmConfig(),
-    conv2dBackpropInputWasmConfig,
-    ...wasmTileReduceKernels,
-    ...wasmSharedDataKernels,
-    ...wasmCopyKernels,
-    wasmBatchNormGradKernel(),
-    ...wasmBatchNormTrainingKernels(),
-    ...wasmDepthwiseBackpropKernels,
-    ...wasmMatMulKernels,
-  ],
-  // The last resort where WebAssembly cannot start; tfjs's own kernels are slow there too.
-  cpu: [...cpuConvKernels, ...cpuTileReduceKernels, cpuReluGradKernel],
+/** Our kernels for one backend. */
+interface BackendKernels {
+  /** The kernels for every machine the backend runs on. */
+  portable: readonly tf.KernelConfig[];
+  /** The kernels that call the native addon; they win over portable ones of the same name. */
+  native?: (native: NativeKernels) => readonly tf.KernelConfig[];
+}
+
+/** Every kernel we register, by backend name. Backends not here keep tfjs's own. */
+const KERNELS: Readonly<Record<string, BackendKernels>> = {
+  wasm: { portable: wasmKernels, native: nativeKernels },
+  cpu: { portable: cpuKernels },
 };
 
-const nativeConfigs = new WeakMap<NativeKernels, tf.KernelConfig[]>();
+/**
+ * The native kernels made for each addon, by backend: registering the same functions again is
+ * a no-op, so calling {@link registerTrainingKernels} twice with one addon stays idempotent.
+ */
+const nativeConfigs = new WeakMap<NativeKernels, Map<string, readonly tf.KernelConfig[]>>();
 
-function nativeKernelConfigs(backendName: string, native: NativeKernels): tf.KernelConfig[] {
-  if (backendName !== 'wasm') return [];
-  let configs = nativeConfigs.get(native);
+function nativeKernelConfigs(
+  backendName: string,
+  make: (native: NativeKernels) => readonly tf.KernelConfig[],
+  native: NativeKernels,
+): readonly tf.KernelConfig[] {
+  const byBackend = nativeConfigs.get(native) ?? new Map<string, readonly tf.KernelConfig[]>();
+  nativeConfigs.set(native, byBackend);
+  let configs = byBackend.get(backendName);
   if (configs === undefined) {
-    configs = [
-      ...nativeWasmConvKernels(native),
-      ...nativeWasmMatMulKernels(native),
-      ...nativeWasmPointwiseKernels(native),
-      nativeWasmPadKernel(native),
-      ...nativeWasmStridedCopyKernels(native),
-      wasmBatchNormGradKernel(native),
-      nativeWasmReluGradKernel(native),
-      ...wasmBatchNormTrainingKernels(native),
-    ];
-    nativeConfigs.set(native, configs);
+    configs = make(native);
+    byBackend.set(backendName, configs);
   }
   return configs;
 }
@@ -77,10 +70,11 @@ export function registerTrainingKernels(
   backendName: string,
   options: RegisterTrainingKernelsOptions = {},
 ): void {
+  const kernels = Object.hasOwn(KERNELS, backendName) ? KERNELS[backendName] : undefined;
   const wanted = new Map<string, tf.KernelConfig>();
-  for (const config of PORTABLE_KERNELS[backendName] ?? []) wanted.set(config.kernelName, config);
-  if (options.native !== undefined) {
-    for (const config of nativeKernelConfigs(backendName, options.native)) {
+  for (const config of kernels?.portable ?? []) wanted.set(config.kernelName, config);
+  if (kernels?.native !== undefined && options.native !== undefined) {
+    for (const config of nativeKernelConfigs(backendName, kernels.native, options.native)) {
       wanted.set(config.kernelName, config);
     }
   }
@@ -88,5 +82,6 @@ export function registerTrainingKernels(
     if (!wanted.has(kernelName)) restoreKernel(kernelName, backendName);
   }
   for (const config of wanted.values()) overrideKernel(config);
-  if (backendName === 'wasm' || backendName === 'cpu') registerLeanGradients(backendName);
+  // The lean gradients call kernels of ours (ReLU and batch-norm gradients) registered above.
+  if (kernels !== undefined) registerLeanGradients(backendName);
 }

@@ -8,8 +8,8 @@ import { Rng } from '../rng.js';
 import { expectNoLeakedTensors } from '../testing/expect-no-leaked-tensors.js';
 import { expectTensorsClose } from '../testing/expect-tensors-close.js';
 import { onStockCpu } from '../testing/on-stock-cpu.js';
-import { reluBackward } from './relu-gradient.js';
-import { BATCH_NORM_GRAD } from './wasm-batch-norm-grad.js';
+import { BATCH_NORM_GRAD } from './shared/batch-norm-backward.js';
+import { reluBackward } from './shared/relu-gradient.js';
 
 const nativeSkip = nativeSkipReason(await nativeKernelStatus());
 

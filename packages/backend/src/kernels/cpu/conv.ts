@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { type ConvAttrs, conv2dInfo, isChannelsLast } from './conv-info.js';
-import { cpuFloats, cpuTensor } from './cpu-backend.js';
-import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
-import { gemm, gemmTransposedA } from './gemm.js';
-import { col2im, im2col, patchGeometry, patchSize } from './im2col.js';
-import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
-import { scratch } from './scratch.js';
+import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
+import { type ConvAttrs, conv2dInfo, isChannelsLast } from '../shared/conv-info.js';
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from '../shared/depthwise-backprop.js';
+import { gemm, gemmTransposedA } from '../shared/gemm.js';
+import { col2im, im2col, patchGeometry, patchSize } from '../shared/im2col.js';
+import { scratch } from '../shared/scratch.js';
+import { cpuFloats, cpuTensor } from './backend.js';
 
 /** Rows of im2col per chunk: bounds the column buffer (16 MB). */
 const MAX_COLUMN_VALUES = 4 * 1024 * 1024;

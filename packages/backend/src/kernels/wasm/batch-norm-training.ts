@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { inverseStd } from './batch-norm-backward.js';
-import type { KernelArgs } from './kernel-overrides.js';
-import type { NativeKernels } from './native-kernels.js';
-import { heapView } from './wasm-heap.js';
+import type { KernelArgs } from '../kernel-overrides.js';
+import type { NativeKernels } from '../native/addon.js';
+import { inverseStd } from '../shared/batch-norm-backward.js';
+import { heapView } from './heap.js';
 
 /**
  * A kernel of ours: per-channel mean and biased variance of x over every axis but the last

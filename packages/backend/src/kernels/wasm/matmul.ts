@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
-import { type MatMulShape, matMulShape } from './matmul-shape.js';
-import { heapView, heapWindow, releaseHeapWindow, sizeOf } from './wasm-heap.js';
+import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
+import { type MatMulShape, matMulShape } from '../shared/matmul-shape.js';
+import { heapView, heapWindow, releaseHeapWindow, sizeOf } from './heap.js';
 
 /** Square tiles of the transpose: both the rows read and the rows written stay in cache. */
 const TILE = 16;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
-import type { NativeKernels } from './native-kernels.js';
-import { heapView, sizeOf } from './wasm-heap.js';
+import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
+import { heapView, sizeOf } from '../wasm/heap.js';
+import type { NativeKernels } from './addon.js';
 
 /** Below this many output values the stock kernel is as fast (and the call cheaper). */
 const MIN_NATIVE_SIZE = 4096;

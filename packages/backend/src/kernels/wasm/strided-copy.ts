@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
+import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
 import {
   isSubsampling,
   maxPoolBackprop,
   poolInfo,
   sliceInto,
   unpoolOneByOne,
-} from './strided-copy.js';
-import { sizeOf } from './wasm-heap.js';
+} from '../shared/strided-copy.js';
+import { sizeOf } from './heap.js';
 
 type HeapArray = Float32Array | Int32Array | Uint8Array;
 

@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
-import type { NativeKernels } from './native-kernels.js';
-import { isSubsampling, poolInfo } from './strided-copy.js';
-import { maxPoolGrad as portableMaxPoolGrad, slice as portableSlice } from './wasm-copy-kernels.js';
-import { heapView, sizeOf } from './wasm-heap.js';
+import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
+import { isSubsampling, poolInfo } from '../shared/strided-copy.js';
+import { heapView, sizeOf } from '../wasm/heap.js';
+import {
+  maxPoolGrad as portableMaxPoolGrad,
+  slice as portableSlice,
+} from '../wasm/strided-copy.js';
+import type { NativeKernels } from './addon.js';
 
 /** Below this many output values the stock kernels are as fast (and the call cheaper). */
 const MIN_NATIVE_SIZE = 4096;

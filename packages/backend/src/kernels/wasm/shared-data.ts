@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
+import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
 
 /** A new tensor over the same bytes (tensors are immutable; the backend counts references). */
 function share(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {

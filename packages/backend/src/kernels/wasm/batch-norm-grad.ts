@@ -1,20 +1,14 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelArgs } from '../kernel-overrides.js';
+import type { NativeKernels } from '../native/addon.js';
 import {
+  BATCH_NORM_GRAD,
   batchNormBackward,
   batchNormParameterGradients,
   inverseStd,
-} from './batch-norm-backward.js';
-import type { KernelArgs } from './kernel-overrides.js';
-import type { NativeKernels } from './native-kernels.js';
-import { heapView } from './wasm-heap.js';
-
-/**
- * A kernel of ours (tfjs has none by this name): all five gradients of FusedBatchNorm at once.
- * Inputs x, dy, mean, variance and optionally scale (`[channels]`, x's last axis); attribute
- * varianceEpsilon; outputs dx, dMean, dVariance, dScale, dOffset.
- */
-export const BATCH_NORM_GRAD = 'ResidualFusedBatchNormGrad';
+} from '../shared/batch-norm-backward.js';
+import { heapView } from './heap.js';
 
 /** The kernel on `wasm`: the two passes native when available, else in JavaScript. */
 export function wasmBatchNormGradKernel(native?: NativeKernels): tf.KernelConfig {

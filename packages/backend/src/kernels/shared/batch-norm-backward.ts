@@ -1,4 +1,11 @@
 /**
+ * A kernel of ours (tfjs has none by this name): all five gradients of FusedBatchNorm at once.
+ * Inputs x, dy, mean, variance and optionally scale (`[channels]`, x's last axis); attribute
+ * varianceEpsilon; outputs dx, dMean, dVariance, dScale, dOffset.
+ */
+export const BATCH_NORM_GRAD = 'ResidualFusedBatchNormGrad';
+
+/**
  * The batch-norm gradient over rows of `channels` values (the two passes of the native kernel,
  * in JavaScript): dx = (dy · invStd) · scale, and per channel Σ dy and Σ dy · (x − mean),
  * accumulated in float64 in row order.

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { broadcastLayout, broadcastShape } from './broadcast-layout.js';
-import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
-import type { NativeKernels } from './native-kernels.js';
-import { middleAxisShape } from './reduce.js';
-import { heapView, sizeOf } from './wasm-heap.js';
+import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
+import { broadcastLayout, broadcastShape } from '../shared/broadcast-layout.js';
+import { middleAxisShape } from '../shared/reduce.js';
+import { heapView, sizeOf } from '../wasm/heap.js';
+import type { NativeKernels } from './addon.js';
 
 /** Below this many output values the stock kernels are as fast (and the call cheaper). */
 const MIN_NATIVE_SIZE = 4096;

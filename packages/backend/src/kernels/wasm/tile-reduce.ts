@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
-import { middleAxisShape, reduceMiddleAxis } from './reduce.js';
-import { tileInto, tileOutShape } from './tile.js';
-import { sizeOf } from './wasm-heap.js';
+import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
+import { middleAxisShape, reduceMiddleAxis } from '../shared/reduce.js';
+import { tileInto, tileOutShape } from '../shared/tile.js';
+import { sizeOf } from './heap.js';
 
 function tile(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo };

@@ -1,5 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
-import { sizeOf } from './wasm-heap.js';
+import * as tf from '@tensorflow/tfjs';
 
 /**
  * A `BatchMatMul` (or `_FusedMatMul`) as tfjs defines it, seen as `batch` products of
@@ -42,9 +41,9 @@ export function matMulShape(
   const outerB = b.shape.slice(0, -2);
   const outer = broadcastShape(outerA, outerB);
   if (outer === undefined) return undefined;
-  const batchA = sizeOf(outerA);
-  const batchB = sizeOf(outerB);
-  const batch = sizeOf(outer);
+  const batchA = tf.util.sizeFromShape(outerA);
+  const batchB = tf.util.sizeFromShape(outerB);
+  const batch = tf.util.sizeFromShape(outer);
   if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return undefined;
   return { batch, batchA, batchB, m, k, n, transposeA, transposeB, outShape: [...outer, m, n] };
 }

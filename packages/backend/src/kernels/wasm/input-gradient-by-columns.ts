@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heapView, heapWindow, releaseHeapWindow } from './wasm-heap.js';
+import { heapView, heapWindow, releaseHeapWindow } from './heap.js';
 
 /** Output pixels per matrix product: its columns (about 2 MB for a 7×7 stem) stay in cache. */
 const CHUNK_PIXELS = 4000;

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelArgs } from './kernel-overrides.js';
-import { type MatMulShape, matMulShape } from './matmul-shape.js';
-import type { NativeKernels } from './native-kernels.js';
-import { heapView, sizeOf } from './wasm-heap.js';
-import { wasmMatMulKernels } from './wasm-matmul.js';
+import type { KernelArgs } from '../kernel-overrides.js';
+import { type MatMulShape, matMulShape } from '../shared/matmul-shape.js';
+import { heapView, sizeOf } from '../wasm/heap.js';
+import { wasmMatMulKernels } from '../wasm/matmul.js';
+import type { NativeKernels } from './addon.js';
 
 /** The WebAssembly kernels, for the cases the native ones leave (they fix a stock bug). */
 const portable = new Map(wasmMatMulKernels.map((config) => [config.kernelName, config.kernelFunc]));

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
+import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
 import {
+  BATCH_NORM_GRAD,
   batchNormBackward,
   batchNormParameterGradients,
   inverseStd,
-} from './batch-norm-backward.js';
-import { type CpuValues, cpuFloats, cpuTensor, cpuValues } from './cpu-backend.js';
-import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
-import { middleAxisShape, reduceMiddleAxis } from './reduce.js';
-import { tileInto, tileOutShape } from './tile.js';
-import { BATCH_NORM_GRAD } from './wasm-batch-norm-grad.js';
+} from '../shared/batch-norm-backward.js';
+import { middleAxisShape, reduceMiddleAxis } from '../shared/reduce.js';
+import { tileInto, tileOutShape } from '../shared/tile.js';
+import { type CpuValues, cpuFloats, cpuTensor, cpuValues } from './backend.js';
 
 function tile(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const { x } = args.inputs as { x: tf.TensorInfo };

@@ -1,4 +1,4 @@
-import { isNode } from '../backend-names.js';
+import { isNode } from '../../backend-names.js';
 
 /**
  * The part of `@residual/backend-native` the kernels use. Declared here rather than imported so

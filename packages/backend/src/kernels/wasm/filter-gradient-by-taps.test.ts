@@ -3,9 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../init-backend.js';
-import { Rng } from '../rng.js';
-import { filterGradientByTaps } from './filter-gradient-by-taps.js';
+import { initBackend } from '../../init-backend.js';
+import { Rng } from '../../rng.js';
 import {
   type ConvCase,
   geometry,
@@ -14,7 +13,8 @@ import {
   referenceGradients,
   relativeError,
   squareKernelGrid,
-} from './test-reference.js';
+} from '../test-reference.js';
+import { filterGradientByTaps } from './filter-gradient-by-taps.js';
 
 const base: ConvCase = {
   batch: 3,

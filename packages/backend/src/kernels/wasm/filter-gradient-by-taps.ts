@@ -7,8 +7,8 @@ import {
   tapPlanes,
   tapPlanesSize,
   windowStart,
-} from './tap-windows.js';
-import { heapView, heapWindow, releaseHeapWindow } from './wasm-heap.js';
+} from '../shared/tap-windows.js';
+import { heapView, heapWindow, releaseHeapWindow } from './heap.js';
 
 export function tapGeometry(info: tf.backend_util.Conv2DInfo): TapGeometry {
   return {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type ConvAttrs, conv2dInfo, isChannelsLast } from './conv-info.js';
+import { type KernelArgs, originalKernel, runStockKernel } from '../kernel-overrides.js';
+import { type ConvAttrs, conv2dInfo, isChannelsLast } from '../shared/conv-info.js';
+import { phaseAxes, phaseFilter } from '../shared/transposed-conv-phases.js';
+import { heapView, sizeOf } from './heap.js';
 import { hasFewInputChannels, inputGradientByColumns } from './input-gradient-by-columns.js';
-import { type KernelArgs, originalKernel, runStockKernel } from './kernel-overrides.js';
-import { phaseAxes, phaseFilter } from './transposed-conv-phases.js';
-import { heapView, sizeOf } from './wasm-heap.js';
 
 /**
  * Conv2DBackpropInput on `wasm` as forward convolutions, which XNNPACK runs at full speed (the

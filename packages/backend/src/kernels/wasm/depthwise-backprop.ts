@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type ConvAttrs, conv2dInfo } from './conv-info.js';
-import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
-import type { KernelArgs } from './kernel-overrides.js';
-import { heapView, sizeOf } from './wasm-heap.js';
+import type { KernelArgs } from '../kernel-overrides.js';
+import { type ConvAttrs, conv2dInfo } from '../shared/conv-info.js';
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from '../shared/depthwise-backprop.js';
+import { heapView, sizeOf } from './heap.js';
 
 function backpropInput(args: KernelArgs): tf.TensorInfo {
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };

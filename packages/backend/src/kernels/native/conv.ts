@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type ConvAttrs, conv2dInfo, isChannelsLast, nativeGeometry } from './conv-info.js';
-import { type KernelArgs, runStockKernel } from './kernel-overrides.js';
-import type { NativeKernels } from './native-kernels.js';
-import { heapView, sizeOf } from './wasm-heap.js';
+import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
+import { type ConvAttrs, conv2dInfo, isChannelsLast, nativeGeometry } from '../shared/conv-info.js';
+import { heapView, sizeOf } from '../wasm/heap.js';
+import type { NativeKernels } from './addon.js';
 
 function allFloat32(...tensors: tf.TensorInfo[]): boolean {
   return tensors.every((t) => t.dtype === 'float32');

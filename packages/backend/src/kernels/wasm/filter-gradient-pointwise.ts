@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { runStockKernel } from './kernel-overrides.js';
-import { heapView, heapWindow, releaseHeapWindow } from './wasm-heap.js';
+import { runStockKernel } from '../kernel-overrides.js';
+import { heapView, heapWindow, releaseHeapWindow } from './heap.js';
 
 /** Pixels per matrix product, about: the operands of one product stay in cache. */
 const CHUNK_PIXELS = 4000;

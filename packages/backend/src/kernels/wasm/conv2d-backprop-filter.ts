@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type ConvAttrs, conv2dInfo, isChannelsLast } from './conv-info.js';
+import type { KernelArgs } from '../kernel-overrides.js';
+import { type ConvAttrs, conv2dInfo, isChannelsLast } from '../shared/conv-info.js';
+import { channelPlanes, im2colTransposed, patchGeometry, patchSize } from '../shared/im2col.js';
+import { scratch } from '../shared/scratch.js';
 import { filterGradientByTaps, tapGeometry } from './filter-gradient-by-taps.js';
 import { isWideningPointwise, pointwiseFilterGradient } from './filter-gradient-pointwise.js';
-import { channelPlanes, im2colTransposed, patchGeometry, patchSize } from './im2col.js';
-import type { KernelArgs } from './kernel-overrides.js';
-import { scratch } from './scratch.js';
-import { heapView, sizeOf } from './wasm-heap.js';
+import { heapView, sizeOf } from './heap.js';
 
 /**
  * Output pixels (grid cells for the tap windows) per matrix product. XNNPACK streams all of B

@@ -1,0 +1,14 @@
+import type * as tf from '@tensorflow/tfjs';
+import { cpuConvKernels } from './conv.js';
+import { cpuReluGradKernel } from './relu-gradient.js';
+import { cpuTileReduceKernels } from './tile-reduce.js';
+
+/**
+ * The kernels of the `cpu` backend, the last resort where WebAssembly cannot start: tfjs's own
+ * kernels are slow there too.
+ */
+export const cpuKernels: readonly tf.KernelConfig[] = [
+  ...cpuConvKernels,
+  ...cpuTileReduceKernels,
+  cpuReluGradKernel,
+];

@@ -1,0 +1,28 @@
+import type * as tf from '@tensorflow/tfjs';
+import { wasmBatchNormGradKernel } from '../wasm/batch-norm-grad.js';
+import { wasmBatchNormTrainingKernels } from '../wasm/batch-norm-training.js';
+import type { NativeKernels } from './addon.js';
+import { nativeWasmConvKernels } from './conv.js';
+import { nativeWasmMatMulKernels } from './matmul.js';
+import { nativeWasmPadKernel } from './pad.js';
+import { nativeWasmPointwiseKernels } from './pointwise.js';
+import { nativeWasmReluGradKernel } from './relu-gradient.js';
+import { nativeWasmStridedCopyKernels } from './strided-copy.js';
+
+/**
+ * The kernels of the `wasm` backend that call `native` (`@residual/backend-native`) on the
+ * tensors in the WASM heap. The batch-norm gradients are the portable kernels of `../wasm/`
+ * made with `native`, which runs their passes.
+ */
+export function nativeKernels(native: NativeKernels): tf.KernelConfig[] {
+  return [
+    ...nativeWasmConvKernels(native),
+    ...nativeWasmMatMulKernels(native),
+    ...nativeWasmPointwiseKernels(native),
+    nativeWasmPadKernel(native),
+    ...nativeWasmStridedCopyKernels(native),
+    wasmBatchNormGradKernel(native),
+    nativeWasmReluGradKernel(native),
+    ...wasmBatchNormTrainingKernels(native),
+  ];
+}
