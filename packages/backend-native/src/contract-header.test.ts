@@ -23,4 +23,15 @@ describe('the native contract', () => {
       for (const name of Object.keys(ENTRY_POINTS)) expect(typeof native[name]).toBe('function');
     },
   );
+
+  it.skipIf(skipReason !== undefined)(
+    "each entry point requires the contract's argument count",
+    () => {
+      const native = loadNativeKernels() as unknown as Record<string, () => unknown>;
+      for (const [name, count] of Object.entries(ENTRY_POINTS)) {
+        if (count === 0) expect(() => native[name]!()).not.toThrow();
+        else expect(() => native[name]!(), name).toThrow(`expected ${count} arguments, got 0`);
+      }
+    },
+  );
 });
