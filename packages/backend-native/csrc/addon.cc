@@ -1,22 +1,11 @@
 // N-API bindings. Every entry point is synchronous and copies nothing: tensors are
-// Float32Arrays (views of a WebAssembly.Memory included), and outputs are overwritten.
+// Float32Arrays (views of a WebAssembly.Memory included), and outputs are overwritten. The entry
+// points, their arguments and the operation codes are declared once, in @residual/native-contract
+// (NativeKernels); contract.h, generated from it, lists the functions this file must define and
+// registers them under their JavaScript names.
 //
-//   conv2d(x, w, y, geometry[, bias, activation])    geometry: Int32Array(16), the ConvShape
-//   conv2dBackpropInput(dy, w, dx, geometry)           fields in declaration order (conv.h)
-//   conv2dBackpropFilter(x, dy, dw, geometry)
-//   binary(op, a, aRowStride, aColStride, b, bRowStride, bColStride, out, rows, cols)
-//   relu(x, out)
-//   reluBackward(x, dy, dx)
-//   batchNorm(x, mean, variance, scale | null, offset | null, epsilon, y, channels)
-//   batchNormBackward(x, dy, mean, invStd, scale | null, dx, sumDy, sumDyCentered, channels)
-//   batchNormMoments(x, mean, variance, channels)
-//   batchNormTrainingBackward(x, dy, mean, invStd, scale | null, dx, dScale, dOffset, channels)
-//   sumMiddleAxis(x, outer, reduce, inner, scale, out)
-//   pad(x, layout, value, out)     layout: Int32Array [rank, inShape..., before..., after...]
-//   stridedCopy(x, layout, out)    layout: Int32Array [rank, sizes..., strides...]
-//   matMul(a, b, c, shape[, bias, activation])
-//                                  shape: Int32Array [batch, batchA, batchB, m, k, n, transA, transB]
-//   threads(), setThreads(n), isa(), setIsa(name)
+// Hand-written rather than node-addon-api: its wrappers cost 150-300 ns more per call on this
+// machine (see README.md, "Why not node-addon-api or OpenMP"), for a handful of lines saved.
 #include <node_api.h>
 
 #include <atomic>
@@ -24,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "contract.h"
 #include "conv.h"
 #include "dispatch.h"
 #include "matmul.h"
@@ -32,6 +22,14 @@
 
 namespace residual {
 namespace {
+
+// Every entry point of the contract, defined below (a missing one fails to link), and its
+// required argument count as k<Function>Args.
+#define RESIDUAL_DECLARE(js_name, function, required) \
+  napi_value function(napi_env env, napi_callback_info info); \
+  constexpr size_t k##function##Args = required;
+RESIDUAL_ENTRY_POINTS(RESIDUAL_DECLARE)
+#undef RESIDUAL_DECLARE
 
 struct F32 {
   float* data = nullptr;
@@ -189,8 +187,16 @@ class Args {
   bool ok_;
 };
 
+// Whether `code` (read by Args::integer, so >= 0 unless it already threw) is an Activation.
+bool activation_code(napi_env env, int64_t code) {
+  if (code < kActivationCount) return true;
+  const std::string message = std::string("activation must be ") + kActivationChoices;
+  napi_throw_range_error(env, nullptr, message.c_str());
+  return false;
+}
+
 napi_value Conv2d(napi_env env, napi_callback_info info) {
-  Args args(env, info, 4);
+  Args args(env, info, kConv2dArgs);
   ConvShape s;
   if (!args.shape(3, &s)) return nullptr;
   F32 x = args.f32(0, "x"), w = args.f32(1, "filter"), y = args.f32(2, "y");
@@ -198,12 +204,9 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
   Activation activation = Activation::kLinear;
   if (!args.is_null(4)) bias = args.f32(4, "bias");
   if (args.count() > 5 && !args.is_null(5)) {
-    const int64_t a = args.integer(5, "activation");
-    if (a > 2) {
-      napi_throw_range_error(env, nullptr, "activation must be 0 (linear), 1 (relu) or 2 (relu6)");
-      return nullptr;
-    }
-    activation = static_cast<Activation>(a);
+    const int64_t code = args.integer(5, "activation");
+    if (!activation_code(env, code)) return nullptr;
+    activation = static_cast<Activation>(code);
   }
   if (bias.data != nullptr && bias.length != 1 && bias.length != static_cast<size_t>(s.out_c)) {
     napi_throw_range_error(env, nullptr, "bias must have 1 or out_c values");
@@ -218,7 +221,7 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
 }
 
 napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
-  Args args(env, info, 4);
+  Args args(env, info, kConv2dBackpropInputArgs);
   ConvShape s;
   if (!args.shape(3, &s)) return nullptr;
   F32 dy = args.f32(0, "dy"), w = args.f32(1, "filter"), dx = args.f32(2, "dx");
@@ -231,7 +234,7 @@ napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
 }
 
 napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
-  Args args(env, info, 4);
+  Args args(env, info, kConv2dBackpropFilterArgs);
   ConvShape s;
   if (!args.shape(3, &s)) return nullptr;
   F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), dw = args.f32(2, "dFilter");
@@ -244,14 +247,14 @@ napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
 }
 
 napi_value Binary(napi_env env, napi_callback_info info) {
-  Args args(env, info, 10);
+  Args args(env, info, kBinaryArgs);
   const int64_t op = args.integer(0, "op");
   F32 a = args.f32(1, "a"), b = args.f32(4, "b"), out = args.f32(7, "out");
   const Operand oa{a.data, args.integer(2, "aRowStride"), args.integer(3, "aColStride")};
   const Operand ob{b.data, args.integer(5, "bRowStride"), args.integer(6, "bColStride")};
   const int64_t rows = args.integer(8, "rows"), cols = args.integer(9, "cols");
   if (!args.ok()) return nullptr;
-  if (op > static_cast<int64_t>(BinaryOp::kMinimum)) {
+  if (op >= kBinaryOpCount) {
     napi_throw_range_error(env, nullptr, "unknown binary op");
     return nullptr;
   }
@@ -265,7 +268,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
 }
 
 napi_value Relu(napi_env env, napi_callback_info info) {
-  Args args(env, info, 2);
+  Args args(env, info, kReluArgs);
   F32 x = args.f32(0, "x"), out = args.f32(1, "out");
   if (!args.ok() || !args.need(out, x.length, "out") ||
       !args.disjoint(out, x.length, x, x.length, true))
@@ -275,7 +278,7 @@ napi_value Relu(napi_env env, napi_callback_info info) {
 }
 
 napi_value ReluBackward(napi_env env, napi_callback_info info) {
-  Args args(env, info, 3);
+  Args args(env, info, kReluBackwardArgs);
   F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), dx = args.f32(2, "dx");
   if (!args.ok() || !args.need(dy, x.length, "dy") || !args.need(dx, x.length, "dx") ||
       !args.disjoint(dx, x.length, x, x.length, true) ||
@@ -286,7 +289,7 @@ napi_value ReluBackward(napi_env env, napi_callback_info info) {
 }
 
 napi_value BatchNorm(napi_env env, napi_callback_info info) {
-  Args args(env, info, 8);
+  Args args(env, info, kBatchNormArgs);
   F32 x = args.f32(0, "x"), mean = args.f32(1, "mean"), variance = args.f32(2, "variance");
   F32 scale, offset;
   if (!args.is_null(3)) scale = args.f32(3, "scale");
@@ -314,7 +317,7 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
 }
 
 napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
-  Args args(env, info, 9);
+  Args args(env, info, kBatchNormBackwardArgs);
   F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), mean = args.f32(2, "mean"),
       inv_std = args.f32(3, "invStd");
   F32 scale;
@@ -336,7 +339,7 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
 }
 
 napi_value BatchNormMoments(napi_env env, napi_callback_info info) {
-  Args args(env, info, 4);
+  Args args(env, info, kBatchNormMomentsArgs);
   F32 x = args.f32(0, "x"), mean = args.f32(1, "mean"), variance = args.f32(2, "variance");
   const int64_t channels = args.integer(3, "channels");
   if (!args.ok()) return nullptr;
@@ -353,7 +356,7 @@ napi_value BatchNormMoments(napi_env env, napi_callback_info info) {
 }
 
 napi_value BatchNormTrainingBackward(napi_env env, napi_callback_info info) {
-  Args args(env, info, 9);
+  Args args(env, info, kBatchNormTrainingBackwardArgs);
   F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), mean = args.f32(2, "mean"),
       inv_std = args.f32(3, "invStd");
   F32 scale;
@@ -374,7 +377,7 @@ napi_value BatchNormTrainingBackward(napi_env env, napi_callback_info info) {
 }
 
 napi_value SumMiddleAxis(napi_env env, napi_callback_info info) {
-  Args args(env, info, 6);
+  Args args(env, info, kSumMiddleAxisArgs);
   F32 x = args.f32(0, "x");
   const int64_t outer = args.integer(1, "outer"), reduce = args.integer(2, "reduce"),
                 inner = args.integer(3, "inner");
@@ -391,7 +394,7 @@ napi_value SumMiddleAxis(napi_env env, napi_callback_info info) {
 }
 
 napi_value Pad(napi_env env, napi_callback_info info) {
-  Args args(env, info, 4);
+  Args args(env, info, kPadArgs);
   F32 x = args.f32(0, "x");
   std::vector<int32_t> layout;
   if (!args.int32s(1, "layout", &layout)) return nullptr;
@@ -426,7 +429,7 @@ napi_value Pad(napi_env env, napi_callback_info info) {
 }
 
 napi_value StridedCopy(napi_env env, napi_callback_info info) {
-  Args args(env, info, 3);
+  Args args(env, info, kStridedCopyArgs);
   F32 x = args.f32(0, "x");
   std::vector<int32_t> layout;
   if (!args.int32s(1, "layout", &layout)) return nullptr;
@@ -459,7 +462,7 @@ napi_value StridedCopy(napi_env env, napi_callback_info info) {
 }
 
 napi_value MatMul(napi_env env, napi_callback_info info) {
-  Args args(env, info, 4);
+  Args args(env, info, kMatMulArgs);
   F32 a = args.f32(0, "a"), b = args.f32(1, "b"), c = args.f32(2, "c");
   std::vector<int32_t> d;
   if (!args.int32s(3, "shape", &d)) return nullptr;
@@ -479,10 +482,7 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   if (!args.is_null(4)) bias = args.f32(4, "bias");
   if (args.count() > 5 && !args.is_null(5)) {
     const int64_t code = args.integer(5, "activation");
-    if (code > 2) {
-      napi_throw_range_error(env, nullptr, "activation must be 0 (linear), 1 (relu) or 2 (relu6)");
-      return nullptr;
-    }
+    if (!activation_code(env, code)) return nullptr;
     activation = static_cast<Activation>(code);
   }
   if (!args.ok()) return nullptr;
@@ -500,27 +500,27 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
 }
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
-  Args args(env, info, 1);
+  Args args(env, info, kSetThreadsArgs);
   const int64_t n = args.integer(0, "count");
   if (!args.ok()) return nullptr;
   ThreadPool::instance().set_num_threads(static_cast<int>(n));
   return nullptr;
 }
 
-napi_value Threads(napi_env env, napi_callback_info) {
+napi_value Threads(napi_env env, napi_callback_info /*info*/) {
   napi_value r;
   napi_create_int32(env, ThreadPool::instance().num_threads(), &r);
   return r;
 }
 
 napi_value SetIsa(napi_env env, napi_callback_info info) {
-  Args args(env, info, 1);
+  Args args(env, info, kSetIsaArgs);
   napi_value r;
   napi_get_boolean(env, args.ok() && set_isa(args.string(0)), &r);
   return r;
 }
 
-napi_value Isa(napi_env env, napi_callback_info) {
+napi_value Isa(napi_env env, napi_callback_info /*info*/) {
   napi_value r;
   const std::string isa = current_isa();
   napi_create_string_utf8(env, isa.c_str(), isa.size(), &r);
@@ -537,33 +537,10 @@ void Cleanup(void*) {
 napi_value Init(napi_env env, napi_value exports) {
   ++g_env_count;
   napi_add_env_cleanup_hook(env, Cleanup, nullptr);
-  const napi_property_descriptor props[] = {
-      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr,
-       napi_enumerable, nullptr},
-      {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr,
-       napi_enumerable, nullptr},
-      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"reluBackward", nullptr, ReluBackward, nullptr, nullptr, nullptr, napi_enumerable,
-       nullptr},
-      {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_enumerable,
-       nullptr},
-      {"batchNormMoments", nullptr, BatchNormMoments, nullptr, nullptr, nullptr, napi_enumerable,
-       nullptr},
-      {"batchNormTrainingBackward", nullptr, BatchNormTrainingBackward, nullptr, nullptr, nullptr,
-       napi_enumerable, nullptr},
-      {"sumMiddleAxis", nullptr, SumMiddleAxis, nullptr, nullptr, nullptr, napi_enumerable,
-       nullptr},
-      {"pad", nullptr, Pad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"stridedCopy", nullptr, StridedCopy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"isa", nullptr, Isa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-  };
+#define RESIDUAL_DESCRIBE(js_name, function, required) \
+  {#js_name, nullptr, function, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  const napi_property_descriptor props[] = {RESIDUAL_ENTRY_POINTS(RESIDUAL_DESCRIBE)};
+#undef RESIDUAL_DESCRIBE
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;
 }

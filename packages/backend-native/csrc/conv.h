@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <string>
 
+#include "contract.h"
+
 namespace residual {
 
 struct ConvShape {
@@ -24,7 +26,7 @@ struct ConvShape {
   int groups;
 };
 
-enum class Activation { kLinear = 0, kRelu = 1, kRelu6 = 2 };
+// Activation (the fused epilogues) comes from contract.h.
 
 // An empty string when the shape is valid, else what is wrong.
 std::string validate(const ConvShape& s);

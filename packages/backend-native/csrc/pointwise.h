@@ -3,17 +3,11 @@
 #pragma once
 #include <cstdint>
 
+#include "contract.h"
+
 namespace residual {
 
-enum class BinaryOp {
-  kAdd = 0,
-  kSub = 1,
-  kMul = 2,
-  kDiv = 3,
-  kSquaredDifference = 4,
-  kMaximum = 5,
-  kMinimum = 6,
-};
+// BinaryOp (the codes of `binary`) comes from contract.h.
 
 // One input of a binary operation over a [rows, cols] output: value (r, c) is
 // data[r * row_stride + c * col_stride]. (cols, 1) is a whole tensor, (0, 0) a scalar, (0, 1)

@@ -6,7 +6,7 @@
 // no task, instead of holding the caller up until it wakes. Workers spin briefly after a job
 // (kernels come back to back) and then sleep. If another thread owns the pool (a call from a
 // worker_thread), or the call comes from inside a task (a nested loop), the loop runs on the
-// calling thread alone.
+// calling thread alone. Kept over OpenMP for its per-call cost on a busy machine (README.md).
 #pragma once
 #include <atomic>
 #include <condition_variable>

@@ -1,7 +1,8 @@
+import { ACTIVATIONS } from '@residual/native-contract';
 import { nativeSkipReason } from '@residual/vitest-config/peer';
 import { describe, expect, it } from 'vitest';
 import { convGeometryArray } from './conv-geometry.js';
-import { ACTIVATIONS, loadNativeKernels, nativeStatus } from './load.js';
+import { loadNativeKernels, nativeStatus } from './load.js';
 import {
   type ConvCase,
   geometryOf,

@@ -1,13 +1,12 @@
 export {
+  ACTIVATIONS,
+  BINARY_OPS,
+  ENTRY_POINTS,
+  type NativeKernels,
+} from '@residual/native-contract';
+export {
   CONV_GEOMETRY_FIELDS,
   type ConvGeometry,
   convGeometryArray,
 } from './conv-geometry.js';
-export {
-  ACTIVATIONS,
-  BINARY_OPS,
-  loadNativeKernels,
-  type NativeKernels,
-  type NativeStatus,
-  nativeStatus,
-} from './load.js';
+export { loadNativeKernels, type NativeStatus, nativeStatus } from './load.js';

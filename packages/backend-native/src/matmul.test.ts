@@ -1,6 +1,7 @@
+import { ACTIVATIONS } from '@residual/native-contract';
 import { nativeSkipReason } from '@residual/vitest-config/peer';
 import { describe, expect, it } from 'vitest';
-import { ACTIVATIONS, loadNativeKernels, nativeStatus } from './load.js';
+import { loadNativeKernels, nativeStatus } from './load.js';
 import { randomArray, relativeError } from './test-reference.js';
 
 const native = loadNativeKernels();

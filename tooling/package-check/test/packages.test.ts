@@ -79,6 +79,11 @@ const status = nativeStatus();
 console.log(status.available ? 'built ' + status.isa : 'unavailable: ' + status.reason);`,
     prints: canCompileNative ? /^built (avx512|avx2|generic)$/m : /^(built|unavailable: )/m,
   },
+  '@residual/native-contract': {
+    code: `import { BINARY_OPS, ENTRY_POINTS } from '@residual/native-contract';
+console.log(BINARY_OPS.minimum, Object.keys(ENTRY_POINTS).length);`,
+    prints: /^6 18$/m,
+  },
   '@residual/layers': {
     code: `import * as tf from '@tensorflow/tfjs';
 import { basicBlock, heNormalInitializers } from '@residual/layers';

@@ -1,3 +1,4 @@
+import { ACTIVATIONS, type ActivationCode } from '@residual/native-contract';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
@@ -10,11 +11,7 @@ function allFloat32(...tensors: tf.TensorInfo[]): boolean {
 }
 
 /** The activations the native convolution applies itself, by their native codes. */
-const FUSED_ACTIVATIONS = new Map([
-  ['linear', 0],
-  ['relu', 1],
-  ['relu6', 2],
-]);
+const FUSED_ACTIVATIONS = new Map<string, ActivationCode>(Object.entries(ACTIVATIONS));
 
 type NativeConvKernel = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter';
 
@@ -36,7 +33,7 @@ export function nativeWasmConvKernels(native: NativeKernels): tf.KernelConfig[] 
     outShape: number[],
     geometry: Int32Array,
     bias?: tf.TensorInfo,
-    activation = 0,
+    activation: ActivationCode = ACTIVATIONS.linear,
   ): tf.TensorInfo => {
     const out = backend.makeOutput(outShape, 'float32');
     if (sizeOf(outShape) > 0) {

@@ -1,3 +1,4 @@
+import { ACTIVATIONS, type ActivationCode } from '@residual/native-contract';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelArgs } from '../kernel-overrides.js';
@@ -14,11 +15,7 @@ function runPortable(kernelName: string, args: KernelArgs): tf.TensorInfo | tf.T
 }
 
 /** The activations the native product applies itself, by their native codes. */
-const FUSED_ACTIVATIONS = new Map([
-  ['linear', 0],
-  ['relu', 1],
-  ['relu6', 2],
-]);
+const FUSED_ACTIVATIONS = new Map<string, ActivationCode>(Object.entries(ACTIVATIONS));
 
 /**
  * `BatchMatMul` and `_FusedMatMul` (tfjs-layers' `Dense`) of the `wasm` backend, run by
@@ -33,7 +30,7 @@ export function nativeWasmMatMulKernels(native: NativeKernels): tf.KernelConfig[
     b: tf.TensorInfo,
     shape: MatMulShape,
     bias?: tf.TensorInfo,
-    activation = 0,
+    activation: ActivationCode = ACTIVATIONS.linear,
   ): tf.TensorInfo => {
     const out = backend.makeOutput(shape.outShape, 'float32');
     if (sizeOf(shape.outShape) > 0) {

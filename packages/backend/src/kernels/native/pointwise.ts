@@ -1,3 +1,4 @@
+import { BINARY_OPS, type BinaryOpCode } from '@residual/native-contract';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
@@ -9,14 +10,14 @@ import type { NativeKernels } from './addon.js';
 /** Below this many output values the stock kernels are as fast (and the call cheaper). */
 const MIN_NATIVE_SIZE = 4096;
 
-const BINARY: Record<string, number> = {
-  [tf.Add]: 0,
-  [tf.Sub]: 1,
-  [tf.Multiply]: 2,
-  [tf.RealDiv]: 3,
-  [tf.SquaredDifference]: 4,
-  [tf.Maximum]: 5,
-  [tf.Minimum]: 6,
+const BINARY: Record<string, BinaryOpCode> = {
+  [tf.Add]: BINARY_OPS.add,
+  [tf.Sub]: BINARY_OPS.sub,
+  [tf.Multiply]: BINARY_OPS.mul,
+  [tf.RealDiv]: BINARY_OPS.div,
+  [tf.SquaredDifference]: BINARY_OPS.squaredDifference,
+  [tf.Maximum]: BINARY_OPS.maximum,
+  [tf.Minimum]: BINARY_OPS.minimum,
 };
 
 /**

@@ -1,0 +1,163 @@
+// The one declaration of the native kernels' interface: @residual/backend-native implements it
+// (its addon registers exactly these entry points, from the generated csrc/contract.h) and
+// @residual/backend calls it.
+import type { ActivationCode, BinaryOpCode } from './native-codes.js';
+
+/**
+ * The native kernels. Tensors are Float32Arrays (views of a WebAssembly.Memory work: nothing is
+ * copied); `geometry` comes from `convGeometryArray`. Every call is synchronous, overwrites its
+ * output, and throws a TypeError or RangeError when an array is too small, detached or overlaps.
+ */
+export interface NativeKernels {
+  /**
+   * y = activation(conv2d(x, filter) + bias). `bias` holds `outChannels` values or one (null:
+   * none); `activation` is one of {@link ACTIVATIONS} (default linear).
+   */
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    y: Float32Array,
+    geometry: Int32Array,
+    bias?: Float32Array | null,
+    activation?: ActivationCode,
+  ): void;
+  /** dx = the gradient of conv2d with respect to x, given dy. */
+  conv2dBackpropInput(
+    dy: Float32Array,
+    filter: Float32Array,
+    dx: Float32Array,
+    geometry: Int32Array,
+  ): void;
+  /** dFilter = the gradient of conv2d with respect to the filter, given x and dy. */
+  conv2dBackpropFilter(
+    x: Float32Array,
+    dy: Float32Array,
+    dFilter: Float32Array,
+    geometry: Int32Array,
+  ): void;
+  /**
+   * out = op(a, b) over a `[rows, cols]` output, one of {@link BINARY_OPS}. Value (r, c) of an
+   * input is `data[r * rowStride + c * colStride]`: strides (cols, 1) read a whole tensor, (0, 0)
+   * a scalar, (0, 1) a vector along the last axis, (1, 0) one value per row.
+   */
+  binary(
+    op: BinaryOpCode,
+    a: Float32Array,
+    aRowStride: number,
+    aColStride: number,
+    b: Float32Array,
+    bRowStride: number,
+    bColStride: number,
+    out: Float32Array,
+    rows: number,
+    cols: number,
+  ): void;
+  /** out = max(x, 0); NaN stays NaN and −0 stays −0, as tfjs's relu keeps them. */
+  relu(x: Float32Array, out: Float32Array): void;
+  /**
+   * The gradient of relu in one pass, bit for bit tfjs cpu's `dy · step(x)`: dy where x > 0,
+   * NaN where x is NaN, else `dy · 0`.
+   */
+  reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /**
+   * y = (x − mean) · scale / √(variance + epsilon) + offset, over rows of `channels` values;
+   * each parameter holds `channels` values or one.
+   */
+  batchNorm(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    offset: Float32Array | null,
+    epsilon: number,
+    y: Float32Array,
+    channels: number,
+  ): void;
+  /**
+   * The batch-norm gradient over rows of `channels` values, in two passes: dx = dy · invStd ·
+   * scale, sumDy = Σ dy and sumDyCentered = Σ dy · (x − mean) per channel. `invStd` holds
+   * 1 / √(variance + epsilon); `scale` may be null (one).
+   */
+  batchNormBackward(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    scale: Float32Array | null,
+    dx: Float32Array,
+    sumDy: Float32Array,
+    sumDyCentered: Float32Array,
+    channels: number,
+  ): void;
+  /**
+   * Per-channel mean and biased variance of x seen as rows of `channels` values (batch norm's
+   * training statistics), in two passes (the variance sums squares of centred values).
+   */
+  batchNormMoments(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    channels: number,
+  ): void;
+  /**
+   * The whole training gradient of batch norm when mean and invStd = 1 / √(variance + epsilon)
+   * are the batch's own statistics: dOffset = Σ dy, dScale = Σ dy · x̂ with x̂ = (x − mean) ·
+   * invStd, dx = scale · invStd · (dy − dOffset / n − x̂ · dScale / n), n rows. `scale` may be
+   * null (one).
+   */
+  batchNormTrainingBackward(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    scale: Float32Array | null,
+    dx: Float32Array,
+    dScale: Float32Array,
+    dOffset: Float32Array,
+    channels: number,
+  ): void;
+  /** out[o, i] = scale · Σ_r x[o, r, i], x seen as `[outer, reduce, inner]`. */
+  sumMiddleAxis(
+    x: Float32Array,
+    outer: number,
+    reduce: number,
+    inner: number,
+    scale: number,
+    out: Float32Array,
+  ): void;
+  /**
+   * Constant padding: `layout` is `[rank, ...inShape, ...before, ...after]` (rank ≤ 8, pads ≥ 0);
+   * `out` gets `x` at offset `before` and `value` everywhere else.
+   */
+  pad(x: Float32Array, layout: Int32Array, value: number, out: Float32Array): void;
+  /**
+   * `out[i₀, …, iₙ₋₁] = x[Σ i_d · strides[d]]` for `i_d < sizes[d]`, out contiguous: `layout` is
+   * `[rank, ...sizes, ...strides]` (rank ≤ 8, strides ≥ 0). A transpose permutes the strides, a
+   * subsampling multiplies them; a slice passes `x.subarray(offset)`.
+   */
+  stridedCopy(x: Float32Array, layout: Int32Array, out: Float32Array): void;
+  /**
+   * Batched matrix products `c[i] = op(a[i]) · op(b[i])`, row-major, op transposing when asked:
+   * `shape` is `[batch, batchA, batchB, m, k, n, transA, transB]` (0/1 flags); `a` holds batchA
+   * matrices ([m, k], or [k, m] transposed) and `b` batchB ([k, n], or [n, k]), each count being
+   * batch or 1 (one matrix shared by every product); `c` gets `[batch, m, n]`. `bias` (n values,
+   * or 1) is then added to every row and the activation (see {@link ACTIVATIONS}) applied, as
+   * tfjs's `_FusedMatMul` does.
+   */
+  matMul(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    shape: Int32Array,
+    bias?: Float32Array | null,
+    activation?: ActivationCode,
+  ): void;
+  /** Threads the kernels use, the calling thread included. */
+  threads(): number;
+  /** Sets the thread count; 0 means one per logical CPU. */
+  setThreads(count: number): void;
+  /** The micro-kernel instruction set in use: `avx512`, `avx2` or `generic`. */
+  isa(): string;
+  /** Switches the instruction set (for tests and benchmarks); false when the CPU lacks it. */
+  setIsa(isa: 'auto' | 'avx512' | 'avx2' | 'generic'): boolean;
+}

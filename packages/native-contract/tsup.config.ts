@@ -1,0 +1,3 @@
+import { residualTsupConfig } from '@residual/tsup-config';
+
+export default residualTsupConfig();
