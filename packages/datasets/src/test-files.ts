@@ -84,7 +84,8 @@ export function tarBytes(files: Record<string, Uint8Array | string>): Uint8Array
   return new Uint8Array(Buffer.concat(blocks));
 }
 
-function tarHeader(name: string, size: number, type: string): Uint8Array {
+/** One tar header block: `type` is the type flag ('0' file, '5' folder, '2' symlink…). */
+export function tarHeader(name: string, size: number, type: string, linkName = ''): Uint8Array {
   const header = new Uint8Array(512);
   const put = (text: string, at: number) => header.set(new TextEncoder().encode(text), at);
   put(name, 0);
@@ -94,6 +95,7 @@ function tarHeader(name: string, size: number, type: string): Uint8Array {
   put(`${size.toString(8).padStart(11, '0')}\0`, 124);
   put('14000000000\0', 136);
   put(type, 156);
+  put(linkName, 157);
   put('ustar\0', 257);
   put('00', 263);
   put('        ', 148);

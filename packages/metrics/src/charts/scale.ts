@@ -1,3 +1,10 @@
+// Kept hand-written rather than d3-scale (measured 2026-12): a d3-scale version of this file
+// came to 34 lines of code against these 77, but brings 8 packages (d3-scale, d3-array,
+// d3-color, d3-format, d3-interpolate, d3-time, d3-time-format, internmap; ~1.1 MB unpacked)
+// plus @types/d3-scale into a package that has no third-party dependency, and still needed
+// our own code for counts, decade thinning and empty or one-value data. Its tick rule (count
+// is a hint, the nearest 1-2-5 step wins) would also move the published charts' ticks, e.g.
+// epochs 1-30 at 0, 5, ..., 30 instead of 0, 10, 20, 30.
 /** Maps data values to pixels along one axis, and says where its ticks go. */
 export interface Scale {
   /** Pixel position of `value`; NaN for a value the scale cannot show (≤ 0 on a log scale). */
