@@ -198,10 +198,11 @@ function parseInteger(text: string, where: string): number {
 }
 
 function oneOf<C extends string>(value: string, choices: readonly C[], where: string): C {
-  if (!(choices as readonly string[]).includes(value)) {
+  const found = choices.find((choice) => choice === value);
+  if (found === undefined) {
     throw new UsageError(`${where}: '${value}' is not one of ${choices.join(', ')}.`);
   }
-  return value as C;
+  return found;
 }
 
 /** The items of a comma-separated list, trimmed; at least one unless `empty`. */
