@@ -1,19 +1,19 @@
 import { type ImageDataset, type ImagePreprocessing, loadDataset } from '@residual/datasets';
-import type { OptionSpec, OptionValues } from './command.js';
 import { DATA_DIR_OPTION } from './commands/datasets.js';
 import { downloadProgress } from './download-progress.js';
+import { flag, type OptionValues } from './options.js';
 import type { Terminal } from './terminal.js';
 
 /** `--download`, as every command that loads a data set offers it. */
-export const DOWNLOAD_OPTION: OptionSpec = {
-  name: 'download',
-  type: 'boolean',
+export const DOWNLOAD_OPTION = flag('download', {
   description: 'Download the data set if it is not in the data folder (verified by SHA-256).',
-  default: false,
-};
+});
 
 /** The options that say where a command's data set comes from, besides `--dataset` itself. */
-export const DATASET_SOURCE_OPTIONS: readonly OptionSpec[] = [DATA_DIR_OPTION, DOWNLOAD_OPTION];
+export const DATASET_SOURCE_OPTIONS = [DATA_DIR_OPTION, DOWNLOAD_OPTION] as const;
+
+/** What those options give a command. */
+export type DatasetSourceValues = OptionValues<typeof DATASET_SOURCE_OPTIONS>;
 
 /**
  * Loads `source` (a name from `residual datasets`, or a folder) as `--data-dir` and `--download`
@@ -23,13 +23,13 @@ export const DATASET_SOURCE_OPTIONS: readonly OptionSpec[] = [DATA_DIR_OPTION, D
  */
 export function loadDatasetFor(
   source: string,
-  values: OptionValues,
+  values: DatasetSourceValues,
   terminal: Terminal,
   preprocessing?: ImagePreprocessing,
 ): Promise<ImageDataset> {
   return loadDataset(source, {
-    dataDir: values['data-dir'] as string | undefined,
-    download: values.download as boolean,
+    dataDir: values['data-dir'],
+    download: values.download,
     onProgress: downloadProgress(terminal),
     imageFolder: preprocessing === undefined ? undefined : { preprocessing },
   });

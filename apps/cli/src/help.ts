@@ -1,4 +1,5 @@
 import type { Command, PositionalSpec } from './command.js';
+import { describeBounds, hasBounds } from './options.js';
 
 /** `residual --help`: the commands, one line each. */
 export function programHelp(commands: readonly Command[]): string {
@@ -24,7 +25,10 @@ export function commandHelp(command: Command): string {
   const width = Math.max(...flags.map((f) => f.length), '-h, --help'.length);
   const lines = command.options.map((option, i) => {
     const extras = [
-      option.choices ? `one of: ${option.choices.join(', ')}` : undefined,
+      option.choices
+        ? `${option.list ? 'each ' : ''}one of: ${option.choices.join(', ')}`
+        : undefined,
+      hasBounds(option) ? `${option.list ? 'each ' : ''}${describeBounds(option)}` : undefined,
       option.default !== undefined && option.default !== false
         ? `default: ${option.default}`
         : undefined,

@@ -8,6 +8,14 @@ export const LANGUAGE_MODEL_OPTIONS = {
   width: 'width',
 } as const;
 
+/** The command-line names of those options. */
+export const LANGUAGE_MODEL_FLAGS = [
+  'context',
+  'layers',
+  'heads',
+  'width',
+] as const satisfies readonly (keyof typeof LANGUAGE_MODEL_OPTIONS)[];
+
 /**
  * Whether a registry entry is a language model (tokens in, next-token logits out), as its
  * task says. The command line picks the task from that.

@@ -3,12 +3,9 @@ import { UsageError } from './usage-error.js';
 
 /** Families and depths from `--models` (and `--depths`). @throws UsageError naming the bad name. */
 export function parseNetworks(
-  models: string,
-  depthList: string | undefined,
+  names: readonly string[],
+  depthList: readonly number[] | undefined,
 ): { families: string[]; depths: number[] } {
-  const names = list(models);
-  if (names.length === 0)
-    throw new UsageError('gradient-flow --models: give at least one model name.');
   const known = listModels().map((m) => m.name);
   const networks = names.map((name) => {
     if (!known.includes(name)) {
@@ -27,17 +24,7 @@ export function parseNetworks(
   });
   const families = unique(networks.map((n) => n.family));
   let depths = unique(networks.map((n) => n.depth));
-  if (depthList !== undefined) {
-    depths = list(depthList).map((text) => {
-      const depth = Number(text);
-      if (!/^\d+$/.test(text) || depth < 1) {
-        throw new UsageError(`gradient-flow --depths: expected positive integers, got '${text}'.`);
-      }
-      return depth;
-    });
-    if (depths.length === 0)
-      throw new UsageError('gradient-flow --depths: give at least one depth.');
-  }
+  if (depthList !== undefined) depths = [...depthList];
   for (const family of families) {
     for (const depth of depths) {
       if (!known.includes(`${family}${depth}`)) {
@@ -51,13 +38,6 @@ export function parseNetworks(
     }
   }
   return { families, depths };
-}
-
-function list(text: string): string[] {
-  return text
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
 }
 
 function unique<T>(values: T[]): T[] {

@@ -1,19 +1,20 @@
 import { parseArgs } from 'node:util';
-import type { OptionSpec, OptionValues, PositionalSpec } from './command.js';
+import type { PositionalSpec } from './command.js';
+import type { OptionSpec } from './options.js';
 import { UsageError } from './usage-error.js';
 
 /**
- * Parses `args` against `specs`: converts numbers, checks choices, fills defaults, and puts
- * each of `positionals` (all required, in order; a variadic last one takes the rest, as an
- * array) under its name. `--help` is always accepted,
- * with or without the positionals. @throws UsageError naming the option and the bad value.
+ * Parses `args` against `specs`: each option's declaration converts, checks and defaults its
+ * value, and each of `positionals` (all required, in order; a variadic last one takes the
+ * rest, as an array) goes under its name. `--help` is always accepted, with or without the
+ * positionals and required options. @throws UsageError naming the option and the bad value.
  */
 export function parseOptions(
   commandName: string,
   specs: readonly OptionSpec[],
   args: string[],
   positionals: readonly PositionalSpec[] = [],
-): OptionValues & { help: boolean } {
+): Record<string, unknown> & { help: boolean } {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -36,34 +37,41 @@ export function parseOptions(
       .replace(/\.$/, '');
     throw new UsageError(`${commandName}: ${reason}. See 'residual ${commandName} --help'.`);
   }
-  const values: OptionValues & { help: boolean } = { help: parsed.values.help === true };
+  const help = parsed.values.help === true;
+  const values: Record<string, unknown> & { help: boolean } = { help };
+  // Given values first, so that a bad value is named before a missing required option.
+  const absent: OptionSpec[] = [];
   for (const spec of specs) {
     const raw = parsed.values[spec.name];
-    values[spec.name] =
-      raw === undefined ? spec.default : convert(commandName, spec, raw as string | boolean);
+    if (typeof raw === 'string' || typeof raw === 'boolean') {
+      values[spec.name] = spec.read(raw, commandName);
+    } else {
+      absent.push(spec);
+    }
   }
-  if (values.help) return values;
-  const given = parsed.positionals;
+  if (help) return values;
+  for (const spec of absent) values[spec.name] = spec.read(undefined, commandName);
   const seeHelp = `See 'residual ${commandName} --help'.`;
-  if (given.length < positionals.length) {
-    throw new UsageError(`${commandName}: missing <${positionals[given.length].name}>. ${seeHelp}`);
+  const words = parsed.positionals;
+  if (words.length < positionals.length) {
+    throw new UsageError(`${commandName}: missing <${positionals[words.length].name}>. ${seeHelp}`);
   }
   const last = positionals.at(-1);
-  if (last?.variadic && given.length >= positionals.length) {
+  if (last?.variadic && words.length >= positionals.length) {
     const fixed = positionals.length - 1;
     positionals.slice(0, fixed).forEach((spec, i) => {
-      values[spec.name] = given[i];
+      values[spec.name] = words[i];
     });
-    values[last.name] = given.slice(fixed);
+    values[last.name] = words.slice(fixed);
     return values;
   }
-  if (given.length > positionals.length) {
+  if (words.length > positionals.length) {
     throw new UsageError(
-      `${commandName}: unexpected argument '${given[positionals.length]}'. ${seeHelp}`,
+      `${commandName}: unexpected argument '${words[positionals.length]}'. ${seeHelp}`,
     );
   }
   positionals.forEach((spec, i) => {
-    values[spec.name] = given[i];
+    values[spec.name] = words[i];
   });
   return values;
 }
@@ -86,32 +94,4 @@ function attachNegativeNumbers(specs: readonly OptionSpec[], args: string[]): st
     }
   }
   return out;
-}
-
-function convert(
-  commandName: string,
-  spec: OptionSpec,
-  raw: string | boolean,
-): string | number | boolean {
-  if (spec.type === 'boolean') return raw as boolean;
-  const text = raw as string;
-  const where = `${commandName} --${spec.name}`;
-  if (spec.type === 'integer') {
-    const value = Number(text);
-    if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) {
-      throw new UsageError(`${where}: expected an integer, got '${text}'.`);
-    }
-    return value;
-  }
-  if (spec.type === 'number') {
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value)) {
-      throw new UsageError(`${where}: expected a number, got '${text}'.`);
-    }
-    return value;
-  }
-  if (spec.choices !== undefined && !spec.choices.includes(text)) {
-    throw new UsageError(`${where}: '${text}' is not one of ${spec.choices.join(', ')}.`);
-  }
-  return text;
 }

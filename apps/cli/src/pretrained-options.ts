@@ -9,18 +9,11 @@ export function classNamesFor(numClasses: number): readonly string[] {
     : Array.from({ length: numClasses }, (_, i) => String(i));
 }
 
-export function requireOption(value: unknown, option: string, command: string): string {
-  if (value === undefined) {
-    throw new UsageError(`${command}: --${option} is required. See 'residual ${command} --help'.`);
-  }
-  return value as string;
-}
-
-export function checkModelName(name: string, command: string): void {
+/** A registered model's name: the validator of `--model`. */
+export function knownModel(name: string, where: string): string {
   const known = listModels().map((m) => m.name);
   if (!known.includes(name)) {
-    throw new UsageError(
-      `${command} --model: unknown model "${name}". Known: ${known.join(', ')}.`,
-    );
+    throw new UsageError(`${where}: unknown model "${name}". Known: ${known.join(', ')}.`);
   }
+  return name;
 }

@@ -62,9 +62,24 @@ async function expectRefused(args: string[], names: string[]): Promise<void> {
   expect(readdirSync(cwd), `${context}\nwrote into the working directory`).toEqual(before);
 }
 
+/** The items of a list option's value, as the option splits them. */
+function listItems(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 /** A value that is not of the option's type (or not one of its choices). */
 function malformed(spec: OptionSpec): fc.Arbitrary<string> {
   const text = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !s.startsWith('-'));
+  if (spec.list === 'integer') {
+    return text.filter((s) => listItems(s).every((item) => /^-?\d+$/.test(item)) === false);
+  }
+  if (spec.list === 'name') {
+    const choices = spec.choices ?? [];
+    return text.filter((s) => !listItems(s).every((item) => choices.includes(item)));
+  }
   switch (spec.type) {
     case 'integer':
       return fc.oneof(
@@ -82,6 +97,18 @@ function malformed(spec: OptionSpec): fc.Arbitrary<string> {
   }
 }
 
+/** Values just outside the option's declared range, one per bound. */
+function outOfRange(spec: OptionSpec): string[] {
+  return [
+    spec.min === undefined ? undefined : spec.min - 1,
+    spec.above,
+    spec.max === undefined ? undefined : spec.max + 1,
+    spec.below,
+  ]
+    .filter((value) => value !== undefined)
+    .map(String);
+}
+
 const CASES = COMMANDS.flatMap((command) =>
   command.options.map((spec) => [command.name, spec.name, command, spec] as const),
 );
@@ -90,7 +117,8 @@ describe.each(CASES)('residual %s --%s', (_command, _option, command, spec) => {
   const option = `--${spec.name}`;
 
   // Tests only where they apply: a boolean takes no value, a free-form string has no type.
-  const typed = spec.type === 'integer' || spec.type === 'number' || spec.choices !== undefined;
+  const numeric = spec.type === 'integer' || spec.type === 'number' || spec.list === 'integer';
+  const typed = numeric || spec.choices !== undefined;
   if (typed)
     it('refuses a malformed value', async () => {
       await fc.assert(
@@ -104,7 +132,23 @@ describe.each(CASES)('residual %s --%s', (_command, _option, command, spec) => {
       );
     });
 
-  if ((spec.type === 'integer' || spec.type === 'number') && !ANY_INTEGER.has(spec.name))
+  if (numeric && !ANY_INTEGER.has(spec.name)) {
+    it('declares its range: nothing below zero', () => {
+      expect(
+        spec.min ?? spec.above,
+        `--${spec.name} declares no lower bound`,
+      ).toBeGreaterThanOrEqual(0);
+    });
+
+    it('refuses a value just outside its declared range', async () => {
+      for (const value of outOfRange(spec)) {
+        await expectRefused(
+          [command.name, ...positionals(command), `${option}=${value}`],
+          [option],
+        );
+      }
+    });
+
     it('refuses a negative value, given as the next argument', async () => {
       await fc.assert(
         fc.asyncProperty(fc.integer({ min: -1_000_000, max: -1 }), async (value) => {
@@ -116,6 +160,7 @@ describe.each(CASES)('residual %s --%s', (_command, _option, command, spec) => {
         { numRuns: 3, seed: 1 },
       );
     });
+  }
 
   if (spec.type === 'boolean')
     it('refuses a value given to a flag', async () => {
@@ -168,5 +213,21 @@ it('refuses contradictory options: train --resume with another --out', async () 
   await expectRefused(
     ['train', '--resume', join(home, 'a'), '--out', join(home, 'b')],
     ['--resume'],
+  );
+});
+
+it('refuses a run.json it would resume from that says what the command line refuses', async () => {
+  const dir = join(home, 'damaged-run');
+  mkdirSync(dir, { recursive: true });
+  const config = { model: 'cifar_resnet8', dataset: 'digits', recipe: 'quick', epochs: 0, seed: 0 };
+  writeFileSync(
+    join(dir, 'run.json'),
+    JSON.stringify({ format: 'residual-run', version: 1, config }),
+  );
+  await expectRefused(['train', '--resume', dir], [`${dir}/run.json: --epochs`]);
+  const terminal = recordingTerminal();
+  await run(['train', '--resume', dir], terminal);
+  expect(terminal.stderr).toBe(
+    `residual: train --resume: ${dir}/run.json: --epochs: must be at least 1, got 0.\n`,
   );
 });

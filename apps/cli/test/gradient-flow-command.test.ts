@@ -71,7 +71,7 @@ describe('residual gradient-flow', () => {
     ],
     [
       ['--depths', 'deep'],
-      /^residual: gradient-flow --depths: expected positive integers, got 'deep'\.\n$/,
+      /^residual: gradient-flow --depths: expected comma-separated integers, got 'deep'\.\n$/,
     ],
     [['--steps=-1'], /^residual: gradient-flow --steps: must be at least 0, got -1\.\n$/],
   ])('%j is a user error: one line, exit status 2', async (args, message) => {

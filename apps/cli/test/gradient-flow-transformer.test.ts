@@ -76,7 +76,7 @@ describe('residual gradient-flow with a language model', () => {
   it.each([
     [
       ['--models', 'gpt_char_micro', '--residual-forms', 'pre-ln,sandwich'],
-      /^residual: gradient-flow --residual-forms: unknown form 'sandwich'; accepted: pre-ln, post-ln, none, rezero, deepnorm, layerscale\.\n$/,
+      /^residual: gradient-flow --residual-forms: 'sandwich' is not one of pre-ln, post-ln, none, rezero, deepnorm, layerscale\.\n$/,
     ],
     [
       ['--models', 'gpt_char_micro,cifar_plain8'],

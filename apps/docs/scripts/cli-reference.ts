@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { COMMANDS, type Command, type OptionSpec } from 'residual';
+import { COMMANDS, type Command, describeBounds, hasBounds, type OptionSpec } from 'residual';
 import { code, escapeText, fence, table } from './markdown.js';
 import { FRAGMENTS_DIR } from './paths.js';
 import { writeText } from './write-file.js';
@@ -70,7 +70,17 @@ function flag(option: OptionSpec): string {
 }
 
 function describe(option: OptionSpec): string {
-  const kind = option.type === 'integer' || option.type === 'number' ? ` (${option.type})` : '';
-  const choices = option.choices ? ` One of: ${option.choices.join(', ')}.` : '';
+  const kinds = [
+    option.type === 'integer' || option.type === 'number'
+      ? option.type
+      : option.list === 'integer'
+        ? 'comma-separated integers'
+        : undefined,
+    hasBounds(option) ? `${option.list ? 'each ' : ''}${describeBounds(option)}` : undefined,
+  ].filter((kind) => kind !== undefined);
+  const kind = kinds.length > 0 ? ` (${kinds.join(', ')})` : '';
+  const choices = option.choices
+    ? ` ${option.list ? 'Each one' : 'One'} of: ${option.choices.join(', ')}.`
+    : '';
   return `${option.description}${kind}${choices}`;
 }

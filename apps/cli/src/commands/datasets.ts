@@ -7,17 +7,16 @@ import {
   listTextDatasets,
   locateDataset,
 } from '@residual/datasets';
-import { type Command, JSON_OPTION, type OptionSpec } from '../command.js';
+import { defineCommand, JSON_OPTION } from '../command.js';
+import { text } from '../options.js';
 
 /** The `--data-dir` option `datasets` and `train` share. */
-export const DATA_DIR_OPTION: OptionSpec = {
-  name: 'data-dir',
-  type: 'string',
+export const DATA_DIR_OPTION = text('data-dir', {
   placeholder: 'dir',
   description: `Folder of data sets: files are looked for in <dir>/<name>/ and <dir>, and downloaded to <dir>/<name>/ (default: $${DATA_DIR_ENV}, else the user cache folder).`,
-};
+});
 
-export const datasetsCommand: Command = {
+export const datasetsCommand = defineCommand({
   name: 'datasets',
   summary: 'List the data sets with their size, shape and classes, and whether they are here.',
   description:
@@ -29,7 +28,7 @@ export const datasetsCommand: Command = {
   options: [DATA_DIR_OPTION, JSON_OPTION],
   examples: ['residual datasets', 'residual datasets --data-dir ~/data --json'],
   async run(values, terminal) {
-    const dataDir = (values['data-dir'] as string | undefined) ?? defaultDataDir();
+    const dataDir = values['data-dir'] ?? defaultDataDir();
     const rows = await Promise.all(
       listDatasets().map(async (info) => {
         const { found, location } = await locateDataset(info.name, { dataDir });
@@ -113,4 +112,4 @@ export const datasetsCommand: Command = {
     );
     return 0;
   },
-};
+});

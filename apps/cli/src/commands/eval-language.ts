@@ -8,10 +8,10 @@ import {
   loadModel,
   writeFileAtomic,
 } from '@residual/train';
-import type { OptionValues } from '../command.js';
 import { downloadProgress } from '../download-progress.js';
 import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
+import type { EvalValues } from './eval.js';
 import { readTokenizer } from './generate.js';
 
 /**
@@ -21,13 +21,13 @@ import { readTokenizer } from './generate.js';
  */
 export async function evalLanguage(
   modelDir: string,
-  values: OptionValues,
+  values: EvalValues,
   terminal: Terminal,
   evalFile: string,
 ): Promise<number> {
   const tokenizer = await readTokenizer(modelDir);
-  const source = (values.dataset as string | undefined) ?? (await runSource(modelDir));
-  const backend = await initBackend({ backend: values.backend as string | undefined });
+  const source = values.dataset ?? (await runSource(modelDir));
+  const backend = await initBackend({ backend: values.backend });
   const model = await loadModel(modelDir);
   const context = languageModelContext(model);
   if (context === undefined) {
@@ -38,14 +38,14 @@ export async function evalLanguage(
   const text = await loadTextDataset(source, {
     tokenizer,
     context,
-    dataDir: values['data-dir'] as string | undefined,
-    download: values.download as boolean,
+    dataDir: values['data-dir'],
+    download: values.download,
     onProgress: downloadProgress(terminal),
   });
   const split = values.split === 'train' ? 'train' : 'validation';
   const evaluation = evaluateLanguageModel(model, text[split], {
     context,
-    batchSize: values['batch-size'] as number,
+    batchSize: values['batch-size'],
   });
   const unit = tokenizer.unit;
   const result = {
@@ -89,8 +89,9 @@ async function runSource(modelDir: string): Promise<string> {
     throw new UsageError(`eval: ${path} is missing or unreadable; name the text with --dataset.`);
   }
   const { listTextDatasets } = await import('@residual/datasets');
-  if (listTextDatasets().some((info) => info.name === metrics.dataset)) {
-    return metrics.dataset as string;
+  const { dataset } = metrics;
+  if (typeof dataset === 'string' && listTextDatasets().some((info) => info.name === dataset)) {
+    return dataset;
   }
   if (typeof metrics.source === 'string') return metrics.source;
   throw new UsageError(`eval: ${path} does not name the text; name it with --dataset.`);

@@ -12,9 +12,10 @@ import { evaluateClassifier, type LabelledBatch } from '@residual/metrics';
 import { foldBatchNorm } from '@residual/models';
 import { loadModel, writeFileAtomic } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
+import { BACKEND_OPTION, type CommandValues, defineCommand, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { readInferenceFile } from '../inference-file.js';
+import { choice, integer, text } from '../options.js';
 import { renderReport } from '../render-report.js';
 import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
@@ -22,7 +23,50 @@ import { evalLanguage } from './eval-language.js';
 
 export const EVAL_FILE = 'eval.json';
 
-export const evalCommand: Command = {
+const EVAL_OPTIONS = [
+  text('model-dir', {
+    placeholder: 'dir',
+    description: 'Directory of the trained model (required).',
+    required: true,
+  }),
+  text('dataset', {
+    placeholder: 'name',
+    description:
+      "Data set to evaluate on: a name from 'residual datasets' or a folder (default: the one in the run's metrics.json, else digits).",
+  }),
+  ...DATASET_SOURCE_OPTIONS,
+  choice('split', {
+    placeholder: 'name',
+    description: 'Which images to evaluate on.',
+    default: 'test',
+    choices: ['test', 'train'],
+  }),
+  integer('top-k', {
+    placeholder: 'k',
+    description: 'k of the top-k accuracy (ties ranked by lower class index).',
+    default: 5,
+    min: 1,
+  }),
+  integer('bins', {
+    placeholder: 'n',
+    description: 'Confidence bins of the expected calibration error.',
+    default: 15,
+    min: 1,
+  }),
+  integer('batch-size', {
+    placeholder: 'n',
+    description: 'Images per forward pass.',
+    default: 256,
+    min: 1,
+  }),
+  BACKEND_OPTION,
+  JSON_OPTION,
+] as const;
+
+/** What `residual eval` receives, for the language-model path too. */
+export type EvalValues = CommandValues<typeof EVAL_OPTIONS>;
+
+export const evalCommand = defineCommand({
   name: 'eval',
   summary:
     'Evaluate a trained model: accuracy, top-k, precision/recall/F1, log-loss, calibration; for a language model, loss, perplexity and bits per character.',
@@ -37,53 +81,7 @@ export const evalCommand: Command = {
     'faster. For a language model (a directory with tokenizer.json) it reports the next-token ' +
     'loss, perplexity and bits per character (per byte for a byte tokenizer) on the held-out ' +
     "tenth of the run's text (--split train: the rest), each token predicted once.",
-  options: [
-    {
-      name: 'model-dir',
-      type: 'string',
-      placeholder: 'dir',
-      description: 'Directory of the trained model (required).',
-    },
-    {
-      name: 'dataset',
-      type: 'string',
-      placeholder: 'name',
-      description:
-        "Data set to evaluate on: a name from 'residual datasets' or a folder (default: the one in the run's metrics.json, else digits).",
-    },
-    ...DATASET_SOURCE_OPTIONS,
-    {
-      name: 'split',
-      type: 'string',
-      placeholder: 'name',
-      description: 'Which images to evaluate on.',
-      default: 'test',
-      choices: ['test', 'train'],
-    },
-    {
-      name: 'top-k',
-      type: 'integer',
-      placeholder: 'k',
-      description: 'k of the top-k accuracy (ties ranked by lower class index).',
-      default: 5,
-    },
-    {
-      name: 'bins',
-      type: 'integer',
-      placeholder: 'n',
-      description: 'Confidence bins of the expected calibration error.',
-      default: 15,
-    },
-    {
-      name: 'batch-size',
-      type: 'integer',
-      placeholder: 'n',
-      description: 'Images per forward pass.',
-      default: 256,
-    },
-    BACKEND_OPTION,
-    JSON_OPTION,
-  ],
+  options: EVAL_OPTIONS,
   examples: [
     'residual eval --model-dir runs/r8',
     'residual eval --model-dir runs/r8 --json',
@@ -91,20 +89,17 @@ export const evalCommand: Command = {
     'residual eval --model-dir runs/moby',
   ],
   async run(values, terminal) {
-    const modelDir = values['model-dir'] as string | undefined;
-    if (modelDir === undefined) {
-      throw new UsageError("eval: --model-dir is required. See 'residual eval --help'.");
-    }
-    for (const name of ['top-k', 'bins', 'batch-size'] as const) {
-      const value = values[name] as number;
-      if (value < 1) throw new UsageError(`eval --${name}: must be at least 1, got ${value}.`);
-    }
+    const {
+      'model-dir': modelDir,
+      split: splitName,
+      'top-k': topK,
+      'batch-size': batchSize,
+    } = values;
     if (await exists(join(modelDir, TOKENIZER_FILE))) {
       return evalLanguage(modelDir, values, terminal, EVAL_FILE);
     }
-    const datasetName =
-      (values.dataset as string | undefined) ?? (await runDataset(modelDir)) ?? 'digits';
-    const backend = await initBackend({ backend: values.backend as string | undefined });
+    const datasetName = values.dataset ?? (await runDataset(modelDir)) ?? 'digits';
+    const backend = await initBackend({ backend: values.backend });
     const loaded = await loadModel(modelDir);
     // Inference only: fold the batch norms into the convolutions (functional models; a
     // Sequential one is evaluated as it is).
@@ -116,7 +111,6 @@ export const evalCommand: Command = {
     const data = await loadDatasetFor(datasetName, values, terminal, preprocessing);
     const dataset =
       preprocessing === undefined ? data : { ...data, normalization: preprocessing.normalization };
-    const splitName = values.split as 'test' | 'train';
     const split = dataset[splitName];
     checkModelFits(
       model.inputs[0].shape,
@@ -125,13 +119,11 @@ export const evalCommand: Command = {
       dataset.numClasses,
       modelDir,
     );
-    const topK = values['top-k'] as number;
     if (topK > dataset.numClasses) {
       throw new UsageError(
         `eval --top-k: ${dataset.name} has ${dataset.numClasses} classes, got k = ${topK}.`,
       );
     }
-    const batchSize = values['batch-size'] as number;
     const report = evaluateClassifier(
       model,
       withProgress(
@@ -139,7 +131,7 @@ export const evalCommand: Command = {
         batchCount(split, { batchSize }),
         terminal,
       ),
-      { topK: [topK], bins: values.bins as number },
+      { topK: [topK], bins: values.bins },
     );
     const result = {
       modelDir,
@@ -163,7 +155,7 @@ export const evalCommand: Command = {
     );
     return 0;
   },
-};
+});
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(

@@ -1,14 +1,14 @@
 import { initBackend } from '@residual/backend';
 import { exportOnnx, toStateDict, writePth, writeSafetensors } from '@residual/interop';
 import { loadModel, writeFileAtomic } from '@residual/train';
-import { BACKEND_OPTION, type Command } from '../command.js';
+import { BACKEND_OPTION, defineCommand } from '../command.js';
+import { choice, integer, text } from '../options.js';
 import { checkNewFile } from '../output-paths.js';
-import { requireOption } from '../pretrained-options.js';
 import { UsageError } from '../usage-error.js';
 
 const FORMATS = ['safetensors', 'pth', 'onnx'] as const;
 
-export const exportCommand: Command = {
+export const exportCommand = defineCommand({
   name: 'export',
   summary: 'Export a model for PyTorch (safetensors, .pth) or ONNX Runtime.',
   description:
@@ -18,32 +18,30 @@ export const exportCommand: Command = {
     'the whole model as ONNX (NCHW input, dynamic batch). --out must not exist; it is written ' +
     'under a temporary name and renamed, so it is complete or absent.',
   options: [
-    {
-      name: 'model-dir',
-      type: 'string',
+    text('model-dir', {
       placeholder: 'dir',
       description: 'Directory of the model to export (required).',
-    },
-    {
-      name: 'format',
-      type: 'string',
+      required: true,
+    }),
+    choice('format', {
       placeholder: 'name',
       description: 'File format to write (required).',
       choices: FORMATS,
-    },
-    {
-      name: 'out',
-      type: 'string',
+      required: true,
+    }),
+    text('out', {
       placeholder: 'file',
       description: 'The file to write (required; must not exist).',
-    },
-    {
-      name: 'opset',
-      type: 'integer',
+      required: true,
+    }),
+    // The versions exportOnnx writes.
+    integer('opset', {
       placeholder: 'n',
       description: 'ONNX opset version (--format onnx).',
       default: 13,
-    },
+      min: 13,
+      max: 21,
+    }),
     BACKEND_OPTION,
   ],
   examples: [
@@ -52,18 +50,16 @@ export const exportCommand: Command = {
     'residual export --model-dir runs/r18 --format onnx --out r18.onnx',
   ],
   async run(values, terminal) {
-    const modelDir = requireOption(values['model-dir'], 'model-dir', 'export');
-    const format = requireOption(values.format, 'format', 'export') as (typeof FORMATS)[number];
-    const out = requireOption(values.out, 'out', 'export');
+    const { 'model-dir': modelDir, format, out } = values;
     if (format !== 'onnx' && values.opset !== 13) {
       throw new UsageError('export --opset: applies to --format onnx only.');
     }
     await checkNewFile(out, 'export --out');
-    await initBackend({ backend: values.backend as string | undefined });
+    await initBackend({ backend: values.backend });
     const model = await loadModel(modelDir);
     const bytes =
       format === 'onnx'
-        ? exportOnnx(model, { opsetVersion: values.opset as number })
+        ? exportOnnx(model, { opsetVersion: values.opset })
         : format === 'pth'
           ? writePth(toStateDict(model))
           : writeSafetensors(toStateDict(model));
@@ -73,4 +69,4 @@ export const exportCommand: Command = {
     );
     return 0;
   },
-};
+});

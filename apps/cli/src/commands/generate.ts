@@ -10,10 +10,11 @@ import {
 // Importing the registry registers the custom layers a saved language model is made of.
 import '@residual/models';
 import { generateText, loadModel } from '@residual/train';
-import { BACKEND_OPTION, type Command } from '../command.js';
+import { BACKEND_OPTION, defineCommand } from '../command.js';
+import { integer, number, text } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
-export const generateCommand: Command = {
+export const generateCommand = defineCommand({
   name: 'generate',
   summary: 'Continue a prompt with a trained language model, streaming the text.',
   description:
@@ -22,46 +23,38 @@ export const generateCommand: Command = {
     'from the softmax of the logits divided by --temperature among the --top-k most likely, ' +
     'printing the text as it is generated. The same --seed, model and backend give the same text.',
   options: [
-    {
-      name: 'model-dir',
-      type: 'string',
+    text('model-dir', {
       placeholder: 'dir',
       description: 'Directory of the trained language model (required).',
-    },
-    {
-      name: 'prompt',
-      type: 'string',
+      required: true,
+    }),
+    text('prompt', {
       placeholder: 'text',
       description: "Text to continue; every character must be in the model's vocabulary.",
       default: '\n',
-    },
-    {
-      name: 'tokens',
-      type: 'integer',
+    }),
+    integer('tokens', {
       placeholder: 'n',
       description: 'Tokens to generate.',
       default: 300,
-    },
-    {
-      name: 'temperature',
-      type: 'number',
+      min: 1,
+    }),
+    number('temperature', {
       placeholder: 't',
       description: 'Divides the logits: below 1 more predictable, above 1 more varied.',
       default: 0.8,
-    },
-    {
-      name: 'top-k',
-      type: 'integer',
+      above: 0,
+    }),
+    integer('top-k', {
       placeholder: 'k',
       description: 'Sample among the k most likely tokens only (default: the whole vocabulary).',
-    },
-    {
-      name: 'seed',
-      type: 'integer',
+      min: 1,
+    }),
+    integer('seed', {
       placeholder: 'n',
       description: 'Seeds the sampling.',
       default: 0,
-    },
+    }),
     BACKEND_OPTION,
   ],
   examples: [
@@ -69,21 +62,7 @@ export const generateCommand: Command = {
     'residual generate --model-dir runs/moby --prompt "The whale" --temperature 0.8 --top-k 40 --seed 1',
   ],
   async run(values, terminal) {
-    const modelDir = values['model-dir'] as string | undefined;
-    if (modelDir === undefined) {
-      throw new UsageError("generate: --model-dir is required. See 'residual generate --help'.");
-    }
-    const tokens = values.tokens as number;
-    if (tokens < 1) throw new UsageError(`generate --tokens: must be at least 1, got ${tokens}.`);
-    const temperature = values.temperature as number;
-    if (!(temperature > 0)) {
-      throw new UsageError(`generate --temperature: must be positive, got ${temperature}.`);
-    }
-    const topK = values['top-k'] as number | undefined;
-    if (topK !== undefined && topK < 1) {
-      throw new UsageError(`generate --top-k: must be at least 1, got ${topK}.`);
-    }
-    const prompt = values.prompt as string;
+    const { 'model-dir': modelDir, tokens, temperature, 'top-k': topK, prompt, seed } = values;
     const tokenizer = await readTokenizer(modelDir);
     try {
       tokenizer.encode(prompt);
@@ -93,7 +72,7 @@ export const generateCommand: Command = {
       throw error;
     }
     if (prompt === '') throw new UsageError('generate --prompt: give at least one character.');
-    await initBackend({ backend: values.backend as string | undefined });
+    await initBackend({ backend: values.backend });
     const model = await loadModel(modelDir);
     if (topK !== undefined && topK > tokenizer.vocabSize) {
       throw new UsageError(
@@ -106,14 +85,14 @@ export const generateCommand: Command = {
       tokens,
       temperature,
       topK,
-      seed: values.seed as number,
+      seed,
     })) {
       terminal.out(piece);
     }
     terminal.out('\n');
     return 0;
   },
-};
+});
 
 /** The tokenizer saved beside a language model. @throws UsageError when there is none. */
 export async function readTokenizer(modelDir: string): Promise<Tokenizer> {

@@ -1,6 +1,6 @@
 import { initBackend } from '@residual/backend';
 import { DEFAULT_TEXT_DATASET, loadTextDataset, textBatch } from '@residual/datasets';
-import { TRANSFORMER_RESIDUAL_FORMS, type TransformerResidualForm } from '@residual/layers';
+import type { TransformerResidualForm } from '@residual/layers';
 import {
   compareResidualForms,
   type ResidualFormStudy,
@@ -9,12 +9,12 @@ import {
 } from '@residual/metrics';
 import { createModel, getModelEntry } from '@residual/models';
 import { AdamW, nextTokenLoss } from '@residual/train';
-import type { OptionValues } from '../command.js';
 import { downloadProgress } from '../download-progress.js';
 import { writeStudyReport } from '../report-folder.js';
 import { formatTable, significant } from '../table.js';
 import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
+import type { GradientFlowValues } from './gradient-flow-options.js';
 
 /** The study's defaults: small and shallow enough for a laptop, the forms the papers compare. */
 const DEFAULTS = {
@@ -34,46 +34,31 @@ const DEFAULTS = {
  */
 export async function runTransformerStudy(
   model: string,
-  values: OptionValues,
+  values: GradientFlowValues,
   out: string,
   files: { json: string; svg: string },
   terminal: Terminal,
 ): Promise<number> {
-  const forms = parseForms(values['residual-forms'] as string | undefined);
-  const depths = parseIntegers('depths', values.depths as string | undefined) ?? [
-    ...DEFAULTS.depths,
-  ];
-  const stepsAt = parseStepsAt(values['steps-at'] as string | undefined);
-  const width = (values.width as number | undefined) ?? DEFAULTS.width;
-  const heads = (values.heads as number | undefined) ?? DEFAULTS.heads;
-  const context = (values.context as number | undefined) ?? DEFAULTS.context;
-  for (const [name, value] of [
-    ['width', width],
-    ['heads', heads],
-    ['context', context],
-  ] as const) {
-    if (value < 1)
-      throw new UsageError(`gradient-flow --${name}: must be at least 1, got ${value}.`);
-  }
+  const forms = values['residual-forms'] ?? [...DEFAULTS.forms];
+  const depths = values.depths ?? [...DEFAULTS.depths];
+  const stepsAt = values['steps-at'] ?? new Map<number, number>();
+  const width = values.width ?? DEFAULTS.width;
+  const heads = values.heads ?? DEFAULTS.heads;
+  const context = values.context ?? DEFAULTS.context;
   if (width % heads !== 0) {
     throw new UsageError(`gradient-flow --width: ${width} does not divide by --heads ${heads}.`);
   }
-  const learningRate = (values.lr as number | undefined) ?? DEFAULTS.lr;
-  const steps = values.steps as number;
-  const batchSize = values['batch-size'] as number;
-  const seed = values.seed as number;
+  const learningRate = values.lr ?? DEFAULTS.lr;
+  const { steps, 'batch-size': batchSize, seed } = values;
 
-  const backend = await initBackend({ backend: values.backend as string | undefined });
-  const text = await loadTextDataset(
-    (values.dataset as string | undefined) ?? DEFAULT_TEXT_DATASET,
-    {
-      tokenizer: 'char',
-      context,
-      dataDir: values['data-dir'] as string | undefined,
-      download: values.download as boolean,
-      onProgress: downloadProgress(terminal),
-    },
-  );
+  const backend = await initBackend({ backend: values.backend });
+  const text = await loadTextDataset(values.dataset ?? DEFAULT_TEXT_DATASET, {
+    tokenizer: 'char',
+    context,
+    dataDir: values['data-dir'],
+    download: values.download,
+    onProgress: downloadProgress(terminal),
+  });
   const vocabSize = text.tokenizer.vocabSize;
   const entry = getModelEntry(model);
   terminal.err(
@@ -121,7 +106,7 @@ export async function runTransformerStudy(
     out,
     files,
     { report, svg: residualFormChart(study), table: renderFormStudy(study) },
-    Boolean(values.json),
+    values.json,
     terminal,
   );
 }
@@ -173,54 +158,4 @@ function progressReporter(terminal: Terminal): (progress: ResidualFormStudyProgr
       terminal.err(`${name}: step ${p.step} loss ${p.loss?.toFixed(4)}\n`);
     }
   };
-}
-
-function parseForms(text: string | undefined): string[] {
-  if (text === undefined) return [...DEFAULTS.forms];
-  const forms = text
-    .split(',')
-    .map((f) => f.trim())
-    .filter((f) => f !== '');
-  if (forms.length === 0)
-    throw new UsageError('gradient-flow --residual-forms: give at least one form.');
-  for (const form of forms) {
-    if (!(TRANSFORMER_RESIDUAL_FORMS as readonly string[]).includes(form)) {
-      throw new UsageError(
-        `gradient-flow --residual-forms: unknown form '${form}'; accepted: ${TRANSFORMER_RESIDUAL_FORMS.join(', ')}.`,
-      );
-    }
-  }
-  return forms;
-}
-
-function parseIntegers(option: string, text: string | undefined): number[] | undefined {
-  if (text === undefined) return undefined;
-  const parts = text
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p !== '');
-  if (parts.length === 0)
-    throw new UsageError(`gradient-flow --${option}: give at least one depth.`);
-  return parts.map((part) => {
-    if (!/^\d+$/.test(part) || Number(part) < 1) {
-      throw new UsageError(`gradient-flow --${option}: expected positive integers, got '${part}'.`);
-    }
-    return Number(part);
-  });
-}
-
-/** `--steps-at 96:50,24:200`: steps per depth, overriding --steps there. */
-function parseStepsAt(text: string | undefined): Map<number, number> {
-  const map = new Map<number, number>();
-  if (text === undefined) return map;
-  for (const part of text.split(',').map((p) => p.trim())) {
-    const match = /^(\d+):(\d+)$/.exec(part);
-    if (match === null || Number(match[1]) < 1) {
-      throw new UsageError(
-        `gradient-flow --steps-at: expected depth:steps pairs such as 96:50, got '${part}'.`,
-      );
-    }
-    map.set(Number(match[1]), Number(match[2]));
-  }
-  return map;
 }

@@ -7,8 +7,8 @@ import {
   depthStudyChart,
 } from '@residual/metrics';
 import { createModel } from '@residual/models';
-import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
-import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
+import { defineCommand } from '../command.js';
+import { loadDatasetFor } from '../datasets.js';
 import { isLanguageModel } from '../language-models.js';
 import { parseNetworks } from '../parse-networks.js';
 import { checkReportFolder, writeStudyReport } from '../report-folder.js';
@@ -16,6 +16,7 @@ import { formatTable, significant } from '../table.js';
 import type { Terminal } from '../terminal.js';
 import { trainingBatches } from '../training-batches.js';
 import { UsageError } from '../usage-error.js';
+import { GRADIENT_FLOW_OPTIONS } from './gradient-flow-options.js';
 import { runTransformerStudy } from './gradient-flow-transformer.js';
 
 export const GRADIENT_FLOW_FILES = {
@@ -26,7 +27,7 @@ export const GRADIENT_FLOW_FILES = {
 /** Options of the transformer study that an image model would silently ignore. */
 const LANGUAGE_ONLY_OPTIONS = ['residual-forms', 'steps-at', 'width', 'heads', 'context'] as const;
 
-export const gradientFlowCommand: Command = {
+export const gradientFlowCommand = defineCommand({
   name: 'gradient-flow',
   summary: 'Compare how gradients flow through residual and plain networks of several depths.',
   description:
@@ -39,97 +40,7 @@ export const gradientFlowCommand: Command = {
     '(e.g. gpt_char_micro), compares the transformer residual forms of --residual-forms at the ' +
     'depths (blocks) of --depths instead: the gradient norm of every block at initialisation and ' +
     'after --steps AdamW steps at a constant learning rate (no warm-up), on a text corpus.',
-  options: [
-    {
-      name: 'models',
-      type: 'string',
-      placeholder: 'names',
-      description:
-        "Comma-separated registry names (see 'residual models'), or one language model (e.g. gpt_char_micro).",
-      default: 'cifar_resnet56,cifar_plain56',
-    },
-    {
-      name: 'depths',
-      type: 'string',
-      placeholder: 'list',
-      description: 'Comma-separated depths to build every family of --models at (e.g. 20,56,110).',
-    },
-    {
-      name: 'dataset',
-      type: 'string',
-      placeholder: 'name',
-      description:
-        "Training images to measure and train on: a name from 'residual datasets' or a folder; for a language model, a text corpus or a UTF-8 file (default: digits, or moby-dick for a language model).",
-    },
-    ...DATASET_SOURCE_OPTIONS,
-    {
-      name: 'steps',
-      type: 'integer',
-      placeholder: 'n',
-      description: 'SGD steps (momentum 0.9) per network after the first measurement.',
-      default: 0,
-    },
-    {
-      name: 'batch-size',
-      type: 'integer',
-      placeholder: 'n',
-      description: 'Images per batch.',
-      default: 32,
-    },
-    {
-      name: 'lr',
-      type: 'number',
-      placeholder: 'rate',
-      description:
-        'Learning rate of the training steps (default: 0.05, SGD; 0.001, AdamW, for a language model).',
-    },
-    {
-      name: 'residual-forms',
-      type: 'string',
-      placeholder: 'list',
-      description:
-        'Language models: comma-separated residual forms to compare (default: pre-ln,post-ln,none,rezero,deepnorm).',
-    },
-    {
-      name: 'steps-at',
-      type: 'string',
-      placeholder: 'depth:steps,…',
-      description: 'Language models: steps at some depths instead of --steps, e.g. 96:50.',
-    },
-    {
-      name: 'width',
-      type: 'integer',
-      placeholder: 'n',
-      description: 'Language models: width of the residual stream (default 64).',
-    },
-    {
-      name: 'heads',
-      type: 'integer',
-      placeholder: 'n',
-      description: 'Language models: attention heads per block (default 4).',
-    },
-    {
-      name: 'context',
-      type: 'integer',
-      placeholder: 'n',
-      description: 'Language models: tokens per window (default 32).',
-    },
-    {
-      name: 'seed',
-      type: 'integer',
-      placeholder: 'n',
-      description: 'Seeds the initial weights and the batch order.',
-      default: 0,
-    },
-    BACKEND_OPTION,
-    {
-      name: 'out',
-      type: 'string',
-      placeholder: 'dir',
-      description: 'Where to write the report and chart (default: runs/gradient-flow-<timestamp>).',
-    },
-    JSON_OPTION,
-  ],
+  options: GRADIENT_FLOW_OPTIONS,
   examples: [
     'residual gradient-flow',
     'residual gradient-flow --models cifar_resnet20,cifar_plain20 --depths 20,56,110 --steps 50',
@@ -137,10 +48,8 @@ export const gradientFlowCommand: Command = {
     'residual gradient-flow --models gpt_char_micro --depths 6,24 --steps 200',
   ],
   async run(values, terminal) {
-    const language = (values.models as string)
-      .split(',')
-      .filter((name) => isLanguageModel(name.trim()));
-    if (language.length > 0 && (values.models as string).split(',').length > 1) {
+    const language = values.models.filter((name) => isLanguageModel(name));
+    if (language.length > 0 && values.models.length > 1) {
       throw new UsageError(
         `gradient-flow --models: a language model (${language[0]}) is studied alone, across --residual-forms; give only it.`,
       );
@@ -149,7 +58,7 @@ export const gradientFlowCommand: Command = {
       for (const name of LANGUAGE_ONLY_OPTIONS) {
         if (values[name] !== undefined) {
           throw new UsageError(
-            `gradient-flow --${name}: only for a language model; ${values.models} are image models.`,
+            `gradient-flow --${name}: only for a language model; ${values.models.join(',')} are image models.`,
           );
         }
       }
@@ -157,40 +66,22 @@ export const gradientFlowCommand: Command = {
     const { families, depths } =
       language.length > 0
         ? { families: [], depths: [] }
-        : parseNetworks(values.models as string, values.depths as string | undefined);
-    for (const name of ['batch-size'] as const) {
-      const value = values[name] as number;
-      if (value < 1)
-        throw new UsageError(`gradient-flow --${name}: must be at least 1, got ${value}.`);
-    }
-    if ((values.steps as number) < 0) {
-      throw new UsageError(`gradient-flow --steps: must be at least 0, got ${values.steps}.`);
-    }
-    if (values.lr !== undefined && !((values.lr as number) > 0)) {
-      throw new UsageError(`gradient-flow --lr: must be positive, got ${values.lr}.`);
-    }
+        : parseNetworks(values.models, values.depths);
     const out =
-      (values.out as string | undefined) ??
-      join('runs', `gradient-flow-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      values.out ?? join('runs', `gradient-flow-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     await checkReportFolder('gradient-flow', out, GRADIENT_FLOW_FILES.json);
 
     if (language.length > 0) {
-      return runTransformerStudy(language[0].trim(), values, out, GRADIENT_FLOW_FILES, terminal);
+      return runTransformerStudy(language[0], values, out, GRADIENT_FLOW_FILES, terminal);
     }
-    const backend = await initBackend({ backend: values.backend as string | undefined });
-    const dataset = await loadDatasetFor(
-      (values.dataset as string | undefined) ?? 'digits',
-      values,
-      terminal,
-    );
-    const seed = values.seed as number;
-    const batchSize = values['batch-size'] as number;
+    const backend = await initBackend({ backend: values.backend });
+    const dataset = await loadDatasetFor(values.dataset ?? 'digits', values, terminal);
+    const { seed, 'batch-size': batchSize, steps } = values;
     if (dataset.train.count < batchSize) {
       throw new UsageError(
         `gradient-flow --batch-size: ${dataset.name} has ${dataset.train.count} training images, fewer than ${batchSize}.`,
       );
     }
-    const steps = values.steps as number;
     terminal.err(
       `gradient flow of ${families.join(', ')} at depth ${depths.join(', ')} on ${dataset.name} ` +
         `(batch ${batchSize}, ${steps} steps) with the ${backend} backend\n`,
@@ -207,7 +98,7 @@ export const gradientFlowCommand: Command = {
         }),
       batch: trainingBatches(dataset, batchSize, seed),
       steps,
-      learningRate: (values.lr as number | undefined) ?? 0.05,
+      learningRate: values.lr ?? 0.05,
       onProgress: progressReporter(terminal),
     });
     const report = {
@@ -221,11 +112,11 @@ export const gradientFlowCommand: Command = {
       out,
       GRADIENT_FLOW_FILES,
       { report, svg: depthStudyChart(study), table: renderStudy(study) },
-      Boolean(values.json),
+      values.json,
       terminal,
     );
   },
-};
+});
 
 function progressReporter(terminal: Terminal): (progress: DepthStudyProgress) => void {
   let lastDraw = 0;

@@ -1,15 +1,15 @@
 import { initBackend } from '@residual/backend';
 import { imagenetPreprocessing, withImageSize } from '@residual/datasets';
 import { saveModel } from '@residual/train';
-import { BACKEND_OPTION, type Command } from '../command.js';
+import { BACKEND_OPTION, defineCommand } from '../command.js';
 import { writeInferenceFile } from '../inference-file.js';
+import { integer, parsed, text } from '../options.js';
 import { checkNewDirectory, writeDirectoryAtomic } from '../output-paths.js';
 import { pretrainedModel } from '../pretrained-model.js';
-import { checkModelName, classNamesFor, requireOption } from '../pretrained-options.js';
-import { UsageError } from '../usage-error.js';
+import { classNamesFor, knownModel } from '../pretrained-options.js';
 import { readWeights } from '../weights-file.js';
 
-export const importCommand: Command = {
+export const importCommand = defineCommand({
   name: 'import',
   summary: 'Import torchvision, timm or Keras weights into a model directory.',
   description:
@@ -21,31 +21,31 @@ export const importCommand: Command = {
     '(.h5, .keras) are told apart by extension. Strict: every tensor must match the model; ' +
     'the classifier may have any class count. --out must be new or empty; it is written whole or not at all.',
   options: [
-    {
-      name: 'model',
-      type: 'string',
-      placeholder: 'name',
-      description: "Architecture the weights are for (see 'residual models').",
-    },
-    {
-      name: 'weights',
-      type: 'string',
+    parsed(
+      'model',
+      {
+        placeholder: 'name',
+        description: "Architecture the weights are for (see 'residual models').",
+        required: true,
+      },
+      knownModel,
+    ),
+    text('weights', {
       placeholder: 'file',
       description: 'The weights: .pth, .pt, .safetensors, .h5 or .keras.',
-    },
-    {
-      name: 'out',
-      type: 'string',
+      required: true,
+    }),
+    text('out', {
       placeholder: 'dir',
       description: 'The model directory to write (new or empty).',
-    },
-    {
-      name: 'image-size',
-      type: 'integer',
+      required: true,
+    }),
+    integer('image-size', {
       placeholder: 'n',
       description:
         "Side of the square images the model takes (default: the model's, 224); inference.json keeps the source library's preprocessing at this size.",
-    },
+      min: 1,
+    }),
     BACKEND_OPTION,
   ],
   examples: [
@@ -54,16 +54,9 @@ export const importCommand: Command = {
     'residual import --model resnet50v2 --weights resnet50v2_weights_tf_dim_ordering_tf_kernels.h5 --out models/r50v2',
   ],
   async run(values, terminal) {
-    const name = requireOption(values.model, 'model', 'import');
-    const weightsPath = requireOption(values.weights, 'weights', 'import');
-    const out = requireOption(values.out, 'out', 'import');
-    checkModelName(name, 'import');
-    const size = values['image-size'] as number | undefined;
-    if (size !== undefined && size < 1) {
-      throw new UsageError(`import --image-size: must be at least 1, got ${size}.`);
-    }
+    const { model: name, weights: weightsPath, out, 'image-size': size } = values;
     await checkNewDirectory(out, 'import --out');
-    await initBackend({ backend: values.backend as string | undefined });
+    await initBackend({ backend: values.backend });
     const weights = await readWeights(weightsPath, 'import');
     const { model, sourceClasses } = pretrainedModel(name, weights, {
       inputShape: size === undefined ? undefined : [size, size, 3],
@@ -85,4 +78,4 @@ export const importCommand: Command = {
     );
     return 0;
   },
-};
+});

@@ -9,8 +9,9 @@ import {
 } from '@residual/metrics';
 import { createModel, listModels } from '@residual/models';
 import { planRecompute, recomputingForward } from '@residual/train';
-import { BACKEND_OPTION, type Command, JSON_OPTION } from '../command.js';
+import { BACKEND_OPTION, defineCommand, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
+import { integer, items, nameList, number, parsed, text } from '../options.js';
 import { checkReportFolder, writeStudyReport } from '../report-folder.js';
 import { formatTable, significant } from '../table.js';
 import type { Terminal } from '../terminal.js';
@@ -20,7 +21,75 @@ import { inCommandWords } from './train-recompute.js';
 
 export const INIT_STUDY_FILES = { json: 'init-study.json', svg: 'init-study.svg' } as const;
 
-export const initStudyCommand: Command = {
+const INIT_STUDY_OPTIONS = [
+  nameList('schemes', {
+    placeholder: 'names',
+    description: 'Comma-separated initialisation schemes.',
+    default: INIT_SCHEMES.map((s) => s.name).join(','),
+    choices: INIT_SCHEMES.map((s) => s.name),
+  }),
+  parsed(
+    'depths',
+    {
+      placeholder: 'list',
+      description: 'Depths of cifar_resnet to measure at initialisation.',
+      default: '20,56,110',
+    },
+    (text, where) => cifarDepths(text, where, false),
+  ),
+  parsed(
+    'train-depths',
+    {
+      placeholder: 'list',
+      description: 'Depths (among --depths) to train for --steps steps; empty for none.',
+      default: '110',
+    },
+    (text, where) => cifarDepths(text, where, true),
+  ),
+  text('dataset', {
+    placeholder: 'name',
+    description:
+      "Training images to measure and train on: a name from 'residual datasets' or a folder.",
+    default: 'digits',
+  }),
+  ...DATASET_SOURCE_OPTIONS,
+  integer('steps', {
+    placeholder: 'n',
+    description: 'SGD steps per trained network.',
+    default: 50,
+    min: 0,
+  }),
+  integer('warmup-steps', {
+    placeholder: 'n',
+    description: 'Steps at a tenth of --lr for he-warmup (default: a quarter of --steps).',
+    min: 0,
+  }),
+  integer('batch-size', {
+    placeholder: 'n',
+    description: 'Images per batch.',
+    default: 32,
+    min: 1,
+  }),
+  number('lr', {
+    placeholder: 'rate',
+    description: 'Learning rate of every scheme (the ResNet paper: 0.1).',
+    default: 0.1,
+    above: 0,
+  }),
+  integer('seed', {
+    placeholder: 'n',
+    description: 'Seeds the initial weights and the batch order.',
+    default: 0,
+  }),
+  BACKEND_OPTION,
+  text('out', {
+    placeholder: 'dir',
+    description: 'Where to write the report and chart (default: runs/init-study-<timestamp>).',
+  }),
+  JSON_OPTION,
+] as const;
+
+export const initStudyCommand = defineCommand({
   name: 'init-study',
   summary:
     'Compare initialisation schemes of deep CIFAR ResNets: He, zero-γ, Fixup, ReZero, SkipInit.',
@@ -32,119 +101,24 @@ export const initStudyCommand: Command = {
     'learning rate, the warm-up scheme at a tenth of it for the first --warmup-steps. Training ' +
     'recomputes activations where a step would not fit in memory. Prints a table and writes ' +
     'init-study.json and init-study.svg to --out.',
-  options: [
-    {
-      name: 'schemes',
-      type: 'string',
-      placeholder: 'names',
-      description: `Comma-separated schemes: ${INIT_SCHEMES.map((s) => s.name).join(', ')}.`,
-      default: INIT_SCHEMES.map((s) => s.name).join(','),
-    },
-    {
-      name: 'depths',
-      type: 'string',
-      placeholder: 'list',
-      description: 'Depths of cifar_resnet to measure at initialisation.',
-      default: '20,56,110',
-    },
-    {
-      name: 'train-depths',
-      type: 'string',
-      placeholder: 'list',
-      description: 'Depths (among --depths) to train for --steps steps; empty for none.',
-      default: '110',
-    },
-    {
-      name: 'dataset',
-      type: 'string',
-      placeholder: 'name',
-      description:
-        "Training images to measure and train on: a name from 'residual datasets' or a folder.",
-      default: 'digits',
-    },
-    ...DATASET_SOURCE_OPTIONS,
-    {
-      name: 'steps',
-      type: 'integer',
-      placeholder: 'n',
-      description: 'SGD steps per trained network.',
-      default: 50,
-    },
-    {
-      name: 'warmup-steps',
-      type: 'integer',
-      placeholder: 'n',
-      description: 'Steps at a tenth of --lr for he-warmup (default: a quarter of --steps).',
-    },
-    {
-      name: 'batch-size',
-      type: 'integer',
-      placeholder: 'n',
-      description: 'Images per batch.',
-      default: 32,
-    },
-    {
-      name: 'lr',
-      type: 'number',
-      placeholder: 'rate',
-      description: 'Learning rate of every scheme (the ResNet paper: 0.1).',
-      default: 0.1,
-    },
-    {
-      name: 'seed',
-      type: 'integer',
-      placeholder: 'n',
-      description: 'Seeds the initial weights and the batch order.',
-      default: 0,
-    },
-    BACKEND_OPTION,
-    {
-      name: 'out',
-      type: 'string',
-      placeholder: 'dir',
-      description: 'Where to write the report and chart (default: runs/init-study-<timestamp>).',
-    },
-    JSON_OPTION,
-  ],
+  options: INIT_STUDY_OPTIONS,
   examples: [
     'residual init-study',
     'residual init-study --depths 20,56,110,1202 --train-depths 1202 --batch-size 8 --steps 16',
     'residual init-study --schemes he,zero-gamma --depths 8 --train-depths 8 --steps 5',
   ],
   async run(values, terminal) {
-    const schemes = names(values.schemes as string, 'schemes');
-    const known = INIT_SCHEMES.map((s) => s.name);
-    const unknown = schemes.find((name) => !known.includes(name));
-    if (unknown !== undefined) {
-      throw new UsageError(
-        `init-study --schemes: unknown scheme "${unknown}". Known: ${known.join(', ')}.`,
-      );
-    }
-    const depths = depthList(values.depths as string, 'depths');
-    const trainDepths = depthList(values['train-depths'] as string, 'train-depths');
+    const { schemes, depths, 'train-depths': trainDepths, seed, 'batch-size': batchSize } = values;
     const stray = trainDepths.find((depth) => !depths.includes(depth));
     if (stray !== undefined) {
       throw new UsageError(`init-study --train-depths: ${stray} is not among --depths.`);
     }
-    for (const name of ['batch-size', 'steps', 'warmup-steps'] as const) {
-      const value = values[name] as number | undefined;
-      const least = name === 'batch-size' ? 1 : 0;
-      if (value !== undefined && value < least) {
-        throw new UsageError(`init-study --${name}: must be at least ${least}, got ${value}.`);
-      }
-    }
-    if (!((values.lr as number) > 0)) {
-      throw new UsageError(`init-study --lr: must be positive, got ${values.lr}.`);
-    }
     const out =
-      (values.out as string | undefined) ??
-      join('runs', `init-study-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      values.out ?? join('runs', `init-study-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     await checkReportFolder('init-study', out, INIT_STUDY_FILES.json);
 
-    const backend = await initBackend({ backend: values.backend as string | undefined });
-    const dataset = await loadDatasetFor(values.dataset as string, values, terminal);
-    const seed = values.seed as number;
-    const batchSize = values['batch-size'] as number;
+    const backend = await initBackend({ backend: values.backend });
+    const dataset = await loadDatasetFor(values.dataset, values, terminal);
     if (dataset.train.count < batchSize) {
       throw new UsageError(
         `init-study --batch-size: ${dataset.name} has ${dataset.train.count} training images, fewer than ${batchSize}.`,
@@ -179,9 +153,9 @@ export const initStudyCommand: Command = {
       trainDepths,
       build: (scheme, depth) => build({ ...scheme.modelOptions }, depth),
       batch: (step) => batch(step),
-      steps: values.steps as number,
-      warmupSteps: values['warmup-steps'] as number | undefined,
-      learningRate: values.lr as number,
+      steps: values.steps,
+      warmupSteps: values['warmup-steps'],
+      learningRate: values.lr,
       trainingForward: async (model, size) => {
         const plan = await planRecompute({ model, batchSize: size }).catch(
           inCommandWords('init-study'),
@@ -203,32 +177,22 @@ export const initStudyCommand: Command = {
       out,
       INIT_STUDY_FILES,
       { report, svg: initStudyChart(study), table: renderInitStudy(study) },
-      Boolean(values.json),
+      values.json,
       terminal,
     );
   },
-};
+});
 
-function names(text: string, option: string): string[] {
-  const list = text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (list.length === 0 && option !== 'train-depths') {
-    throw new UsageError(`init-study --${option}: give at least one.`);
-  }
-  return list;
-}
-
-function depthList(text: string, option: string): number[] {
+/** Depths of registered cifar_resnet models (`20,56,110`); none only where `empty` allows. */
+function cifarDepths(text: string, where: string, empty: boolean): number[] {
   const known = listModels().map((m) => m.name);
-  return names(text, option).map((item) => {
+  return items(text, empty, where).map((item) => {
     if (!/^\d+$/.test(item) || !known.includes(`cifar_resnet${item}`)) {
       const depths = known
         .filter((name) => /^cifar_resnet\d+$/.test(name))
         .map((name) => name.slice('cifar_resnet'.length));
       throw new UsageError(
-        `init-study --${option}: no cifar_resnet of depth '${item}'. Known depths: ${depths.join(', ')}.`,
+        `${where}: no cifar_resnet of depth '${item}'. Known depths: ${depths.join(', ')}.`,
       );
     }
     return Number(item);

@@ -1,8 +1,8 @@
 import { listModels } from '@residual/models';
-import { type Command, JSON_OPTION } from '../command.js';
+import { defineCommand, JSON_OPTION } from '../command.js';
 import { formatCount, formatTable } from '../format.js';
 
-export const modelsCommand: Command = {
+export const modelsCommand = defineCommand({
   name: 'models',
   summary: 'List the registered architectures with their parameters and MACs.',
   description:
@@ -45,4 +45,4 @@ export const modelsCommand: Command = {
     terminal.out(formatTable(table, [2, 3]));
     return 0;
   },
-};
+});

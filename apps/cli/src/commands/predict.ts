@@ -3,14 +3,15 @@ import { imagenetPreprocessing } from '@residual/datasets';
 import { loadModel } from '@residual/train';
 import type * as tf from '@tensorflow/tfjs';
 import { type ClassScore, classifyImages } from '../classify.js';
-import { BACKEND_OPTION, type Command, JSON_OPTION, type OptionValues } from '../command.js';
+import { BACKEND_OPTION, defineCommand, JSON_OPTION } from '../command.js';
 import { type InferenceInfo, readInferenceFile } from '../inference-file.js';
+import { integer, parsed, text } from '../options.js';
 import { pretrainedModel } from '../pretrained-model.js';
-import { checkModelName, classNamesFor, requireOption } from '../pretrained-options.js';
+import { classNamesFor, knownModel } from '../pretrained-options.js';
 import { UsageError } from '../usage-error.js';
 import { readWeights } from '../weights-file.js';
 
-export const predictCommand: Command = {
+export const predictCommand = defineCommand({
   name: 'predict',
   summary: 'Classify images with a trained or imported model: top-5 classes and probabilities.',
   description:
@@ -22,32 +23,29 @@ export const predictCommand: Command = {
     '1000 classes name the ImageNet classes.',
   positionals: [{ name: 'image', description: 'Image files to classify.', variadic: true }],
   options: [
-    {
-      name: 'model-dir',
-      type: 'string',
+    text('model-dir', {
       placeholder: 'dir',
       description: 'Directory of a trained or imported model (model.json, inference.json).',
-    },
-    {
-      name: 'model',
-      type: 'string',
-      placeholder: 'name',
-      description: 'Instead of --model-dir: a registered architecture, with --weights.',
-    },
-    {
-      name: 'weights',
-      type: 'string',
+    }),
+    parsed(
+      'model',
+      {
+        placeholder: 'name',
+        description: 'Instead of --model-dir: a registered architecture, with --weights.',
+      },
+      knownModel,
+    ),
+    text('weights', {
       placeholder: 'file',
       description:
         'With --model: torchvision, timm or Keras weights (.pth, .pt, .safetensors, .h5, .keras).',
-    },
-    {
-      name: 'top',
-      type: 'integer',
+    }),
+    integer('top', {
       placeholder: 'k',
       description: 'How many classes to print per image.',
       default: 5,
-    },
+      min: 1,
+    }),
     BACKEND_OPTION,
     JSON_OPTION,
   ],
@@ -57,16 +55,15 @@ export const predictCommand: Command = {
     'residual predict --model resnet50 --weights resnet50-11ad3fa6.pth cat.jpg',
   ],
   async run(values, terminal) {
-    const modelDir = values['model-dir'] as string | undefined;
-    const top = values.top as number;
-    if (top < 1) throw new UsageError(`predict --top: must be at least 1, got ${top}.`);
-    const images = values.image as string[];
-    const backend = await initBackend({ backend: values.backend as string | undefined });
+    const { 'model-dir': modelDir, top, image: images } = values;
+    const backend = await initBackend({ backend: values.backend });
     if (modelDir !== undefined && (values.model !== undefined || values.weights !== undefined)) {
       throw new UsageError('predict: give --model-dir, or --model with --weights, not both.');
     }
     const { model, info } =
-      modelDir === undefined ? await fromWeights(values) : await fromDirectory(modelDir);
+      modelDir === undefined
+        ? await fromWeights(values.model, values.weights)
+        : await fromDirectory(modelDir);
     const results = await classifyImages(model, images, info.preprocessing, info.classNames, top);
     if (values.json) {
       const json = {
@@ -82,7 +79,7 @@ export const predictCommand: Command = {
     terminal.out(images.map((image, i) => renderScores(image, results[i])).join('\n'));
     return 0;
   },
-};
+});
 
 function renderScores(image: string, scores: readonly ClassScore[]): string {
   const lines = scores.map(
@@ -99,16 +96,16 @@ async function fromDirectory(dir: string): Promise<{ model: tf.LayersModel; info
 
 /** `--model` and `--weights`: the imported model, preprocessed as its source library says. */
 async function fromWeights(
-  values: OptionValues,
+  name: string | undefined,
+  weightsPath: string | undefined,
 ): Promise<{ model: tf.LayersModel; info: InferenceInfo }> {
-  if (values.model === undefined && values.weights === undefined) {
+  if (name === undefined && weightsPath === undefined) {
     throw new UsageError(
       "predict: --model-dir, or --model with --weights, is required. See 'residual predict --help'.",
     );
   }
-  const name = requireOption(values.model, 'model', 'predict');
-  const weightsPath = requireOption(values.weights, 'weights', 'predict');
-  checkModelName(name, 'predict');
+  if (name === undefined) throw requiredWith('model', 'weights');
+  if (weightsPath === undefined) throw requiredWith('weights', 'model');
   const preprocessing = imagenetPreprocessing(name);
   if (preprocessing === undefined) {
     throw new UsageError(
@@ -118,4 +115,11 @@ async function fromWeights(
   const weights = await readWeights(weightsPath, 'predict');
   const { model, sourceClasses } = pretrainedModel(name, weights);
   return { model, info: { preprocessing, classNames: classNamesFor(sourceClasses) } };
+}
+
+/** One of --model and --weights without the other. */
+function requiredWith(option: string, other: string): UsageError {
+  return new UsageError(
+    `predict: --${option} is required with --${other}. See 'residual predict --help'.`,
+  );
 }

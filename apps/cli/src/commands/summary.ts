@@ -8,11 +8,60 @@ import {
   SHORTCUT_OPTIONS,
   summarizeModel,
 } from '@residual/models';
-import { type Command, JSON_OPTION, type OptionValues } from '../command.js';
+import { type CommandValues, defineCommand, JSON_OPTION } from '../command.js';
 import { formatCount, formatTable } from '../format.js';
+import { choice, flag, integer, number, parsed } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
-export const summaryCommand: Command = {
+const SUMMARY_OPTIONS = [
+  JSON_OPTION,
+  parsed(
+    'input-shape',
+    {
+      placeholder: 'h,w,c',
+      description: "Input image shape, e.g. 64,64,3 (default: the model's).",
+    },
+    parseShape,
+  ),
+  integer('num-classes', {
+    placeholder: 'n',
+    description: "Output classes (default: the model's).",
+    min: 1,
+  }),
+  choice('pooling', {
+    placeholder: 'kind',
+    description: 'Global pooling before the classifier.',
+    choices: POOLINGS,
+  }),
+  flag('features', { description: "Output every stage's feature map instead of logits." }),
+  choice('shortcut', {
+    placeholder: 'letter',
+    description:
+      'Shortcut where a stage changes shape: A zero-pad, B projection, D avg-pool + projection.',
+    choices: SHORTCUT_OPTIONS,
+  }),
+  choice('residual-scale', {
+    placeholder: 'kind',
+    description: 'Residual branch scaling.',
+    choices: RESIDUAL_SCALES,
+  }),
+  choice('norm', {
+    placeholder: 'kind',
+    description: "Normalisation; 'none' initialises with Fixup.",
+    choices: NORMALIZATIONS,
+  }),
+  flag('zero-init-residual', { description: 'Start every residual branch at zero.' }),
+  number('drop-path-rate', {
+    placeholder: 'p',
+    description: "Stochastic depth: the last block's drop probability.",
+    min: 0,
+    below: 1,
+  }),
+] as const;
+
+type SummaryValues = CommandValues<typeof SUMMARY_OPTIONS>;
+
+export const summaryCommand = defineCommand({
   name: 'summary',
   summary: 'Show one model layer by layer: output shapes, parameters, MACs.',
   description:
@@ -23,68 +72,7 @@ export const summaryCommand: Command = {
   positionals: [
     { name: 'model', description: "Architecture from the registry (see 'residual models')." },
   ],
-  options: [
-    JSON_OPTION,
-    {
-      name: 'input-shape',
-      type: 'string',
-      placeholder: 'h,w,c',
-      description: "Input image shape, e.g. 64,64,3 (default: the model's).",
-    },
-    {
-      name: 'num-classes',
-      type: 'integer',
-      placeholder: 'n',
-      description: "Output classes (default: the model's).",
-    },
-    {
-      name: 'pooling',
-      type: 'string',
-      placeholder: 'kind',
-      description: 'Global pooling before the classifier.',
-      choices: POOLINGS,
-    },
-    {
-      name: 'features',
-      type: 'boolean',
-      description: "Output every stage's feature map instead of logits.",
-      default: false,
-    },
-    {
-      name: 'shortcut',
-      type: 'string',
-      placeholder: 'letter',
-      description:
-        'Shortcut where a stage changes shape: A zero-pad, B projection, D avg-pool + projection.',
-      choices: SHORTCUT_OPTIONS,
-    },
-    {
-      name: 'residual-scale',
-      type: 'string',
-      placeholder: 'kind',
-      description: 'Residual branch scaling.',
-      choices: RESIDUAL_SCALES,
-    },
-    {
-      name: 'norm',
-      type: 'string',
-      placeholder: 'kind',
-      description: "Normalisation; 'none' initialises with Fixup.",
-      choices: NORMALIZATIONS,
-    },
-    {
-      name: 'zero-init-residual',
-      type: 'boolean',
-      description: 'Start every residual branch at zero.',
-      default: false,
-    },
-    {
-      name: 'drop-path-rate',
-      type: 'number',
-      placeholder: 'p',
-      description: "Stochastic depth: the last block's drop probability.",
-    },
-  ],
+  options: SUMMARY_OPTIONS,
   examples: [
     'residual summary resnet50',
     'residual summary cifar_resnet20 --json',
@@ -92,7 +80,7 @@ export const summaryCommand: Command = {
     'residual summary resnet50 --features',
   ],
   async run(values, terminal) {
-    const name = values.model as string;
+    const name = values.model;
     const entry = getModelEntry(name);
     const options = modelOptions(values);
     await initBackend();
@@ -123,23 +111,21 @@ export const summaryCommand: Command = {
     );
     return 0;
   },
-};
+});
 
 /** The model options the command line sets; options left unset keep the model's defaults. */
-function modelOptions(values: OptionValues): ModelOptions {
+function modelOptions(values: SummaryValues): ModelOptions {
+  // Only the options given: a model refuses an option it does not have, even an undefined one.
   const options: ModelOptions = {};
-  if (values['input-shape'] !== undefined)
-    options.inputShape = parseShape(values['input-shape'] as string);
-  if (values['num-classes'] !== undefined) options.numClasses = values['num-classes'] as number;
-  if (values.pooling !== undefined) options.pooling = values.pooling as ModelOptions['pooling'];
+  if (values['input-shape'] !== undefined) options.inputShape = values['input-shape'];
+  if (values['num-classes'] !== undefined) options.numClasses = values['num-classes'];
+  if (values.pooling !== undefined) options.pooling = values.pooling;
   if (values.features) options.features = true;
-  if (values.shortcut !== undefined) options.shortcut = values.shortcut as ModelOptions['shortcut'];
-  if (values['residual-scale'] !== undefined)
-    options.residualScale = values['residual-scale'] as ModelOptions['residualScale'];
-  if (values.norm !== undefined) options.norm = values.norm as ModelOptions['norm'];
+  if (values.shortcut !== undefined) options.shortcut = values.shortcut;
+  if (values['residual-scale'] !== undefined) options.residualScale = values['residual-scale'];
+  if (values.norm !== undefined) options.norm = values.norm;
   if (values['zero-init-residual']) options.zeroInitResidual = true;
-  if (values['drop-path-rate'] !== undefined)
-    options.dropPathRate = values['drop-path-rate'] as number;
+  if (values['drop-path-rate'] !== undefined) options.dropPathRate = values['drop-path-rate'];
   return options;
 }
 
@@ -147,13 +133,13 @@ function modelOptions(values: OptionValues): ModelOptions {
  * Runs `build`, naming the command-line option in a ModelError about a model option
  * (`numClasses` is `--num-classes` here), so the user reads the name they typed.
  */
-function withOptionNames<T>(values: OptionValues, build: () => T): T {
+function withOptionNames<T>(values: SummaryValues, build: () => T): T {
   try {
     return build();
   } catch (error) {
     if (!isResidualError(error)) throw error;
     // Only the options given: an error lists accepted names too.
-    for (const { name } of summaryCommand.options.filter(
+    for (const { name } of SUMMARY_OPTIONS.filter(
       (o) => values[o.name] !== undefined && values[o.name] !== o.default,
     )) {
       const camel = name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
@@ -165,12 +151,14 @@ function withOptionNames<T>(values: OptionValues, build: () => T): T {
   }
 }
 
-function parseShape(text: string): [number, number, number] {
+/** `--input-shape 64,64,3` (or 64x64x3): three positive integers. */
+function parseShape(text: string, where: string): [number, number, number] {
   const parts = text.split(/[,x×]/).map((part) => part.trim());
   if (parts.length !== 3 || parts.some((part) => !/^\d+$/.test(part) || Number(part) < 1)) {
     throw new UsageError(
-      `summary --input-shape: expected height,width,channels of positive integers (e.g. 64,64,3), got '${text}'.`,
+      `${where}: expected height,width,channels of positive integers (e.g. 64,64,3), got '${text}'.`,
     );
   }
-  return parts.map(Number) as [number, number, number];
+  const [height, width, channels] = parts.map(Number);
+  return [height, width, channels];
 }

@@ -1,16 +1,16 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listModels } from '@residual/models';
 import {
   inspectRunDirectory,
   MODEL_FILE,
+  RUN_FILE,
   type RunConfig,
   RunDirectoryError,
   readRunConfig,
   recipeByName,
 } from '@residual/train';
-import type { OptionSpec, OptionValues } from '../command.js';
 import { UsageError } from '../usage-error.js';
+import { TRAIN_OPTIONS, type TrainOption, type TrainValues } from './train-options.js';
 
 /** The options that define a run: stored in run.json, and a resumed run must agree on them. */
 const RUN_OPTIONS = [
@@ -26,64 +26,45 @@ const RUN_OPTIONS = [
   'seed',
   'limit',
   'test-limit',
-];
+] as const;
+
+/** An image run's configuration, as run.json stores it: each option read as the command line reads it. */
+export type ImageRunConfig = Pick<TrainValues, (typeof RUN_OPTIONS)[number]>;
 
 /**
  * The run's configuration and directory: from the options, or with --resume from the run's
  * run.json (options that define a run may then only repeat what it was started with).
  */
 export async function runConfig(
-  values: OptionValues,
-  specs: readonly OptionSpec[],
-): Promise<{ config: RunConfig; out: string }> {
-  for (const name of [
-    'epochs',
-    'batch-size',
-    'limit',
-    'test-limit',
-    'image-size',
-    'checkpoint-every',
-    'keep-checkpoints',
-  ]) {
-    const value = values[name] as number | undefined;
-    if (value !== undefined && value < 1)
-      throw new UsageError(`train --${name}: must be at least 1, got ${value}.`);
-  }
-  if (values.lr !== undefined && !((values.lr as number) > 0))
-    throw new UsageError(`train --lr: must be positive, got ${values.lr}.`);
-
-  const resumed = await resumedRunConfig(values, specs, RUN_OPTIONS);
+  values: TrainValues,
+): Promise<{ config: ImageRunConfig; out: string }> {
+  const resumed = await resumedRunConfig(values, RUN_OPTIONS);
   if (resumed !== undefined) return resumed;
 
-  const model = values.model as string;
-  const known = listModels().map((m) => m.name);
-  if (!known.includes(model)) {
-    throw new UsageError(`train --model: unknown model "${model}". Known: ${known.join(', ')}.`);
-  }
   // Stored resolved, so the same command always names the same configuration.
-  const recipe = recipeByName(values.recipe as string, {
-    epochs: values.epochs as number | undefined,
-    batchSize: values['batch-size'] as number | undefined,
-    learningRate: values.lr as number | undefined,
+  const recipe = recipeByName(values.recipe, {
+    epochs: values.epochs,
+    batchSize: values['batch-size'],
+    learningRate: values.lr,
   });
-  const config: RunConfig = {
-    model,
-    dataset: (values.dataset as string | undefined) ?? 'digits',
-    weights: values.weights as string | undefined,
-    'image-size': values['image-size'] as number | undefined,
-    freeze: values.freeze as string | undefined,
-    recipe: recipe.name,
+  const config: ImageRunConfig = {
+    model: values.model,
+    dataset: values.dataset ?? 'digits',
+    weights: values.weights,
+    'image-size': values['image-size'],
+    freeze: values.freeze,
+    recipe: values.recipe,
     epochs: recipe.epochs,
     'batch-size': recipe.batchSize,
     lr: recipe.learningRate,
-    seed: values.seed as number,
-    limit: values.limit as number | undefined,
-    'test-limit': values['test-limit'] as number | undefined,
+    seed: values.seed,
+    limit: values.limit,
+    'test-limit': values['test-limit'],
   };
-  const out =
-    (values.out as string | undefined) ??
-    join('runs', new Date().toISOString().replace(/[:.]/g, '-'));
-  return { config, out };
+  return {
+    config,
+    out: values.out ?? join('runs', new Date().toISOString().replace(/[:.]/g, '-')),
+  };
 }
 
 /**
@@ -91,12 +72,11 @@ export async function runConfig(
  * only repeat what the run was started with. Undefined without --resume.
  * @throws UsageError naming the option that disagrees, or the directory that cannot be read.
  */
-export async function resumedRunConfig(
-  values: OptionValues,
-  specs: readonly OptionSpec[],
-  runOptions: readonly string[],
-): Promise<{ config: RunConfig; out: string } | undefined> {
-  const resume = values.resume as string | undefined;
+export async function resumedRunConfig<Name extends TrainOption>(
+  values: TrainValues,
+  runOptions: readonly Name[],
+): Promise<{ config: Pick<TrainValues, Name>; out: string } | undefined> {
+  const { resume } = values;
   if (resume === undefined) return undefined;
   if (values.out !== undefined && values.out !== resume) {
     throw new UsageError(`train --resume: the run continues in ${resume}; drop --out.`);
@@ -105,12 +85,43 @@ export async function resumedRunConfig(
   for (const name of runOptions) {
     // parseOptions fills in defaults, so an option at its default counts as not given.
     const given = values[name];
-    if (given === undefined || given === saved[name] || isDefault(specs, name, given)) continue;
+    if (given === undefined || given === saved[name] || given === specOf(name).default) continue;
     throw new UsageError(
       `train --resume: ${resume} was started with ${describeOption(name, saved[name])}; drop --${name} ${given}.`,
     );
   }
-  return { config: saved, out: resume };
+  return { config: readSavedConfig(saved, runOptions, resume), out: resume };
+}
+
+/**
+ * run.json's options, read and checked as the command line reads them: the file is the user's
+ * to edit (or damage), so it is parsed, never trusted.
+ */
+function readSavedConfig<Name extends TrainOption>(
+  saved: RunConfig,
+  names: readonly Name[],
+  dir: string,
+): Pick<TrainValues, Name> {
+  const config: Record<string, unknown> = {};
+  for (const name of names) {
+    const value = saved[name];
+    try {
+      config[name] = specOf(name).read(value === undefined ? undefined : String(value), 'train');
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      throw new UsageError(
+        `train --resume: ${dir}/${RUN_FILE}: ${error.message.replace(/^train /, '')}`,
+      );
+    }
+  }
+  // Every name was read above.
+  return config as Pick<TrainValues, Name>;
+}
+
+function specOf(name: TrainOption) {
+  const spec = TRAIN_OPTIONS.find((option) => option.name === name);
+  if (spec === undefined) throw new Error(`train has no option --${name}`);
+  return spec;
 }
 
 /**
@@ -148,10 +159,6 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-function isDefault(specs: readonly OptionSpec[], name: string, value: unknown): boolean {
-  return specs.find((option) => option.name === name)?.default === value;
 }
 
 function describeOption(name: string, value: unknown): string {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { DEFAULT_TEXT_DATASET } from '@residual/datasets';
-import { nanoGptRecipe, type RunConfig } from '@residual/train';
-import type { OptionSpec, OptionValues } from '../command.js';
+import { nanoGptRecipe } from '@residual/train';
 import { UsageError } from '../usage-error.js';
 import { resumedRunConfig } from './train-config.js';
+import type { TrainValues } from './train-options.js';
 
 /** The options that define a language-model run: stored in run.json, repeated on resume. */
 const LANGUAGE_RUN_OPTIONS = [
@@ -19,10 +19,15 @@ const LANGUAGE_RUN_OPTIONS = [
   'heads',
   'width',
   'eval-every',
-];
+] as const;
+
+/** A language-model run's configuration, as run.json stores it. */
+export type LanguageRunConfig = Pick<TrainValues, (typeof LANGUAGE_RUN_OPTIONS)[number]> & {
+  task: 'language';
+};
 
 /** Image options that mean nothing to a language model: refused rather than ignored. */
-const IMAGE_ONLY_OPTIONS = ['epochs', 'limit', 'test-limit'];
+const IMAGE_ONLY_OPTIONS = ['epochs', 'limit', 'test-limit'] as const;
 
 /** Options only a language model takes: refused for an image model. */
 export const LANGUAGE_ONLY_OPTIONS = [
@@ -33,7 +38,7 @@ export const LANGUAGE_ONLY_OPTIONS = [
   'heads',
   'width',
   'eval-every',
-];
+] as const;
 
 /**
  * A language-model run's configuration and directory, from the options or, with --resume,
@@ -41,9 +46,8 @@ export const LANGUAGE_ONLY_OPTIONS = [
  * @throws UsageError naming the option that cannot work.
  */
 export async function languageRunConfig(
-  values: OptionValues,
-  specs: readonly OptionSpec[],
-): Promise<{ config: RunConfig; out: string }> {
+  values: TrainValues,
+): Promise<{ config: LanguageRunConfig; out: string }> {
   for (const name of IMAGE_ONLY_OPTIONS) {
     if (values[name] !== undefined) {
       throw new UsageError(
@@ -51,62 +55,52 @@ export async function languageRunConfig(
       );
     }
   }
-  if (values.recipe !== undefined && values.recipe !== 'quick') {
+  if (values.recipe !== 'quick') {
     throw new UsageError(
       `train --recipe: language models train by nanoGPT's recipe (AdamW, warm-up + cosine); drop --recipe ${values.recipe}.`,
     );
   }
-  for (const name of ['steps', 'batch-size', 'context', 'layers', 'heads', 'width', 'eval-every']) {
-    const value = values[name] as number | undefined;
-    if (value !== undefined && value < 1) {
-      throw new UsageError(`train --${name}: must be at least 1, got ${value}.`);
-    }
+  const resumed = await resumedRunConfig(values, LANGUAGE_RUN_OPTIONS);
+  if (resumed !== undefined) {
+    return { config: { ...resumed.config, task: 'language' }, out: resumed.out };
   }
-  if (values.lr !== undefined && !((values.lr as number) > 0)) {
-    throw new UsageError(`train --lr: must be positive, got ${values.lr}.`);
-  }
-  const resumed = await resumedRunConfig(values, specs, LANGUAGE_RUN_OPTIONS);
-  if (resumed !== undefined) return resumed;
-  const width = values.width as number | undefined;
-  const heads = values.heads as number | undefined;
+  const { width, heads } = values;
   if (width !== undefined && heads !== undefined && width % heads !== 0) {
     throw new UsageError(
       `train --width: ${width} does not divide by --heads ${heads}; each head takes width / heads channels.`,
     );
   }
   const recipe = nanoGptRecipe({
-    steps: values.steps as number | undefined,
-    batchSize: values['batch-size'] as number | undefined,
-    learningRate: values.lr as number | undefined,
-    evalEvery: values['eval-every'] as number | undefined,
+    steps: values.steps,
+    batchSize: values['batch-size'],
+    learningRate: values.lr,
+    evalEvery: values['eval-every'],
   });
-  const config: RunConfig = {
+  const config: LanguageRunConfig = {
     task: 'language',
-    model: values.model as string,
-    dataset: (values.dataset as string | undefined) ?? DEFAULT_TEXT_DATASET,
-    tokenizer: (values.tokenizer as string | undefined) ?? 'char',
+    model: values.model,
+    dataset: values.dataset ?? DEFAULT_TEXT_DATASET,
+    tokenizer: values.tokenizer ?? 'char',
     steps: recipe.steps,
     'batch-size': recipe.batchSize,
     lr: recipe.learningRate,
-    seed: values.seed as number,
-    context: values.context as number | undefined,
-    layers: values.layers as number | undefined,
+    seed: values.seed,
+    context: values.context,
+    layers: values.layers,
     heads,
     width,
     'eval-every': recipe.evalEvery,
   };
-  const out =
-    (values.out as string | undefined) ??
-    join('runs', new Date().toISOString().replace(/[:.]/g, '-'));
+  const out = values.out ?? join('runs', new Date().toISOString().replace(/[:.]/g, '-'));
   return { config, out };
 }
 
 /** The recipe a run's configuration says. */
-export function languageRecipe(config: RunConfig) {
+export function languageRecipe(config: LanguageRunConfig) {
   return nanoGptRecipe({
-    steps: config.steps as number,
-    batchSize: config['batch-size'] as number,
-    learningRate: config.lr as number,
-    evalEvery: config['eval-every'] as number,
+    steps: config.steps,
+    batchSize: config['batch-size'],
+    learningRate: config.lr,
+    evalEvery: config['eval-every'],
   });
 }

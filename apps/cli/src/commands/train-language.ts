@@ -1,49 +1,50 @@
 import { join } from 'node:path';
 import { initBackend, nativeKernelStatus } from '@residual/backend';
-import { loadTextDataset, TOKENIZER_FILE } from '@residual/datasets';
+import { DEFAULT_TEXT_DATASET, loadTextDataset, TOKENIZER_FILE } from '@residual/datasets';
 import { createModel, getModelEntry } from '@residual/models';
 import {
   evaluateLanguageModel,
   languageModelContext,
   openRunDirectory,
-  type RunConfig,
   saveModel,
   trainLanguageModel,
   writeFileAtomic,
 } from '@residual/train';
-import type { OptionSpec, OptionValues } from '../command.js';
 import { downloadProgress } from '../download-progress.js';
 import { interruptOnSigint } from '../interrupt.js';
-import { LANGUAGE_MODEL_OPTIONS } from '../language-models.js';
+import { LANGUAGE_MODEL_FLAGS, LANGUAGE_MODEL_OPTIONS } from '../language-models.js';
 import { LanguageProgress } from '../language-progress.js';
 import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
 import { asUsageError, checkRunStart } from './train-config.js';
-import { languageRecipe, languageRunConfig } from './train-language-config.js';
+import {
+  type LanguageRunConfig,
+  languageRecipe,
+  languageRunConfig,
+} from './train-language-config.js';
+import type { TrainValues } from './train-options.js';
 
 /**
  * `residual train` for a language model: the text, a model sized for its vocabulary, nanoGPT's
  * recipe; writes the model, tokenizer.json and metrics.json (validation loss and bits per
  * character) to the run directory, with checkpoints and exact resume as for images.
  */
-export async function trainLanguage(
-  values: OptionValues,
-  terminal: Terminal,
-  specs: readonly OptionSpec[],
-): Promise<number> {
-  const { config, out } = await languageRunConfig(values, specs);
+export async function trainLanguage(values: TrainValues, terminal: Terminal): Promise<number> {
+  const { config, out } = await languageRunConfig(values);
   const option = values.resume === undefined ? 'out' : 'resume';
   await checkRunStart(option, out, config);
-  const backend = await initBackend({ backend: values.backend as string | undefined });
+  const backend = await initBackend({ backend: values.backend });
   const native = backend === 'wasm' ? await nativeKernelStatus() : undefined;
   const model = buildModel(config, 0);
-  const context = languageModelContext(model) as number;
+  const context = languageModelContext(model);
   model.dispose();
-  const text = await loadTextDataset(config.dataset as string, {
-    tokenizer: config.tokenizer as 'char' | 'byte',
+  // A registered language model takes windows of a fixed length.
+  if (context === undefined) throw new Error(`${config.model} has no context length`);
+  const text = await loadTextDataset(config.dataset ?? DEFAULT_TEXT_DATASET, {
+    tokenizer: config.tokenizer ?? 'char',
     context,
-    dataDir: values['data-dir'] as string | undefined,
-    download: values.download as boolean,
+    dataDir: values['data-dir'],
+    download: values.download,
     onProgress: downloadProgress(terminal),
   });
   const { tokenizer } = text;
@@ -64,12 +65,12 @@ export async function trainLanguage(
       model: sized,
       data: { train: text.train, validation: text.validation, vocabSize: tokenizer.vocabSize },
       recipe,
-      seed: config.seed as number,
+      seed: config.seed,
       signal: interrupt.signal,
       checkpoints: {
         dir: run.checkpoints,
-        every: values['checkpoint-every'] as number,
-        keep: values['keep-checkpoints'] as number,
+        every: values['checkpoint-every'],
+        keep: values['keep-checkpoints'],
       },
       resume: run.resumeFrom,
       callbacks: {
@@ -129,19 +130,20 @@ export async function trainLanguage(
  * The registry model the configuration names, for a vocabulary of `vocabSize` (0: only to
  * read its context, with the smallest vocabulary that builds).
  */
-function buildModel(config: RunConfig, vocabSize: number) {
-  const entry = getModelEntry(config.model as string);
+function buildModel(config: LanguageRunConfig, vocabSize: number) {
+  const entry = getModelEntry(config.model);
   const options: Record<string, number> = {
     vocabSize: Math.max(vocabSize, 2),
-    seed: config.seed as number,
+    seed: config.seed,
   };
-  for (const [flag, name] of Object.entries(LANGUAGE_MODEL_OPTIONS)) {
+  for (const flag of LANGUAGE_MODEL_FLAGS) {
     const value = config[flag];
+    const name = LANGUAGE_MODEL_OPTIONS[flag];
     if (value === undefined) continue;
     if (!entry.options.includes(name)) {
       throw new UsageError(`train --${flag}: ${entry.name} has no option ${name}.`);
     }
-    options[name] = value as number;
+    options[name] = value;
   }
   return createModel(entry.name, options);
 }

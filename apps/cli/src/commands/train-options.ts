@@ -1,0 +1,154 @@
+import { FREEZE_POINTS } from '@residual/models';
+import { RECIPE_NAMES } from '@residual/train';
+import { BACKEND_OPTION, type CommandValues } from '../command.js';
+import { DATASET_SOURCE_OPTIONS } from '../datasets.js';
+import { choice, integer, number, parsed, text } from '../options.js';
+import { knownModel } from '../pretrained-options.js';
+import { RECOMPUTE_OPTION } from './train-recompute.js';
+
+/** `residual train`'s options, image and language models alike. */
+export const TRAIN_OPTIONS = [
+  parsed(
+    'model',
+    {
+      placeholder: 'name',
+      description: "Architecture from the registry (see 'residual models').",
+      default: 'cifar_resnet8',
+    },
+    knownModel,
+  ),
+  text('dataset', {
+    placeholder: 'name|path',
+    description:
+      "Data set to train on: a name from 'residual datasets', or a folder (the standard files, or one subfolder of images per class); for a language model, a text corpus (moby-dick, tiny-shakespeare) or a UTF-8 file or folder of .txt files (default: digits, or moby-dick for a language model).",
+  }),
+  ...DATASET_SOURCE_OPTIONS,
+  text('weights', {
+    placeholder: 'file',
+    description:
+      "Start from pretrained weights (.pth, .pt, .safetensors, .h5, .keras) for --model: loaded strictly, the classifier replaced when the data set has another class count; images preprocessed as the weights' library does (resize, centre crop, mean/std).",
+  }),
+  integer('image-size', {
+    placeholder: 'n',
+    description:
+      "With --weights: the side of the centre crop fed to the model (default: the weights' own, 224).",
+    min: 1,
+  }),
+  choice('freeze', {
+    placeholder: 'point',
+    description:
+      'Train only the layers after this point: the stem, a stage (its batch norms keep their statistics), or all but the classifier (fine-tuning).',
+    choices: FREEZE_POINTS,
+  }),
+  choice('recipe', {
+    placeholder: 'name',
+    description:
+      'quick: momentum 0.9, cosine decay to zero over 5 epochs; sgd: a constant rate; paper: the ResNet paper (lr 0.1, ÷10 at 50% and ' +
+      '75%, weight decay 1e-4, batch 128, crop + flip); modern: warm-up, cosine, label smoothing.',
+    default: 'quick',
+    choices: RECIPE_NAMES,
+  }),
+  integer('epochs', {
+    placeholder: 'n',
+    description:
+      "Passes over the training images (default: the recipe's: quick 5, sgd 3, paper 164, modern 200).",
+    min: 1,
+  }),
+  integer('batch-size', {
+    placeholder: 'n',
+    description:
+      "Images per optimizer step (default: the recipe's: quick and sgd 64, paper and modern 128).",
+    min: 1,
+  }),
+  number('lr', {
+    placeholder: 'rate',
+    description:
+      "Peak learning rate, which the recipe's schedule scales (default: quick and sgd 0.05, paper and modern 0.1).",
+    above: 0,
+  }),
+  integer('steps', {
+    placeholder: 'n',
+    description: 'Language models: optimizer steps, each a batch of random windows (default 2000).',
+    min: 1,
+  }),
+  choice('tokenizer', {
+    placeholder: 'kind',
+    description:
+      "Language models: 'char' (the corpus's characters, default) or 'byte' (UTF-8 bytes).",
+    choices: ['char', 'byte'],
+  }),
+  integer('context', {
+    placeholder: 'n',
+    description:
+      "Language models: tokens the model sees (default: the model's, 64 for gpt_char_micro).",
+    min: 1,
+  }),
+  integer('layers', {
+    placeholder: 'n',
+    description: "Language models: transformer blocks (default: the model's).",
+    min: 1,
+  }),
+  integer('heads', {
+    placeholder: 'n',
+    description:
+      "Language models: attention heads; the width must divide by them (default: the model's).",
+    min: 1,
+  }),
+  integer('width', {
+    placeholder: 'n',
+    description: "Language models: channels of the residual stream (default: the model's).",
+    min: 1,
+  }),
+  integer('eval-every', {
+    placeholder: 'steps',
+    description:
+      'Language models: measure the validation loss every this many steps (default 250).',
+    min: 1,
+  }),
+  integer('seed', {
+    placeholder: 'n',
+    description:
+      'Seeds the initial weights, the data order and augmentation: the same seed and backend give the same run.',
+    default: 0,
+  }),
+  BACKEND_OPTION,
+  text('out', {
+    placeholder: 'dir',
+    description:
+      'Where to write the run (default: runs/<timestamp>). Must be new, empty, or an interrupted run of the same options (which is then continued).',
+  }),
+  text('resume', {
+    placeholder: 'dir',
+    description: 'Continue the interrupted run in dir, with the options it was started with.',
+  }),
+  integer('checkpoint-every', {
+    placeholder: 'steps',
+    description:
+      'Write a checkpoint every this many steps, besides each epoch end (applies to this invocation: repeat it with --resume).',
+    default: 100,
+    min: 1,
+  }),
+  integer('keep-checkpoints', {
+    placeholder: 'n',
+    description: 'Keep the newest n checkpoints.',
+    default: 3,
+    min: 1,
+  }),
+  RECOMPUTE_OPTION,
+  integer('limit', {
+    placeholder: 'n',
+    description: 'Train on the first n training images only (quick checks).',
+    min: 1,
+  }),
+  integer('test-limit', {
+    placeholder: 'n',
+    description: 'Evaluate on the first n held-out images only (quick checks).',
+    min: 1,
+  }),
+] as const;
+
+/** What `residual train` receives. */
+export type TrainValues = CommandValues<typeof TRAIN_OPTIONS>;
+
+/** The name of one of train's options. */
+export type TrainOption = keyof TrainValues;
