@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import type { RowSpeeds } from './best-pytorch.js';
+import { fixed, formatTable } from './table.js';
 import { median, timeCalls } from './timing.js';
 import type { TorchWorker } from './torch.js';
+import type { Layout } from './torch-peers.js';
 
 export interface ConvShape {
   /** Where the shape occurs, e.g. "ResNet-20 stage 2". */
@@ -161,11 +164,12 @@ export function timeConv(s: ConvShape, direction: Direction, minTime: number): n
   }
 }
 
-/** Seconds per call of the same convolution in PyTorch (its NCHW layout). */
+/** Seconds per call of the same convolution in PyTorch, its tensors in `layout`. */
 export async function timeTorchConv(
   torch: TorchWorker,
   s: ConvShape,
   direction: Direction,
+  layout: Layout,
   threads: number,
   minTime: number,
 ): Promise<number> {
@@ -179,9 +183,34 @@ export async function timeTorchConv(
     out_channels: s.outChannels,
     kernel: s.kernel,
     stride: s.stride,
+    layout,
     threads,
     min_time: minTime,
     max_reps: 20,
   });
   return median(answer.times as number[]);
+}
+
+export interface KernelResult {
+  shape: ConvShape;
+  direction: Direction;
+  gflops: RowSpeeds;
+}
+
+/** Backward over forward GFLOP/s of each shape on our wasm modes (forward, input, filter rows). */
+export function backwardForwardTable(results: readonly KernelResult[]): string {
+  const labels = [...new Set(results.flatMap((r) => Object.keys(r.gflops.speeds)))];
+  const wasmModes = labels.filter((l) => l === 'wasm' || l.startsWith('native'));
+  const rows: string[][] = [];
+  for (let i = 0; i + 2 < results.length; i += 3) {
+    const [forward, input, filter] = results.slice(i, i + 3).map((r) => r.gflops.speeds);
+    rows.push([
+      `${results[i].shape.network} ${shapeLabel(results[i].shape)}`,
+      ...wasmModes.flatMap((m) => [
+        fixed(input[m] / forward[m], 2),
+        fixed(filter[m] / forward[m], 2),
+      ]),
+    ]);
+  }
+  return formatTable(['shape', ...wasmModes.flatMap((m) => [`${m} input`, `${m} filter`])], rows);
 }

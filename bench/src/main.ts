@@ -2,14 +2,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { availableBackends, initBackend, nativeKernelStatus } from '@residual/backend';
-import * as tf from '@tensorflow/tfjs';
 import {
+  availableBackends,
+  initBackend,
+  isResidualError,
+  nativeKernelStatus,
+} from '@residual/backend';
+import * as tf from '@tensorflow/tfjs';
+import { type RowSpeeds, rowSpeeds } from './best-pytorch.js';
+import {
+  backwardForwardTable,
   CONV_SHAPES,
-  type ConvShape,
   convFlops,
   DIRECTIONS,
-  type Direction,
+  type KernelResult,
   shapeLabel,
   timeConv,
   timeTorchConv,
@@ -18,13 +24,13 @@ import {
   memoryOverSteps,
   modelExists,
   type NetworkCase,
+  networkCases,
   timeNetwork,
   timeTorchNetwork,
 } from './networks.js';
-import { parseOptions, USAGE } from './options.js';
-import { fixed, formatTable } from './table.js';
-import { median } from './timing.js';
-import { TorchWorker } from './torch.js';
+import { type BenchOptions, parseOptions, USAGE } from './options.js';
+import { resultEntry, speedTables } from './speed-tables.js';
+import { LAYOUTS, startPeers, torchRuns } from './torch-peers.js';
 import { measureTransformers } from './transformers.js';
 
 /** Appends a measurement to the list under `label`. */
@@ -39,21 +45,38 @@ interface Mode {
   threads: number;
 }
 
-const options = parseOptions(process.argv.slice(2));
-if (options === undefined) {
+let parsed: BenchOptions | undefined;
+try {
+  parsed = parseOptions(process.argv.slice(2));
+} catch (error) {
+  if (!isResidualError(error)) throw error;
+  process.stderr.write(`pnpm bench: ${error.message}\n`);
+  process.exit(2);
+}
+if (parsed === undefined) {
   console.log(USAGE);
   process.exit(0);
 }
+const options = parsed;
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const started = new Date();
 const loadBefore = loadavg();
 const native = await nativeKernelStatus();
 const backends = await availableBackends();
-const torchOrReason = options.torch ? TorchWorker.start() : 'skipped (--no-torch)';
-const torch = typeof torchOrReason === 'string' ? undefined : torchOrReason;
-const torchVersion =
-  torch === undefined ? undefined : ((await torch.request({ kind: 'hello' })).torch as string);
+const { peers, skipped } = options.torch
+  ? startPeers(options.torchPythons)
+  : { peers: [], skipped: [] };
+for (const { python, reason } of skipped) log(`PyTorch peer ${python} skipped: ${reason}`);
+const torchAbsentReason = !options.torch
+  ? 'skipped (--no-torch)'
+  : peers.length === 0
+    ? skipped.map((s) => s.reason).join('; ')
+    : undefined;
+const torchSummary =
+  peers.length > 0
+    ? peers.map((p) => `${p.label} (${p.worker.python})`).join(', ')
+    : `absent — ${torchAbsentReason}`;
 
 const modes: Mode[] = [];
 if (native.available) {
@@ -79,17 +102,12 @@ log(
   `pnpm bench "${options.name}": ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ` +
     `load ${loadBefore.map((l) => l.toFixed(1)).join(' ')}; native kernels: ` +
     (native.available ? `${native.isa}` : `unavailable (${native.reason})`) +
-    `; PyTorch: ${torchVersion ?? `absent — ${torchOrReason}`}`,
+    `; PyTorch: ${torchSummary}`,
 );
 
 // ---------------------------------------------------------------------------------------------
 // Kernels
 
-interface KernelResult {
-  shape: ConvShape;
-  direction: Direction;
-  gflops: Record<string, number>;
-}
 const kernelResults: KernelResult[] = [];
 if (options.kernels) {
   const shapes = options.quick ? CONV_SHAPES.slice(0, 2) : CONV_SHAPES;
@@ -104,15 +122,16 @@ if (options.kernels) {
           await activate(mode);
           record(times, mode.label, timeConv(shape, direction, options.minTime));
         }
-        for (const threads of torch === undefined ? [] : options.threads) {
-          if (torch === undefined) break;
-          const seconds = await timeTorchConv(torch, shape, direction, threads, options.minTime);
-          record(times, `PyTorch×${threads}`, seconds);
+        for (const { peer, layout, threads, key } of torchRuns(peers, LAYOUTS, options.threads)) {
+          const worker = peer.worker;
+          record(
+            times,
+            key,
+            await timeTorchConv(worker, shape, direction, layout, threads, options.minTime),
+          );
         }
       }
-      const gflops = Object.fromEntries(
-        Object.entries(times).map(([label, t]) => [label, convFlops(shape) / median(t) / 1e9]),
-      );
+      const gflops = rowSpeeds(times, convFlops(shape) / 1e9, options.threads);
       kernelResults.push({ shape, direction, gflops });
     }
   }
@@ -121,26 +140,14 @@ if (options.kernels) {
 // ---------------------------------------------------------------------------------------------
 // Whole networks
 
-interface NetworkResult {
-  case: NetworkCase;
-  imagesPerSecond: Record<string, number>;
-}
-const networkResults: NetworkResult[] = [];
+const networkResults: { case: NetworkCase; images: RowSpeeds }[] = [];
 let memory: Record<string, unknown> | undefined;
 if (options.networks) {
   const requested =
     options.models.length > 0 ? options.models : ['cifar_resnet20', 'cifar_resnet56', 'resnet18'];
   const missing = requested.filter((name) => !modelExists(name));
   if (missing.length > 0) log(`not in the model registry, skipped: ${missing.join(', ')}`);
-  const cases: NetworkCase[] = [];
-  for (const model of requested.filter(modelExists)) {
-    const imagenet = !model.startsWith('cifar_');
-    for (const batch of imagenet ? [16] : options.batches) {
-      for (const mode of ['train', 'infer', 'infer-folded'] as const) {
-        cases.push({ model, mode, batch, size: imagenet ? 224 : 32 });
-      }
-    }
-  }
+  const cases = networkCases(requested.filter(modelExists), options.batches);
   for (const [index, c] of cases.entries()) {
     log(
       `networks ${index + 1}/${cases.length}: ${c.model} ${c.mode} batch ${c.batch} at ${c.size}²`,
@@ -151,16 +158,13 @@ if (options.networks) {
         await activate(mode);
         record(times, mode.label, timeNetwork(c, options.warmup, options.steps));
       }
-      for (const threads of torch === undefined ? [] : options.threads) {
-        if (torch === undefined) break;
-        const seconds = await timeTorchNetwork(torch, c, threads, options.warmup, options.steps);
-        if (seconds !== undefined) record(times, `PyTorch×${threads}`, seconds);
+      for (const { peer, layout, threads, key } of torchRuns(peers, LAYOUTS, options.threads)) {
+        const { warmup, steps } = options;
+        const seconds = await timeTorchNetwork(peer.worker, c, layout, threads, warmup, steps);
+        if (seconds !== undefined) record(times, key, seconds);
       }
     }
-    const imagesPerSecond = Object.fromEntries(
-      Object.entries(times).map(([label, t]) => [label, c.batch / median(t)]),
-    );
-    networkResults.push({ case: c, imagesPerSecond });
+    networkResults.push({ case: c, images: rowSpeeds(times, c.batch, options.threads) });
   }
 
   const memoryCase: NetworkCase = { model: 'cifar_resnet20', mode: 'train', batch: 32, size: 32 };
@@ -169,14 +173,20 @@ if (options.networks) {
     await activate(modes[0]);
     const before = tf.memory().numTensors;
     const counts = memoryOverSteps(memoryCase);
+    const torchPeaks: Record<string, number> = {};
+    for (const peer of peers) {
+      torchPeaks[peer.label] = (await peer.worker.request({ kind: 'memory' }))
+        .peak_rss_bytes as number;
+    }
     memory = {
       backend: modes[0].label,
       liveTensorsBefore: before,
       ...counts,
       liveTensorsAfterDispose: tf.memory().numTensors,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
-      torchPeakRssBytes:
-        torch === undefined ? undefined : (await torch.request({ kind: 'memory' })).peak_rss_bytes,
+      // The first peer's (Debian's by default), as files before PyTorch peers recorded it.
+      torchPeakRssBytes: peers.length > 0 ? torchPeaks[peers[0].label] : undefined,
+      torchPeakRssBytesByPeer: torchPeaks,
     };
   }
 }
@@ -185,110 +195,61 @@ if (options.networks) {
 // Transformers
 
 const transformerResults = options.transformers
-  ? await measureTransformers({ modes, activate, torch, options, log })
+  ? await measureTransformers({ modes, activate, peers, options, log })
   : [];
-torch?.close();
+for (const peer of peers) peer.worker.close();
 
 // ---------------------------------------------------------------------------------------------
 // Report
 
-/** Ours over PyTorch at each thread count both ran (wasm over PyTorch×1 without native kernels). */
-function ratioColumns(labels: string[], threads: readonly number[]): [string, string][] {
-  const ratios = threads
-    .filter((t) => labels.includes(`native×${t}`) && labels.includes(`PyTorch×${t}`))
-    .map((t): [string, string] => [`native×${t}`, `PyTorch×${t}`]);
-  if (!labels.some((l) => l.startsWith('native')) && labels.includes('PyTorch×1')) {
-    ratios.push(['wasm', 'PyTorch×1']);
-  }
-  return ratios;
-}
-
 const loadAfter = loadavg();
-const columns = [...new Set(kernelResults.flatMap((r) => Object.keys(r.gflops)))];
 if (kernelResults.length > 0) {
-  console.log(
-    '\nConvolution kernels, GFLOP/s (median; forward, input gradient, filter gradient)\n',
-  );
-  console.log(
-    formatTable(
-      ['shape', 'direction', ...columns],
-      kernelResults.map((r) => [
-        `${r.shape.network} ${shapeLabel(r.shape)}`,
-        r.direction,
-        ...columns.map((c) => fixed(r.gflops[c])),
-      ]),
-    ),
-  );
+  const title = 'Convolution kernels, GFLOP/s (median; forward, input gradient, filter gradient)';
+  const rows = kernelResults.map((r) => ({
+    cells: [`${r.shape.network} ${shapeLabel(r.shape)}`, r.direction],
+    row: r.gflops,
+  }));
+  console.log(speedTables(title, ['shape', 'direction'], rows, options.threads));
   console.log('\nBackward / forward GFLOP/s on wasm (target: each at least 0.5)\n');
-  const wasmModes = columns.filter((c) => c === 'wasm' || c.startsWith('native'));
-  const rows: string[][] = [];
-  for (let i = 0; i + 2 < kernelResults.length; i += 3) {
-    const [forward, input, filter] = kernelResults.slice(i, i + 3);
-    rows.push([
-      `${forward.shape.network} ${shapeLabel(forward.shape)}`,
-      ...wasmModes.flatMap((m) => [
-        fixed(input.gflops[m] / forward.gflops[m], 2),
-        fixed(filter.gflops[m] / forward.gflops[m], 2),
-      ]),
-    ]);
-  }
-  console.log(
-    formatTable(['shape', ...wasmModes.flatMap((m) => [`${m} input`, `${m} filter`])], rows),
-  );
+  console.log(backwardForwardTable(kernelResults));
 }
 if (networkResults.length > 0) {
-  const labels = [...new Set(networkResults.flatMap((r) => Object.keys(r.imagesPerSecond)))];
-  const ratios = ratioColumns(labels, options.threads);
-  console.log('\nWhole networks, images per second (median)\n');
-  console.log(
-    formatTable(
-      ['network', 'mode', 'batch', ...labels, ...ratios.map(([a, b]) => `${a}/${b}`)],
-      networkResults.map((r) => [
-        `${r.case.model} ${r.case.size}²`,
-        r.case.mode,
-        String(r.case.batch),
-        ...labels.map((l) => fixed(r.imagesPerSecond[l])),
-        ...ratios.map(([a, b]) => fixed(r.imagesPerSecond[a] / r.imagesPerSecond[b], 2)),
-      ]),
-    ),
-  );
+  const rows = networkResults.map((r) => ({
+    cells: [`${r.case.model} ${r.case.size}²`, r.case.mode, String(r.case.batch)],
+    row: r.images,
+  }));
+  const title = 'Whole networks, images per second (median)';
+  console.log(speedTables(title, ['network', 'mode', 'batch'], rows, options.threads));
 }
 if (transformerResults.length > 0) {
-  const labels = [...new Set(transformerResults.flatMap((r) => Object.keys(r.tokensPerSecond)))];
-  const ratios = ratioColumns(labels, options.threads);
-  console.log(
-    '\nCharacter GPT, tokens per second (median; generation recomputes the full context per token)\n',
-  );
-  console.log(
-    formatTable(
-      ['network', 'mode', 'batch', 'context', ...labels, ...ratios.map(([a, b]) => `${a}/${b}`)],
-      transformerResults.map((r) => [
-        r.case.model,
-        r.case.mode,
-        String(r.case.batch),
-        String(r.case.context),
-        ...labels.map((l) => fixed(r.tokensPerSecond[l])),
-        ...ratios.map(([a, b]) => fixed(r.tokensPerSecond[a] / r.tokensPerSecond[b], 2)),
-      ]),
-    ),
-  );
+  const rows = transformerResults.map((r) => ({
+    cells: [r.case.model, r.case.mode, String(r.case.batch), String(r.case.context)],
+    row: r.tokens,
+  }));
+  const title =
+    'Character GPT, tokens per second (median; generation recomputes the full context per token)';
+  const head = ['network', 'mode', 'batch', 'context'];
+  console.log(speedTables(title, head, rows, options.threads));
 }
 if (memory !== undefined) {
   const mb = (bytes: unknown) =>
     typeof bytes === 'number' ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : '–';
+  const torchPeaks = Object.entries(memory.torchPeakRssBytesByPeer as Record<string, number>);
   console.log(
     `\nMemory (${memory.backend}, cifar_resnet20 batch 32): live tensors ${memory.liveTensorsBefore} ` +
       `before, ${memory.tensorsAfterFirstStep} after step 1, ${memory.tensorsAfterLastStep} after ` +
       `step ${memory.steps}, ${memory.liveTensorsAfterDispose} after disposing; peak RSS ` +
-      `${mb(memory.peakRssBytes)} (this process, whole run), PyTorch ${mb(memory.torchPeakRssBytes)}.`,
+      `${mb(memory.peakRssBytes)} (this process, whole run)` +
+      torchPeaks.map(([label, bytes]) => `, ${label} ${mb(bytes)}`).join('') +
+      '.',
   );
 }
 console.log(
   `\n${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length} logical CPUs, Node.js ` +
     `${process.versions.node}, tfjs ${tf.version.tfjs}; native: ` +
     (native.available ? `${native.isa}` : `unavailable (${native.reason})`) +
-    `; PyTorch: ${torchVersion ?? `absent — ${torchOrReason}; ours alone`}. Load average ` +
-    `${loadBefore[0].toFixed(1)} at the start, ${loadAfter[0].toFixed(1)} at the end.`,
+    `; PyTorch: ${peers.length > 0 ? torchSummary : `${torchSummary}; ours alone`}. ` +
+    `Load average ${loadBefore[0].toFixed(1)} at the start, ${loadAfter[0].toFixed(1)} at the end.`,
 );
 
 const results = {
@@ -303,25 +264,30 @@ const results = {
     node: process.versions.node,
     tfjs: tf.version.tfjs,
     native,
-    torch: torchVersion ?? null,
-    torchAbsentReason: torch === undefined ? torchOrReason : null,
+    // The first peer's version (Debian's by default), as files before PyTorch peers had it.
+    torch: peers[0]?.worker.version ?? null,
+    torchPeers: peers.map((p) => ({
+      label: p.label,
+      version: p.worker.version,
+      python: p.worker.python,
+    })),
+    torchSkipped: skipped,
+    torchAbsentReason: torchAbsentReason ?? null,
   },
   options,
   kernels: kernelResults.map((r) => ({
     network: r.shape.network,
     shape: r.shape,
     direction: r.direction,
-    gflops: r.gflops,
+    ...resultEntry('gflops', r.gflops, options.threads),
   })),
-  networks: networkResults,
+  networks: networkResults.map((r) => ({
+    case: r.case,
+    ...resultEntry('imagesPerSecond', r.images, options.threads),
+  })),
   transformers: transformerResults.map((r) => ({
-    ...r,
-    ratios: Object.fromEntries(
-      ratioColumns(Object.keys(r.tokensPerSecond), options.threads).map(([a, b]) => [
-        `${a}/${b}`,
-        r.tokensPerSecond[a] / r.tokensPerSecond[b],
-      ]),
-    ),
+    case: r.case,
+    ...resultEntry('tokensPerSecond', r.tokens, options.threads),
   })),
   memory,
 };

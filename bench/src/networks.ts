@@ -2,6 +2,7 @@ import { createModel, foldBatchNorm, getModelEntry } from '@residual/models';
 import * as tf from '@tensorflow/tfjs';
 import { median } from './timing.js';
 import type { TorchWorker } from './torch.js';
+import type { Layout } from './torch-peers.js';
 
 export interface NetworkCase {
   model: string;
@@ -10,6 +11,24 @@ export interface NetworkCase {
   batch: number;
   /** Square input size. */
   size: number;
+}
+
+/**
+ * Training, inference and folded inference of each model: CIFAR networks at 32² in each of
+ * `batches`, ImageNet networks at 224² in batch 16.
+ */
+export function networkCases(models: readonly string[], batches: readonly number[]): NetworkCase[] {
+  return models.flatMap((model) => {
+    const imagenet = !model.startsWith('cifar_');
+    return (imagenet ? [16] : batches).flatMap((batch) =>
+      (['train', 'infer', 'infer-folded'] as const).map((mode) => ({
+        model,
+        mode,
+        batch,
+        size: imagenet ? 224 : 32,
+      })),
+    );
+  });
 }
 
 /** One training step (SGD + momentum, softmax cross-entropy) or one inference, synchronously. */
@@ -74,10 +93,11 @@ export function timeNetwork(c: NetworkCase, warmup: number, steps: number): numb
   }
 }
 
-/** The same in PyTorch, or undefined when it has no counterpart of the model. */
+/** The same in PyTorch in `layout`, or undefined when it has no counterpart of the model. */
 export async function timeTorchNetwork(
   torch: TorchWorker,
   c: NetworkCase,
+  layout: Layout,
   threads: number,
   warmup: number,
   steps: number,
@@ -90,6 +110,7 @@ export async function timeTorchNetwork(
     size: c.size,
     channels: 3,
     classes: 10,
+    layout,
     threads,
     warmup,
     steps,

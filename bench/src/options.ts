@@ -1,4 +1,6 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { BenchOptionError } from './bench-option-error.js';
+import { torchPythons } from './torch-peers.js';
 
 export interface BenchOptions {
   name: string;
@@ -10,6 +12,8 @@ export interface BenchOptions {
   models: string[];
   batches: number[];
   torch: boolean;
+  /** The interpreters whose PyTorch is measured, one worker each (see torchPythons). */
+  torchPythons: string[];
   kernels: boolean;
   networks: boolean;
   transformers: boolean;
@@ -20,8 +24,15 @@ export const USAGE = `pnpm bench [options]
 
 Times the convolution kernels (forward and both gradients, at the shapes of ResNet-20 and
 ResNet-50 stages) on every backend available here, then training and inference of whole
-networks and of a character GPT (training and generation tokens/s), with PyTorch measured side by side in the same run when /usr/bin/python3 can import
-torch. Prints tables and writes bench/results/<name>.json.
+networks and of a character GPT (training and generation tokens/s), with PyTorch measured side
+by side in the same run. Prints tables and writes bench/results/<name>.json.
+
+PyTorch peers: every interpreter that can import torch is measured, each in its own worker,
+image networks and convolutions in both NCHW and channels_last; the tables set ours against the
+fastest peer and layout. By default the peers are Debian's /usr/bin/python3 (python3-torch,
+PyTorch 1.13 on the reference BLAS) and the repo's .venv-torch when it exists, a PyTorch 2.x:
+
+  python3 -m venv .venv-torch && .venv-torch/bin/pip install --retries 0 torch
 
   --name <name>        results file name (default: the date and time)
   --threads <list>     native / PyTorch thread counts to compare (default: 1,2)
@@ -31,6 +42,9 @@ torch. Prints tables and writes bench/results/<name>.json.
   --steps <n>          timed steps per round (default: 3; the median counts)
   --warmup <n>         untimed steps first (default: 1)
   --min-time <s>       seconds per kernel measurement (default: 0.3)
+  --torch-python <list>
+                       Python interpreters with torch, comma-separated (default:
+                       RESIDUAL_TORCH_PYTHON, else /usr/bin/python3 and .venv-torch/bin/python)
   --no-torch           skip PyTorch
   --no-kernels         skip the kernel table
   --no-networks        skip whole networks
@@ -41,13 +55,30 @@ torch. Prints tables and writes bench/results/<name>.json.
 function list(value: string, what: string): number[] {
   const numbers = value.split(',').map(Number);
   if (numbers.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new Error(`--${what}: expected positive integers separated by commas, got "${value}".`);
+    throw new BenchOptionError(
+      `--${what}: expected positive integers separated by commas, got "${value}".`,
+    );
   }
   return numbers;
 }
 
-export function parseOptions(args: string[]): BenchOptions | undefined {
-  const { values } = parseArgs({
+/** node:util's parseArgs, its complaints (an unknown option, a missing value) as user errors. */
+function parseArgsOrThrow<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      throw new BenchOptionError(`${(error as Error).message.split('\n')[0]} (see --help)`);
+    }
+    throw error;
+  }
+}
+
+export function parseOptions(
+  args: string[],
+  environment: NodeJS.ProcessEnv = process.env,
+): BenchOptions | undefined {
+  const { values } = parseArgsOrThrow({
     args,
     options: {
       name: { type: 'string' },
@@ -58,6 +89,7 @@ export function parseOptions(args: string[]): BenchOptions | undefined {
       steps: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '1' },
       'min-time': { type: 'string', default: '0.3' },
+      'torch-python': { type: 'string' },
       'no-torch': { type: 'boolean', default: false },
       'no-kernels': { type: 'boolean', default: false },
       'no-networks': { type: 'boolean', default: false },
@@ -78,6 +110,7 @@ export function parseOptions(args: string[]): BenchOptions | undefined {
     models: values.models?.split(',') ?? (quick ? ['cifar_resnet20'] : []),
     batches: quick ? [32] : list(values.batches, 'batches'),
     torch: !values['no-torch'],
+    torchPythons: torchPythons(values['torch-python'], environment.RESIDUAL_TORCH_PYTHON),
     kernels: !values['no-kernels'],
     networks: !values['no-networks'],
     transformers: !values['no-transformers'],

@@ -2,7 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const PYTHON = '/usr/bin/python3';
+/** Debian's Python, whose python3-torch is PyTorch 1.13 on the reference BLAS. */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
 const WORKER = fileURLToPath(new URL('../torch/worker.py', import.meta.url));
 
 /**
@@ -14,7 +15,7 @@ const WORKER = fileURLToPath(new URL('../torch/worker.py', import.meta.url));
  * of 69 on two).
  * Keeping the memory is what a tuned deployment (jemalloc, tcmalloc) does, so the comparison is
  * with PyTorch at its best. Node.js needs none of this: tensors live in the reused WebAssembly
- * heap.
+ * heap. Every peer (Debian's 1.13, a pip-installed 2.x) runs with the same settings.
  */
 const WARM_ALLOCATOR = {
   MALLOC_MMAP_MAX_: '0',
@@ -26,25 +27,43 @@ export class TorchWorker {
   private readonly process: ChildProcessWithoutNullStreams;
   private readonly waiting: ((answer: Record<string, unknown>) => void)[] = [];
 
-  private constructor() {
-    this.process = spawn(PYTHON, [WORKER], {
+  private constructor(
+    /** The interpreter that runs the worker. */
+    readonly python: string,
+    /** `torch.__version__`, e.g. `1.13.0a0` or `2.13.0+cpu`. */
+    readonly version: string,
+  ) {
+    this.process = spawn(python, [WORKER], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...WARM_ALLOCATOR },
     });
     createInterface({ input: this.process.stdout }).on('line', (line) => {
       this.waiting.shift()?.(JSON.parse(line) as Record<string, unknown>);
     });
-    this.process.stderr.on('data', (chunk: Buffer) => process.stderr.write(`[torch] ${chunk}`));
+    // A worker that dies answers what it was asked with an error instead of leaving it waiting.
+    this.process.on('close', (code) => {
+      for (const answer of this.waiting.splice(0)) answer({ error: `worker exited (${code})` });
+    });
+    this.process.stderr.on('data', (chunk: Buffer) =>
+      process.stderr.write(`[torch ${version}] ${chunk}`),
+    );
   }
 
-  /** The worker, or why PyTorch cannot run here. */
-  static start(): TorchWorker | string {
-    const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], {
-      encoding: 'utf8',
-    });
-    if (probe.error !== undefined) return `${PYTHON} not found`;
-    if (probe.status !== 0) return `${PYTHON} cannot import torch (apt-get install python3-torch)`;
-    return new TorchWorker();
+  /** The worker on `python`, or why PyTorch cannot run there. */
+  static start(python = DEBIAN_PYTHON): TorchWorker | string {
+    // -W: a pip-installed torch 2.x warns on import when numpy is absent; the worker needs none.
+    const probe = spawnSync(
+      python,
+      ['-W', 'ignore', '-c', 'import torch; print(torch.__version__)'],
+      { encoding: 'utf8' },
+    );
+    if (probe.error !== undefined) return `${python} not found`;
+    if (probe.status !== 0) {
+      const how =
+        python === DEBIAN_PYTHON ? 'apt-get install python3-torch' : 'pip install torch there';
+      return `${python} cannot import torch (${how})`;
+    }
+    return new TorchWorker(python, probe.stdout.trim());
   }
 
   request(body: Record<string, unknown>): Promise<Record<string, unknown>> {

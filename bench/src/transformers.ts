@@ -1,9 +1,11 @@
 import { createModel } from '@residual/models';
 import { AdamW, nextTokenLoss } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
+import { type RowSpeeds, rowSpeeds } from './best-pytorch.js';
 import type { BenchOptions } from './options.js';
 import { median } from './timing.js';
 import type { TorchWorker } from './torch.js';
+import { type TorchPeer, torchRuns } from './torch-peers.js';
 
 /**
  * A character GPT measured as nanoGPT uses it on a CPU: training steps of batch 12 × context
@@ -126,21 +128,22 @@ export async function timeTorchTransformer(
 
 export interface TransformerResult {
   case: TransformerCase;
-  tokensPerSecond: Record<string, number>;
+  tokens: RowSpeeds;
 }
 
 /**
- * Every case on each of our `modes` and on PyTorch at each thread count, interleaved round by
- * round as the network rows are (the machine is shared: only side-by-side numbers compare).
+ * Every case on each of our `modes` and on each PyTorch peer at each thread count (the GPT has no
+ * layout to choose), interleaved round by round as the network rows are (the machine is shared:
+ * only side-by-side numbers compare).
  */
 export async function measureTransformers<Mode extends { label: string }>(run: {
   modes: readonly Mode[];
   activate: (mode: Mode) => Promise<void>;
-  torch: TorchWorker | undefined;
+  peers: readonly TorchPeer[];
   options: Pick<BenchOptions, 'rounds' | 'steps' | 'warmup' | 'threads'>;
   log: (message: string) => void;
 }): Promise<TransformerResult[]> {
-  const { modes, activate, torch, options } = run;
+  const { modes, activate, options } = run;
   const results: TransformerResult[] = [];
   for (const [index, c] of TRANSFORMER_CASES.entries()) {
     run.log(
@@ -157,16 +160,12 @@ export async function measureTransformers<Mode extends { label: string }>(run: {
         await activate(mode);
         record(mode.label, timeTransformer(c, options.warmup, steps));
       }
-      for (const threads of torch === undefined ? [] : options.threads) {
-        if (torch === undefined) break;
-        const seconds = await timeTorchTransformer(torch, c, threads, options.warmup, steps);
-        if (seconds !== undefined) record(`PyTorch×${threads}`, seconds);
+      for (const { peer, threads, key } of torchRuns(run.peers, [undefined], options.threads)) {
+        const seconds = await timeTorchTransformer(peer.worker, c, threads, options.warmup, steps);
+        if (seconds !== undefined) record(key, seconds);
       }
     }
-    const tokensPerSecond = Object.fromEntries(
-      Object.entries(times).map(([label, t]) => [label, tokensPerCall(c) / median(t)]),
-    );
-    results.push({ case: c, tokensPerSecond });
+    results.push({ case: c, tokens: rowSpeeds(times, tokensPerCall(c), options.threads) });
   }
   return results;
 }

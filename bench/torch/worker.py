@@ -2,14 +2,17 @@
 
 Reads one JSON request per line on stdin and answers one JSON line each, so the benchmark can
 interleave PyTorch and TensorFlow.js measurements in the same run (the machine is shared;
-only measurements taken side by side compare). PyTorch runs in its native NCHW layout.
+only measurements taken side by side compare). Convolutions and image networks run in the
+memory format a request names: "NCHW" (PyTorch's default, and the default here) or
+"channels_last" (NHWC in memory, as ours; model and input converted with `.to(memory_format=...)`).
+The benchmark starts one worker per PyTorch installation (Debian's 1.13, a pip-installed 2.x).
 
   {"kind": "hello"}                                    -> {"torch": version, "threads": n}
   {"kind": "conv", "direction": "forward" | "input" | "filter", "batch", "height", "width",
-   "in_channels", "out_channels", "kernel", "stride", "threads", "min_time"}
+   "in_channels", "out_channels", "kernel", "stride", "layout", "threads", "min_time"}
                                                        -> {"times": [seconds per call, ...]}
   {"kind": "model", "name", "mode": "train" | "infer" | "infer-folded", "batch", "size", "channels",
-   "classes", "threads", "warmup", "steps"}            -> {"times": [...]} or {"error": why}
+   "classes", "layout", "threads", "warmup", "steps"}  -> {"times": [...]} or {"error": why}
   {"kind": "matmul", "a": shape, "b": shape, "transpose_a", "transpose_b", "threads", "min_time"}
                                                        -> {"times": [...]}  (torch.matmul of the
                                                           stored operands, transposed as views)
@@ -25,11 +28,22 @@ import json
 import resource
 import sys
 import time
+import warnings
 
-import torch
-import torch.fx.experimental.optimization
-import torch.nn as nn
-import torch.nn.functional as F
+# A pip-installed torch 2.x warns on import when numpy is absent; nothing here needs numpy.
+warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
+
+import torch  # noqa: E402  (after the filter above)
+import torch.fx.experimental.optimization  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+
+def memory_format(req):
+    layout = req.get("layout", "NCHW")
+    if layout not in ("NCHW", "channels_last"):
+        raise ValueError(f"unknown layout {layout}; known: NCHW, channels_last")
+    return torch.channels_last if layout == "channels_last" else torch.contiguous_format
 
 
 class BasicBlock(nn.Module):
@@ -119,16 +133,18 @@ _conv_cache = {}
 
 
 def conv(req):
+    fmt = memory_format(req)
     key = tuple(req[k] for k in ("batch", "height", "width", "in_channels", "out_channels", "kernel", "stride"))
+    key += (fmt,)
     if key not in _conv_cache:
         _conv_cache.clear()
-        n, h, w, cin, cout, k, s = key
+        n, h, w, cin, cout, k, s, _ = key
         g = torch.Generator().manual_seed(0)
-        x = torch.rand(n, cin, h, w, generator=g) * 2 - 1
-        weight = torch.rand(cout, cin, k, k, generator=g) * 2 - 1
+        x = (torch.rand(n, cin, h, w, generator=g) * 2 - 1).to(memory_format=fmt)
+        weight = (torch.rand(cout, cin, k, k, generator=g) * 2 - 1).to(memory_format=fmt)
         pad = k // 2
         y = F.conv2d(x, weight, stride=s, padding=pad)
-        dy = torch.rand(y.shape, generator=g) * 2 - 1
+        dy = (torch.rand(y.shape, generator=g) * 2 - 1).to(memory_format=fmt)
         xr, wr = x.clone().requires_grad_(), weight.clone().requires_grad_()
         yr = F.conv2d(xr, wr, stride=s, padding=pad)
         _conv_cache[key] = (x, weight, pad, dy, xr, wr, yr)
@@ -173,13 +189,15 @@ def timed(fn, min_time, max_reps):
 def model(req):
     torch.manual_seed(0)
     try:
+        fmt = memory_format(req)
         net = build(req["name"], req["channels"], req["classes"])
     except ValueError as error:
         return {"error": str(error)}
-    x = torch.randn(req["batch"], req["channels"], req["size"], req["size"])
+    x = torch.randn(req["batch"], req["channels"], req["size"], req["size"]).to(memory_format=fmt)
     y = torch.randint(0, req["classes"], (req["batch"],))
     if req["mode"] == "train":
         net.train()
+        net = net.to(memory_format=fmt)
         opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
 
         def step():
@@ -191,6 +209,8 @@ def model(req):
         if req["mode"] == "infer-folded":
             # Batch norms folded into the convolutions, as @residual/models' foldBatchNorm does.
             net = torch.fx.experimental.optimization.fuse(net)
+        # After folding, which makes the folded convolutions' new weights contiguous (NCHW).
+        net = net.to(memory_format=fmt)
 
         def step():
             with torch.no_grad():
