@@ -1,6 +1,7 @@
-import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { packTar } from 'modern-tar';
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from './dataset-error.js';
 import { extractTar, extractTarGz } from './tar.js';
@@ -57,6 +58,19 @@ describe('extractTar', () => {
     expect(written).toEqual(['data/a.bin', 'data/b.txt', 'empty.bin']);
     expect(readFileSync(join(dir, 'data', 'b.txt'), 'utf8')).toBe('hello\n');
     expect(readFileSync(join(dir, 'data', 'a.bin')).length).toBe(1500);
+  });
+
+  it('writes files readable and folders searchable, whatever modes the archive gives', async () => {
+    const dir = tempDir();
+    const locked = await packTar([
+      { header: { name: 'locked/', type: 'directory', size: 0, mode: 0o000 } },
+      { header: { name: 'locked/x.sh', type: 'file', size: 2, mode: 0o4777 }, body: 'x\n' },
+    ]);
+    expect(await extractTar(chunks(locked), 'modes.tar', dir)).toEqual(['locked/x.sh']);
+    // Permission bits as asked (0755, 0644), less what the umask takes away.
+    expect(statSync(join(dir, 'locked')).mode & 0o7500).toBe(0o500);
+    expect(statSync(join(dir, 'locked', 'x.sh')).mode & 0o7500).toBe(0o400);
+    expect(readFileSync(join(dir, 'locked', 'x.sh'), 'utf8')).toBe('x\n');
   });
 
   it('refuses names that leave the destination', async () => {
