@@ -73,6 +73,19 @@ describe('residual gradient-flow with a language model', () => {
     expect(svg).toContain('3 blocks: gradient per block at init');
   });
 
+  it('warms the rate up with --warmup and records it in the report', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'residual-gradient-flow-gpt-')), 'warmup');
+    const terminal = recordingTerminal();
+    const args = ['gradient-flow', '--models', 'gpt_char_micro', '--residual-forms', 'post-ln'];
+    const small = ['--depths', '2', '--steps', '2', '--width', '16', '--heads', '2'];
+    const rest = ['--context', '8', '--batch-size', '2', '--warmup', '4', '--backend', 'wasm'];
+    expect(await run([...args, ...small, ...rest, '--out', out], terminal)).toBe(0);
+    expect(terminal.stderr).toContain('AdamW at 0.001 after 4 steps of warm-up, 2 steps');
+    const report = JSON.parse(readFileSync(join(out, 'gradient-flow.json'), 'utf8'));
+    expect(report.warmupSteps).toBe(4);
+    expect(report.optimizer.warmup).toBe(4);
+  });
+
   it.each([
     [
       ['--models', 'gpt_char_micro', '--residual-forms', 'pre-ln,sandwich'],

@@ -162,6 +162,33 @@ describe('compareResidualForms', () => {
     expect(Number.isFinite(run.losses.at(-1) as number)).toBe(false);
   });
 
+  it('warms the learning rate up linearly over warmupSteps, then holds it', async () => {
+    const rates: number[] = [];
+    const recording = (weights: readonly tf.LayerVariable[]): StudyOptimizer => {
+      const inner = sgd(weights);
+      return {
+        ...inner,
+        apply(gradients, rate) {
+          rates.push(rate);
+          inner.apply(gradients, rate);
+        },
+      };
+    };
+    const study = await compareResidualForms({
+      forms: ['residual'],
+      depths: [2],
+      build: tinyStack,
+      batch,
+      loss: crossEntropy,
+      optimizer: recording,
+      steps: 6,
+      learningRate: 0.08,
+      warmupSteps: 4,
+    });
+    expect(study.warmupSteps).toBe(4);
+    expect(rates.map((r) => Number(r.toFixed(6)))).toEqual([0.02, 0.04, 0.06, 0.08, 0.08, 0.08]);
+  });
+
   it('refuses bad steps, depths and rates with one line', async () => {
     const base = { forms: ['none'], build: tinyStack, batch, loss: crossEntropy, optimizer: sgd };
     await expect(compareResidualForms({ ...base, depths: [0], learningRate: 1 })).rejects.toThrow(
@@ -173,5 +200,8 @@ describe('compareResidualForms', () => {
     await expect(compareResidualForms({ ...base, depths: [2], learningRate: 0 })).rejects.toThrow(
       'learningRate must be a positive number, got 0.',
     );
+    await expect(
+      compareResidualForms({ ...base, depths: [2], learningRate: 1, warmupSteps: 1.5 }),
+    ).rejects.toThrow('warmupSteps must be a non-negative integer, got 1.5.');
   });
 });

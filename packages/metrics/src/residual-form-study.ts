@@ -54,6 +54,8 @@ export interface ResidualFormRun {
 
 export interface ResidualFormStudy {
   learningRate: number;
+  /** Steps of linear learning-rate warm-up (0: a constant rate from the first step). */
+  warmupSteps: number;
   /** Examples per batch (of the probe batch). */
   batchSize: number;
   /** Ordered by depth, then form as given. */
@@ -85,8 +87,13 @@ export interface ResidualFormStudyOptions {
   optimizer(weights: readonly tf.LayerVariable[]): StudyOptimizer;
   /** Steps per network, or per depth. Default 0 (initialisation only). */
   steps?: number | ((depth: number) => number);
-  /** Constant learning rate: no warm-up, on purpose. */
+  /** The learning rate: constant after the warm-up, if any. */
   learningRate: number;
+  /**
+   * Steps over which the rate rises linearly to `learningRate` (step k of n takes k/n of it), the
+   * control Xiong et al. (2020) compare Post-LN with. Default 0: no warm-up, the study's point.
+   */
+  warmupSteps?: number;
   /** How weights group into blocks. Default {@link groupWeightsByBlock}. */
   groupWeights?(model: tf.LayersModel): WeightGroup[];
   onProgress?(progress: ResidualFormStudyProgress): void;
@@ -147,7 +154,12 @@ export async function compareResidualForms(
       model.dispose();
     }
   }
-  return { learningRate: options.learningRate, batchSize, runs };
+  return {
+    learningRate: options.learningRate,
+    warmupSteps: options.warmupSteps ?? 0,
+    batchSize,
+    runs,
+  };
 }
 
 function snapshot(
@@ -175,7 +187,7 @@ function snapshot(
   }
 }
 
-/** Constant-rate steps of the given optimizer; stops at a non-finite loss. */
+/** Steps of the given optimizer (after any warm-up, at a constant rate); stops at a non-finite loss. */
 async function train(
   model: tf.LayersModel,
   options: ResidualFormStudyOptions,
@@ -185,8 +197,10 @@ async function train(
   const losses: number[] = [];
   if (steps === 0) return { losses, diverged: false };
   const optimizer = options.optimizer(model.trainableWeights);
+  const warmup = options.warmupSteps ?? 0;
   try {
     for (let step = 0; step < steps; step++) {
+      const learningRate = options.learningRate * Math.min(1, (step + 1) / Math.max(1, warmup));
       const batch = options.batch(step);
       let lossTensor: tf.Scalar;
       try {
@@ -201,7 +215,7 @@ async function train(
           );
           optimizer.apply(
             optimizer.variables.map((v) => grads[v.name] ?? tf.zerosLike(v)),
-            options.learningRate,
+            learningRate,
           );
           return value;
         });
@@ -237,5 +251,9 @@ function checkOptions(options: ResidualFormStudyOptions, stepsAt: (depth: number
   }
   if (!(options.learningRate > 0) || !Number.isFinite(options.learningRate)) {
     throw new MetricsError(`learningRate must be a positive number, got ${options.learningRate}.`);
+  }
+  const warmup = options.warmupSteps ?? 0;
+  if (!Number.isInteger(warmup) || warmup < 0) {
+    throw new MetricsError(`warmupSteps must be a non-negative integer, got ${warmup}.`);
   }
 }

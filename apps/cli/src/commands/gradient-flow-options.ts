@@ -55,6 +55,12 @@ export const GRADIENT_FLOW_OPTIONS = [
     },
     parseStepsAt,
   ),
+  integer('warmup', {
+    placeholder: 'steps',
+    description:
+      'Language models: steps of linear learning-rate warm-up before the constant rate (default 0: none, the point of the study; Xiong et al.’s control).',
+    min: 0,
+  }),
   integer('width', {
     placeholder: 'n',
     description: 'Language models: width of the residual stream (default 64).',

@@ -30,7 +30,8 @@ const DEFAULTS = {
  * `residual gradient-flow --models <language model>`: the residual-form study of a transformer
  * (Xiong et al. 2020; Bachlechner et al. 2020; Wang et al. 2022). Every form of --residual-forms
  * at every depth of --depths (blocks), measured on a text batch, trained with AdamW at a constant
- * rate (no warm-up, on purpose), and measured again.
+ * rate (no warm-up by default, on purpose; --warmup gives Xiong et al.'s control), and measured
+ * again.
  */
 export async function runTransformerStudy(
   model: string,
@@ -49,6 +50,7 @@ export async function runTransformerStudy(
     throw new UsageError(`gradient-flow --width: ${width} does not divide by --heads ${heads}.`);
   }
   const learningRate = values.lr ?? DEFAULTS.lr;
+  const warmupSteps = values.warmup ?? 0;
   const { steps, 'batch-size': batchSize, seed } = values;
 
   const backend = await initBackend({ backend: values.backend });
@@ -63,7 +65,7 @@ export async function runTransformerStudy(
   const entry = getModelEntry(model);
   terminal.err(
     `gradient flow of ${entry.name} (${forms.join(', ')}) at ${depths.join(', ')} blocks, width ${width}, ` +
-      `${heads} heads, context ${context}, on ${text.name} (batch ${batchSize}, AdamW at a constant ${learningRate}, ` +
+      `${heads} heads, context ${context}, on ${text.name} (batch ${batchSize}, AdamW at ${warmupSteps > 0 ? `${learningRate} after ${warmupSteps} steps of warm-up` : `a constant ${learningRate}`}, ` +
       `${steps} steps${stepsAt.size > 0 ? `, ${[...stepsAt].map(([d, s]) => `${s} at ${d} blocks`).join(', ')}` : ''}) with the ${backend} backend\n`,
   );
   const started = performance.now();
@@ -82,10 +84,11 @@ export async function runTransformerStudy(
       }),
     batch: (step) => textBatch(text.train, { batchSize, context, seed, step }),
     loss: (logits, targets) => nextTokenLoss(logits, targets),
-    // nanoGPT's character recipe, without its warm-up and decay.
+    // nanoGPT's character recipe, without its decay (and its warm-up unless --warmup).
     optimizer: (weights) => new AdamW(weights, { beta2: 0.99, weightDecay: 0.1 }),
     steps: (depth) => stepsAt.get(depth) ?? steps,
     learningRate,
+    warmupSteps,
     onProgress: progressReporter(terminal),
   });
   const report = {
@@ -98,7 +101,7 @@ export async function runTransformerStudy(
     heads,
     context,
     vocabSize,
-    optimizer: { name: 'adamw', beta1: 0.9, beta2: 0.99, weightDecay: 0.1, warmup: 0 },
+    optimizer: { name: 'adamw', beta1: 0.9, beta2: 0.99, weightDecay: 0.1, warmup: warmupSteps },
     seconds: (performance.now() - started) / 1000,
     ...study,
   };

@@ -25,7 +25,14 @@ export const GRADIENT_FLOW_FILES = {
 } as const;
 
 /** Options of the transformer study that an image model would silently ignore. */
-const LANGUAGE_ONLY_OPTIONS = ['residual-forms', 'steps-at', 'width', 'heads', 'context'] as const;
+const LANGUAGE_ONLY_OPTIONS = [
+  'residual-forms',
+  'steps-at',
+  'warmup',
+  'width',
+  'heads',
+  'context',
+] as const;
 
 export const gradientFlowCommand = defineCommand({
   name: 'gradient-flow',
