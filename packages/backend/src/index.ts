@@ -1,4 +1,9 @@
 export {
+  type AdamWUpdateAttrs,
+  type AdamWUpdateResult,
+  adamwUpdate,
+} from './adamw-update.js';
+export {
   type BackendName,
   BROWSER_BACKENDS,
   isBackendName,
@@ -8,6 +13,7 @@ export {
   preferredBackends,
 } from './backend-names.js';
 export { type BatchNormTrainingResult, batchNormTraining } from './batch-norm-training.js';
+export { gelu } from './gelu.js';
 export {
   availableBackends,
   type InitBackendOptions,

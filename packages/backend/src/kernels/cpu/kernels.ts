@@ -1,5 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
+import { cpuAdamWUpdateKernel } from './adamw.js';
 import { cpuConvKernels } from './conv.js';
+import { cpuGeluKernels } from './gelu.js';
 import { cpuReluGradKernel } from './relu-gradient.js';
 import { cpuTileReduceKernels } from './tile-reduce.js';
 
@@ -11,4 +13,6 @@ export const cpuKernels: readonly tf.KernelConfig[] = [
   ...cpuConvKernels,
   ...cpuTileReduceKernels,
   cpuReluGradKernel,
+  cpuAdamWUpdateKernel,
+  ...cpuGeluKernels,
 ];
