@@ -25,6 +25,7 @@ export {
   type RegisterTrainingKernelsOptions,
   registerTrainingKernels,
 } from './kernels/register-training-kernels.js';
+export { layerNorm } from './layer-norm.js';
 export { type MemoryReport, memoryReport } from './memory.js';
 export { BackendError, isResidualError, ResidualError } from './residual-error.js';
 export { Rng, seededPermutation } from './rng.js';

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { cpuAdamWUpdateKernel } from './adamw.js';
 import { cpuConvKernels } from './conv.js';
 import { cpuGeluKernels } from './gelu.js';
+import { cpuLayerNormKernels } from './layer-norm.js';
 import { cpuReluGradKernel } from './relu-gradient.js';
 import { cpuTileReduceKernels } from './tile-reduce.js';
 
@@ -15,4 +16,5 @@ export const cpuKernels: readonly tf.KernelConfig[] = [
   cpuReluGradKernel,
   cpuAdamWUpdateKernel,
   ...cpuGeluKernels,
+  ...cpuLayerNormKernels,
 ];

@@ -6,6 +6,7 @@ import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input.js';
 import { wasmDepthwiseBackpropKernels } from './depthwise-backprop.js';
 import { wasmGeluKernels } from './gelu.js';
+import { wasmLayerNormKernels } from './layer-norm.js';
 import { wasmMatMulKernels } from './matmul.js';
 import { wasmSharedDataKernels } from './shared-data.js';
 import { wasmCopyKernels } from './strided-copy.js';
@@ -28,4 +29,5 @@ export const wasmKernels: readonly tf.KernelConfig[] = [
   ...wasmMatMulKernels,
   wasmAdamWUpdateKernel,
   ...wasmGeluKernels,
+  ...wasmLayerNormKernels,
 ];
