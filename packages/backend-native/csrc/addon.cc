@@ -19,6 +19,7 @@
 #include "matmul.h"
 #include "pointwise.h"
 #include "thread_pool.h"
+#include "transformer.h"
 
 namespace residual {
 namespace {
@@ -373,6 +374,53 @@ napi_value BatchNormTrainingBackward(napi_env env, napi_callback_info info) {
     return nullptr;
   batch_norm_training_backward(x.data, dy.data, mean.data, inv_std.data, scale.data, dx.data,
                                d_scale.data, d_offset.data, static_cast<int64_t>(n / c), channels);
+  return nullptr;
+}
+
+napi_value Gelu(napi_env env, napi_callback_info info) {
+  Args args(env, info, kGeluArgs);
+  F32 x = args.f32(0, "x"), y = args.f32(1, "y");
+  if (!args.ok() || !args.need(y, x.length, "y") || !args.disjoint(y, x.length, x, x.length, true))
+    return nullptr;
+  gelu(x.data, y.data, static_cast<int64_t>(x.length));
+  return nullptr;
+}
+
+napi_value GeluBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, kGeluBackwardArgs);
+  F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), dx = args.f32(2, "dx");
+  if (!args.ok() || !args.need(dy, x.length, "dy") || !args.need(dx, x.length, "dx") ||
+      !args.disjoint(dx, x.length, x, x.length, true) ||
+      !args.disjoint(dx, x.length, dy, x.length, true))
+    return nullptr;
+  gelu_backward(x.data, dy.data, dx.data, static_cast<int64_t>(x.length));
+  return nullptr;
+}
+
+napi_value AdamwUpdate(napi_env env, napi_callback_info info) {
+  Args args(env, info, kAdamwUpdateArgs);
+  F32 weight = args.f32(0, "weight"), m = args.f32(1, "m"), v = args.f32(2, "v"),
+      gradient = args.f32(3, "gradient"), constants = args.f32(4, "constants"),
+      new_weight = args.f32(5, "newWeight"), new_m = args.f32(6, "newM"),
+      new_v = args.f32(7, "newV");
+  const uint64_t n = weight.length;
+  if (!args.ok() || !args.need(m, n, "m") || !args.need(v, n, "v") ||
+      !args.need(gradient, n, "gradient") || !args.need(constants, 9, "constants") ||
+      !args.need(new_weight, n, "newWeight") || !args.need(new_m, n, "newM") ||
+      !args.need(new_v, n, "newV"))
+    return nullptr;
+  // Each output may replace its own input in place; never another input.
+  for (const F32* out : {&new_weight, &new_m, &new_v}) {
+    for (const F32* in : {&weight, &m, &v, &gradient}) {
+      const bool same = (out == &new_weight && in == &weight) || (out == &new_m && in == &m) ||
+                        (out == &new_v && in == &v);
+      if (!args.disjoint(*out, n, *in, n, same)) return nullptr;
+    }
+  }
+  const float* c = constants.data;
+  const AdamWConstants k{c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8] != 0.0f};
+  adamw_update(weight.data, m.data, v.data, gradient.data, k, new_weight.data, new_m.data,
+               new_v.data, static_cast<int64_t>(n));
   return nullptr;
 }
 

@@ -116,6 +116,29 @@ export interface NativeKernels {
     dOffset: Float32Array,
     channels: number,
   ): void;
+  /**
+   * GELU with the exact Φ: y = x · ½(1 + erf(x/√2)), erf as Abramowitz & Stegun 7.1.26 (the one
+   * tfjs's kernels compute). Each value on its own: the same for any thread count.
+   */
+  gelu(x: Float32Array, y: Float32Array): void;
+  /** GELU's gradient: dx = dy · (Φ(x) + x · φ(x)). */
+  geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /**
+   * One AdamW step of one weight, every operation rounded to float32 in the order of the tfjs
+   * composition: m′ = β₁m + (1−β₁)g, v′ = β₂v + (1−β₂)g·g, w′ = w·decay − (m′ / (√v′ / c₂ + ε)) ·
+   * stepSize. `constants` holds β₁, β₂, 1−β₁, 1−β₂, decay, stepSize, c₂ = √(1−β₂ᵗ), ε and
+   * whether to decay (1 or 0).
+   */
+  adamwUpdate(
+    weight: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    gradient: Float32Array,
+    constants: Float32Array,
+    newWeight: Float32Array,
+    newM: Float32Array,
+    newV: Float32Array,
+  ): void;
   /** out[o, i] = scale · Σ_r x[o, r, i], x seen as `[outer, reduce, inner]`. */
   sumMiddleAxis(
     x: Float32Array,

@@ -1,28 +1,36 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelArgs } from '../kernel-overrides.js';
+import type { NativeKernels } from '../native/addon.js';
 import { GELU, GELU_GRAD, geluBackward, geluForward } from '../shared/gelu.js';
 import { heapView } from './heap.js';
 
-function gelu(args: KernelArgs): tf.TensorInfo {
-  const { x } = args.inputs as { x: tf.TensorInfo };
-  const backend = args.backend as unknown as BackendWasm;
-  const y = backend.makeOutput([...x.shape], 'float32');
-  // Views after the output's allocation, which may grow (and detach) the heap.
-  geluForward(heapView(backend, x), heapView(backend, y));
-  return y;
-}
+/**
+ * GELU and its gradient on `wasm`, one pass each (native when the addon is loaded, else
+ * JavaScript), in place of ~5 and ~12 stock kernels.
+ */
+export function wasmGeluKernels(native?: NativeKernels): tf.KernelConfig[] {
+  const forward = native?.gelu.bind(native) ?? geluForward;
+  const backward = native?.geluBackward.bind(native) ?? geluBackward;
+  function gelu(args: KernelArgs): tf.TensorInfo {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const backend = args.backend as unknown as BackendWasm;
+    const y = backend.makeOutput([...x.shape], 'float32');
+    // Views after the output's allocation, which may grow (and detach) the heap.
+    forward(heapView(backend, x), heapView(backend, y));
+    return y;
+  }
 
-function geluGrad(args: KernelArgs): tf.TensorInfo {
-  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const backend = args.backend as unknown as BackendWasm;
-  const dx = backend.makeOutput([...x.shape], 'float32');
-  geluBackward(heapView(backend, x), heapView(backend, dy), heapView(backend, dx));
-  return dx;
-}
+  function geluGrad(args: KernelArgs): tf.TensorInfo {
+    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const backend = args.backend as unknown as BackendWasm;
+    const dx = backend.makeOutput([...x.shape], 'float32');
+    backward(heapView(backend, x), heapView(backend, dy), heapView(backend, dx));
+    return dx;
+  }
 
-/** GELU and its gradient on `wasm`: one pass each, in place of ~5 and ~12 stock kernels. */
-export const wasmGeluKernels: tf.KernelConfig[] = [
-  { kernelName: GELU, backendName: 'wasm', kernelFunc: gelu as tf.KernelFunc },
-  { kernelName: GELU_GRAD, backendName: 'wasm', kernelFunc: geluGrad as tf.KernelFunc },
-];
+  return [
+    { kernelName: GELU, backendName: 'wasm', kernelFunc: gelu as tf.KernelFunc },
+    { kernelName: GELU_GRAD, backendName: 'wasm', kernelFunc: geluGrad as tf.KernelFunc },
+  ];
+}

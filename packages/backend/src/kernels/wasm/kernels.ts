@@ -27,7 +27,7 @@ export const wasmKernels: readonly tf.KernelConfig[] = [
   ...wasmBatchNormTrainingKernels(),
   ...wasmDepthwiseBackpropKernels,
   ...wasmMatMulKernels,
-  wasmAdamWUpdateKernel,
-  ...wasmGeluKernels,
+  wasmAdamWUpdateKernel(),
+  ...wasmGeluKernels(),
   ...wasmLayerNormKernels,
 ];

@@ -1,0 +1,96 @@
+#include "transformer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "thread_pool.h"
+
+namespace residual {
+namespace {
+
+constexpr int64_t kTaskElements = 32768;  // values per task: small tensors run on one thread
+
+template <typename Fn>
+void for_blocks(int64_t size, const Fn& fn) {
+  const int64_t ntasks = (size + kTaskElements - 1) / kTaskElements;
+  ThreadPool::instance().parallel_for(static_cast<int>(ntasks), [&](int task, int) {
+    fn(task * kTaskElements, std::min(size, (task + 1) * kTaskElements));
+  });
+}
+
+// exp(t) for t <= 0 in branch-free float arithmetic the compiler vectorises (std::exp does not
+// vectorise): t = n ln 2 + r with |r| <= ln 2 / 2, exp(r) by Cephes' expf polynomial (about one
+// ulp), times 2^n built in the exponent bits. Below -87 it flushes towards 0 like expf.
+inline float exp_nonpositive(float t) {
+  t = t < -87.0f ? -87.0f : t;
+  const float scaled = t * 1.44269504088896341f;
+  const int32_t n = static_cast<int32_t>(scaled - 0.5f);  // rounds half away; scaled <= 0
+  const float nf = static_cast<float>(n);
+  const float r = (t - nf * 0.693359375f) + nf * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t bits = (n + 127) << 23;
+  float two_n;
+  std::memcpy(&two_n, &bits, sizeof two_n);
+  return p * two_n;
+}
+
+// Phi(x) given e = exp(-x^2 / 2) (also phi(x) * sqrt(2 pi)).
+inline float normal_cdf(float x, float e) {
+  const float u = std::fabs(x) * 0.70710678118654752f;
+  const float t = 1.0f / (1.0f + 0.3275911f * u);
+  const float poly =
+      ((((1.061405429f * t - 1.453152027f) * t + 1.421413741f) * t - 0.284496736f) * t +
+       0.254829592f) *
+      t;
+  const float erf = 1.0f - poly * e;
+  return 0.5f * (1.0f + std::copysign(erf, x));
+}
+
+}  // namespace
+
+void gelu(const float* x, float* y, int64_t size) {
+  for_blocks(size, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      const float xi = x[i];
+      y[i] = xi * normal_cdf(xi, exp_nonpositive(-0.5f * xi * xi));
+    }
+  });
+}
+
+void gelu_backward(const float* x, const float* dy, float* dx, int64_t size) {
+  for_blocks(size, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      const float xi = x[i];
+      const float e = exp_nonpositive(-0.5f * xi * xi);
+      dx[i] = dy[i] * (normal_cdf(xi, e) + xi * e * 0.39894228040143268f);
+    }
+  });
+}
+
+void adamw_update(const float* weight, const float* m, const float* v, const float* gradient,
+                  const AdamWConstants& k, float* new_weight, float* new_m, float* new_v,
+                  int64_t size) {
+  // Multiplying by one leaves every value as it is: the branch leaves the loop.
+  const float decay = k.decayed ? k.decay : 1.0f;
+  for_blocks(size, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      const float g = gradient[i];
+      const float mi = m[i] * k.beta1 + g * k.one_minus_beta1;
+      const float vi = v[i] * k.beta2 + (g * g) * k.one_minus_beta2;
+      const float w = weight[i] * decay;
+      const float denominator = std::sqrt(vi) / k.root_correction2 + k.epsilon;
+      new_weight[i] = w - (mi / denominator) * k.step_size;
+      new_m[i] = mi;
+      new_v[i] = vi;
+    }
+  });
+}
+
+}  // namespace residual

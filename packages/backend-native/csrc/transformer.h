@@ -1,0 +1,27 @@
+// Element-wise kernels of transformer training: GELU forward and backward and the AdamW update,
+// multi-threaded over blocks of values. Each value is computed on its own, so results do not
+// depend on the thread count.
+#pragma once
+#include <cstdint>
+
+namespace residual {
+
+// y = x * Phi(x) with the exact Phi = (1 + erf(x / sqrt 2)) / 2, erf as Abramowitz & Stegun
+// 7.1.26 (|error| <= 1.5e-7, tfjs's), over `size` values.
+void gelu(const float* x, float* y, int64_t size);
+
+// dx = dy * (Phi(x) + x * phi(x)), phi the standard normal density.
+void gelu_backward(const float* x, const float* dy, float* dx, int64_t size);
+
+// One AdamW step, each operation a float32 operation in the order of the tfjs composition (no
+// contraction into fused multiply-adds): bit for bit what the composition gives.
+struct AdamWConstants {
+  float beta1, beta2, one_minus_beta1, one_minus_beta2, decay, step_size, root_correction2,
+      epsilon;
+  bool decayed;
+};
+void adamw_update(const float* weight, const float* m, const float* v, const float* gradient,
+                  const AdamWConstants& k, float* new_weight, float* new_m, float* new_v,
+                  int64_t size);
+
+}  // namespace residual
