@@ -377,6 +377,48 @@ napi_value BatchNormTrainingBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value LayerNorm(napi_env env, napi_callback_info info) {
+  Args args(env, info, kLayerNormArgs);
+  F32 x = args.f32(0, "x");
+  F32 gamma, beta;
+  if (!args.is_null(1)) gamma = args.f32(1, "gamma");
+  if (!args.is_null(2)) beta = args.f32(2, "beta");
+  const double epsilon = args.number(3, "epsilon");
+  F32 y = args.f32(4, "y"), mean = args.f32(5, "mean"), inv_std = args.f32(6, "invStd");
+  const int64_t width = args.integer(7, "width");
+  if (!args.ok() || !args.whole_rows(x, width)) return nullptr;
+  const uint64_t n = x.length, w = static_cast<uint64_t>(width), rows = w == 0 ? 0 : n / w;
+  if ((gamma.data != nullptr && !args.need(gamma, w, "gamma")) ||
+      (beta.data != nullptr && !args.need(beta, w, "beta")) || !args.need(y, n, "y") ||
+      !args.need(mean, rows, "mean") || !args.need(inv_std, rows, "invStd") ||
+      !args.disjoint(y, n, x, n, false))
+    return nullptr;
+  layer_norm(x.data, gamma.data, beta.data, epsilon, y.data, mean.data, inv_std.data,
+             static_cast<int64_t>(rows), width);
+  return nullptr;
+}
+
+napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, kLayerNormBackwardArgs);
+  F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), mean = args.f32(2, "mean"),
+      inv_std = args.f32(3, "invStd");
+  F32 gamma;
+  if (!args.is_null(4)) gamma = args.f32(4, "gamma");
+  F32 dx = args.f32(5, "dx"), d_gamma = args.f32(6, "dGamma"), d_beta = args.f32(7, "dBeta");
+  const int64_t width = args.integer(8, "width");
+  if (!args.ok() || !args.whole_rows(x, width)) return nullptr;
+  const uint64_t n = x.length, w = static_cast<uint64_t>(width), rows = w == 0 ? 0 : n / w;
+  if (!args.need(dy, n, "dy") || !args.need(mean, rows, "mean") ||
+      !args.need(inv_std, rows, "invStd") ||
+      (gamma.data != nullptr && !args.need(gamma, w, "gamma")) || !args.need(dx, n, "dx") ||
+      !args.need(d_gamma, w, "dGamma") || !args.need(d_beta, w, "dBeta") ||
+      !args.disjoint(dx, n, x, n, false) || !args.disjoint(dx, n, dy, n, false))
+    return nullptr;
+  layer_norm_backward(x.data, dy.data, mean.data, inv_std.data, gamma.data, dx.data, d_gamma.data,
+                      d_beta.data, static_cast<int64_t>(rows), width);
+  return nullptr;
+}
+
 napi_value Gelu(napi_env env, napi_callback_info info) {
   Args args(env, info, kGeluArgs);
   F32 x = args.f32(0, "x"), y = args.f32(1, "y");

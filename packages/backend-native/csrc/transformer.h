@@ -24,4 +24,16 @@ void adamw_update(const float* weight, const float* m, const float* v, const flo
                   const AdamWConstants& k, float* new_weight, float* new_m, float* new_v,
                   int64_t size);
 
+// Layer normalisation of `rows` rows of `width` values, statistics in float64: mean and
+// inv_std = 1 / sqrt(biased variance + epsilon) per row, y = (x - mean) * inv_std * gamma + beta;
+// gamma and beta may be null. Rows run in parallel.
+void layer_norm(const float* x, const float* gamma, const float* beta, double epsilon, float* y,
+                float* mean, float* inv_std, int64_t rows, int64_t width);
+
+// Its gradient through the row statistics: dx per row (in parallel); d_gamma = sum dy * x_hat and
+// d_beta = sum dy over rows in row order, in float64 (the same for any thread count).
+void layer_norm_backward(const float* x, const float* dy, const float* mean, const float* inv_std,
+                         const float* gamma, float* dx, float* d_gamma, float* d_beta,
+                         int64_t rows, int64_t width);
+
 }  // namespace residual

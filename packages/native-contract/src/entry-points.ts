@@ -23,6 +23,8 @@ export const ENTRY_POINTS = {
   batchNormBackward: 9,
   batchNormMoments: 4,
   batchNormTrainingBackward: 9,
+  layerNorm: 8,
+  layerNormBackward: 9,
   gelu: 2,
   geluBackward: 3,
   adamwUpdate: 8,

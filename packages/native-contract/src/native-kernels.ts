@@ -117,6 +117,37 @@ export interface NativeKernels {
     channels: number,
   ): void;
   /**
+   * Layer normalisation of rows of `width` values: per row mean and invStd = 1 / √(variance +
+   * epsilon) (biased variance, float64), y = (x − mean) · invStd · gamma + beta; gamma and beta
+   * (`width` values) may be null. Writes y and each row's mean and invStd.
+   */
+  layerNorm(
+    x: Float32Array,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    epsilon: number,
+    y: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    width: number,
+  ): void;
+  /**
+   * The whole gradient of `layerNorm` through each row's statistics: with x̂ = (x − mean) · invStd
+   * and g = dy · gamma, dx = invStd · (g − mean(g) − x̂ · mean(g · x̂)) per row; dGamma = Σ dy · x̂
+   * and dBeta = Σ dy over rows, in row order (float64).
+   */
+  layerNormBackward(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    gamma: Float32Array | null,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+    width: number,
+  ): void;
+  /**
    * GELU with the exact Φ: y = x · ½(1 + erf(x/√2)), erf as Abramowitz & Stegun 7.1.26 (the one
    * tfjs's kernels compute). Each value on its own: the same for any thread count.
    */

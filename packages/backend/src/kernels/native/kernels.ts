@@ -3,6 +3,7 @@ import { wasmAdamWUpdateKernel } from '../wasm/adamw.js';
 import { wasmBatchNormGradKernel } from '../wasm/batch-norm-grad.js';
 import { wasmBatchNormTrainingKernels } from '../wasm/batch-norm-training.js';
 import { wasmGeluKernels } from '../wasm/gelu.js';
+import { wasmLayerNormKernels } from '../wasm/layer-norm.js';
 import type { NativeKernels } from './addon.js';
 import { nativeWasmConvKernels } from './conv.js';
 import { nativeWasmMatMulKernels } from './matmul.js';
@@ -13,7 +14,7 @@ import { nativeWasmStridedCopyKernels } from './strided-copy.js';
 
 /**
  * The kernels of the `wasm` backend that call `native` (`@residual/backend-native`) on the
- * tensors in the WASM heap. The batch-norm gradients, GELU and the AdamW update are the portable
+ * tensors in the WASM heap. The batch-norm gradients, GELU, layer norm and the AdamW update are the portable
  * kernels of `../wasm/` made with `native`, which runs their passes.
  */
 export function nativeKernels(native: NativeKernels): tf.KernelConfig[] {
@@ -28,5 +29,6 @@ export function nativeKernels(native: NativeKernels): tf.KernelConfig[] {
     ...wasmBatchNormTrainingKernels(native),
     ...wasmGeluKernels(native),
     wasmAdamWUpdateKernel(native),
+    ...wasmLayerNormKernels(native),
   ];
 }

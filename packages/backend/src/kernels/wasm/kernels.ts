@@ -29,5 +29,5 @@ export const wasmKernels: readonly tf.KernelConfig[] = [
   ...wasmMatMulKernels,
   wasmAdamWUpdateKernel(),
   ...wasmGeluKernels(),
-  ...wasmLayerNormKernels,
+  ...wasmLayerNormKernels(),
 ];
