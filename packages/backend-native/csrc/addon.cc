@@ -419,6 +419,34 @@ napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value CausalSoftmax(napi_env env, napi_callback_info info) {
+  Args args(env, info, kCausalSoftmaxArgs);
+  F32 x = args.f32(0, "x"), y = args.f32(1, "y");
+  const int64_t length = args.integer(2, "length");
+  const double scale = args.number(3, "scale");
+  if (!args.ok() || !args.whole_rows(x, length * length) || !args.need(y, x.length, "y") ||
+      !args.disjoint(y, x.length, x, x.length, true))
+    return nullptr;
+  causal_softmax(x.data, y.data, static_cast<int64_t>(x.length), length,
+                 static_cast<float>(scale));
+  return nullptr;
+}
+
+napi_value CausalSoftmaxBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, kCausalSoftmaxBackwardArgs);
+  F32 y = args.f32(0, "y"), dy = args.f32(1, "dy"), dx = args.f32(2, "dx");
+  const int64_t length = args.integer(3, "length");
+  const double scale = args.number(4, "scale");
+  const uint64_t n = y.length;
+  if (!args.ok() || !args.whole_rows(y, length * length) || !args.need(dy, n, "dy") ||
+      !args.need(dx, n, "dx") || !args.disjoint(dx, n, y, n, true) ||
+      !args.disjoint(dx, n, dy, n, true))
+    return nullptr;
+  causal_softmax_backward(y.data, dy.data, dx.data, static_cast<int64_t>(n), length,
+                          static_cast<float>(scale));
+  return nullptr;
+}
+
 napi_value Gelu(napi_env env, napi_callback_info info) {
   Args args(env, info, kGeluArgs);
   F32 x = args.f32(0, "x"), y = args.f32(1, "y");

@@ -173,4 +173,41 @@ void layer_norm_backward(const float* x, const float* dy, const float* mean, con
   }
 }
 
+void causal_softmax(const float* x, float* y, int64_t size, int64_t length, float scale) {
+  const int64_t rows = length == 0 ? 0 : size / length;
+  for_row_blocks(rows, length, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* xr = x + r * length;
+      float* yr = y + r * length;
+      const int64_t valid = r % length + 1;  // keys 0..t
+      float max = scale * xr[0];
+      for (int64_t s = 1; s < valid; ++s) max = std::max(max, scale * xr[s]);
+      for (int64_t s = 0; s < valid; ++s) yr[s] = exp_nonpositive(scale * xr[s] - max);
+      double sum = 0;
+      for (int64_t s = 0; s < valid; ++s) sum += yr[s];
+      const float inverse = static_cast<float>(1.0 / sum);
+      for (int64_t s = 0; s < valid; ++s) yr[s] *= inverse;
+      for (int64_t s = valid; s < length; ++s) yr[s] = 0.0f;
+    }
+  });
+}
+
+void causal_softmax_backward(const float* y, const float* dy, float* dx, int64_t size,
+                             int64_t length, float scale) {
+  const int64_t rows = length == 0 ? 0 : size / length;
+  for_row_blocks(rows, length, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* yr = y + r * length;
+      const float* dyr = dy + r * length;
+      float* dxr = dx + r * length;
+      const int64_t valid = r % length + 1;
+      double dot = 0;
+      for (int64_t s = 0; s < valid; ++s) dot += static_cast<double>(yr[s]) * dyr[s];
+      const float d = static_cast<float>(dot);
+      for (int64_t s = 0; s < valid; ++s) dxr[s] = scale * yr[s] * (dyr[s] - d);
+      for (int64_t s = valid; s < length; ++s) dxr[s] = 0.0f;
+    }
+  });
+}
+
 }  // namespace residual

@@ -36,4 +36,12 @@ void layer_norm_backward(const float* x, const float* dy, const float* mean, con
                          const float* gamma, float* dx, float* d_gamma, float* d_beta,
                          int64_t rows, int64_t width);
 
+// Causal softmax over rows of `length` scores, `length` rows per matrix (size / length rows in
+// all): row t of a matrix is softmax(scale * x[s]) over s <= t, 0 for s > t.
+void causal_softmax(const float* x, float* y, int64_t size, int64_t length, float scale);
+
+// Its gradient: dx = scale * y * (dy - sum_s y[s] * dy[s]) per row.
+void causal_softmax_backward(const float* y, const float* dy, float* dx, int64_t size,
+                             int64_t length, float scale);
+
 }  // namespace residual

@@ -13,6 +13,7 @@ export {
   preferredBackends,
 } from './backend-names.js';
 export { type BatchNormTrainingResult, batchNormTraining } from './batch-norm-training.js';
+export { causalSoftmax } from './causal-softmax.js';
 export { gelu } from './gelu.js';
 export {
   availableBackends,

@@ -25,6 +25,8 @@ export const ENTRY_POINTS = {
   batchNormTrainingBackward: 9,
   layerNorm: 8,
   layerNormBackward: 9,
+  causalSoftmax: 4,
+  causalSoftmaxBackward: 5,
   gelu: 2,
   geluBackward: 3,
   adamwUpdate: 8,

@@ -148,6 +148,20 @@ export interface NativeKernels {
     width: number,
   ): void;
   /**
+   * Causal softmax over rows of `length` scores, `length` rows per matrix: row t of each matrix
+   * is softmax(scale · x[s]) over s ≤ t and 0 for s > t (a query attends to the keys up to its
+   * own position). Each row on its own: the same for any thread count.
+   */
+  causalSoftmax(x: Float32Array, y: Float32Array, length: number, scale: number): void;
+  /** Its gradient: dx = scale · y · (dy − Σ_s y[s] · dy[s]) per row (0 where masked). */
+  causalSoftmaxBackward(
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    length: number,
+    scale: number,
+  ): void;
+  /**
    * GELU with the exact Φ: y = x · ½(1 + erf(x/√2)), erf as Abramowitz & Stegun 7.1.26 (the one
    * tfjs's kernels compute). Each value on its own: the same for any thread count.
    */

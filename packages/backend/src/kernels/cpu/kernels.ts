@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { cpuAdamWUpdateKernel } from './adamw.js';
+import { cpuCausalSoftmaxKernels } from './causal-softmax.js';
 import { cpuConvKernels } from './conv.js';
 import { cpuGeluKernels } from './gelu.js';
 import { cpuLayerNormKernels } from './layer-norm.js';
@@ -17,4 +18,5 @@ export const cpuKernels: readonly tf.KernelConfig[] = [
   cpuAdamWUpdateKernel,
   ...cpuGeluKernels,
   ...cpuLayerNormKernels,
+  ...cpuCausalSoftmaxKernels,
 ];

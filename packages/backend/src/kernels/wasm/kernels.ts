@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { wasmAdamWUpdateKernel } from './adamw.js';
 import { wasmBatchNormGradKernel } from './batch-norm-grad.js';
 import { wasmBatchNormTrainingKernels } from './batch-norm-training.js';
+import { wasmCausalSoftmaxKernels } from './causal-softmax.js';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input.js';
 import { wasmDepthwiseBackpropKernels } from './depthwise-backprop.js';
@@ -30,4 +31,5 @@ export const wasmKernels: readonly tf.KernelConfig[] = [
   wasmAdamWUpdateKernel(),
   ...wasmGeluKernels(),
   ...wasmLayerNormKernels(),
+  ...wasmCausalSoftmaxKernels(),
 ];
