@@ -104,9 +104,18 @@ void batch_matmul(const MatMulShape& s, const float* a, const float* b, float* c
           std::fill(out + rows, out + rows_padded, 0.f);
         }
       } else {  // A is [M, K]: each row is a contiguous run of k
-        for (int r = 0; r < rows; ++r) {
-          const float* src = am + (m0 + r) * K + k0;
-          for (int k = 0; k < kcb; ++k) packed_a[static_cast<size_t>(k) * rows_padded + r] = src[k];
+        // In tiles of 8 × 8: reads and writes both stay within a few cache lines per tile (a
+        // row at a time wrote every value to a different line of the packed block).
+        for (int r0 = 0; r0 < rows; r0 += 8) {
+          const int r1 = std::min(rows, r0 + 8);
+          for (int kt = 0; kt < kcb; kt += 8) {
+            const int kt1 = std::min(kcb, kt + 8);
+            for (int r = r0; r < r1; ++r) {
+              const float* src = am + (m0 + r) * K + k0;
+              for (int k = kt; k < kt1; ++k)
+                packed_a[static_cast<size_t>(k) * rows_padded + r] = src[k];
+            }
+          }
         }
         for (int k = 0; k < kcb; ++k)
           std::fill(packed_a + static_cast<size_t>(k) * rows_padded + rows,
