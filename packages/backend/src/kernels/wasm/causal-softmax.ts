@@ -15,8 +15,21 @@ import { heapView, sizeOf } from './heap.js';
  * JavaScript): one pass each for the mask's addition, the softmax and their gradients.
  */
 export function wasmCausalSoftmaxKernels(native?: NativeKernels): tf.KernelConfig[] {
-  const forward = native?.causalSoftmax.bind(native) ?? causalSoftmaxForward;
-  const backward = native?.causalSoftmaxBackward.bind(native) ?? causalSoftmaxBackward;
+  // Looked up per call: building the configs only closes over the addon.
+  const forward = (x: Float32Array, y: Float32Array, length: number, scale: number) =>
+    native === undefined
+      ? causalSoftmaxForward(x, y, length, scale)
+      : native.causalSoftmax(x, y, length, scale);
+  const backward = (
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    length: number,
+    scale: number,
+  ) =>
+    native === undefined
+      ? causalSoftmaxBackward(y, dy, dx, length, scale)
+      : native.causalSoftmaxBackward(y, dy, dx, length, scale);
   const causalSoftmax = (args: KernelArgs): tf.TensorInfo => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { scale } = args.attrs as { scale: number };

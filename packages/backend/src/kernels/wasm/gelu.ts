@@ -10,8 +10,11 @@ import { heapView } from './heap.js';
  * JavaScript), in place of ~5 and ~12 stock kernels.
  */
 export function wasmGeluKernels(native?: NativeKernels): tf.KernelConfig[] {
-  const forward = native?.gelu.bind(native) ?? geluForward;
-  const backward = native?.geluBackward.bind(native) ?? geluBackward;
+  // Looked up per call: building the configs only closes over the addon.
+  const forward = (x: Float32Array, y: Float32Array) =>
+    native === undefined ? geluForward(x, y) : native.gelu(x, y);
+  const backward = (x: Float32Array, dy: Float32Array, dx: Float32Array) =>
+    native === undefined ? geluBackward(x, dy, dx) : native.geluBackward(x, dy, dx);
   function gelu(args: KernelArgs): tf.TensorInfo {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const backend = args.backend as unknown as BackendWasm;
