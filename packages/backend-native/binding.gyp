@@ -46,6 +46,15 @@
       ],
     },
     {
+      # Element-wise loops whose clamps and selects vectorise only when comparisons may be
+      # if-converted (-fno-trapping-math) and sqrt need not set errno: neither changes a value.
+      "target_name": "residual_transformer",
+      "type": "static_library",
+      "sources": ["csrc/transformer.cc"],
+      "cflags_cc": ["-fno-trapping-math", "-fno-math-errno"],
+      "xcode_settings": {"OTHER_CPLUSPLUSFLAGS": ["-fno-trapping-math", "-fno-math-errno"]},
+    },
+    {
       "target_name": "residual_native",
       "sources": [
         "csrc/addon.cc",
@@ -60,7 +69,7 @@
         "csrc/row_conv.cc",
         "csrc/thread_pool.cc",
       ],
-      "dependencies": ["residual_kernels_avx2", "residual_kernels_avx512"],
+      "dependencies": ["residual_kernels_avx2", "residual_kernels_avx512", "residual_transformer"],
       "cflags_cc": ["-pthread"],
       "ldflags": ["-pthread"],
     },

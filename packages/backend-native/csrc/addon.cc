@@ -19,6 +19,7 @@
 #include "matmul.h"
 #include "pointwise.h"
 #include "thread_pool.h"
+#include "transformer.h"
 
 namespace residual {
 namespace {
@@ -373,6 +374,123 @@ napi_value BatchNormTrainingBackward(napi_env env, napi_callback_info info) {
     return nullptr;
   batch_norm_training_backward(x.data, dy.data, mean.data, inv_std.data, scale.data, dx.data,
                                d_scale.data, d_offset.data, static_cast<int64_t>(n / c), channels);
+  return nullptr;
+}
+
+napi_value LayerNorm(napi_env env, napi_callback_info info) {
+  Args args(env, info, kLayerNormArgs);
+  F32 x = args.f32(0, "x");
+  F32 gamma, beta;
+  if (!args.is_null(1)) gamma = args.f32(1, "gamma");
+  if (!args.is_null(2)) beta = args.f32(2, "beta");
+  const double epsilon = args.number(3, "epsilon");
+  F32 y = args.f32(4, "y"), mean = args.f32(5, "mean"), inv_std = args.f32(6, "invStd");
+  const int64_t width = args.integer(7, "width");
+  if (!args.ok() || !args.whole_rows(x, width)) return nullptr;
+  const uint64_t n = x.length, w = static_cast<uint64_t>(width), rows = w == 0 ? 0 : n / w;
+  if ((gamma.data != nullptr && !args.need(gamma, w, "gamma")) ||
+      (beta.data != nullptr && !args.need(beta, w, "beta")) || !args.need(y, n, "y") ||
+      !args.need(mean, rows, "mean") || !args.need(inv_std, rows, "invStd") ||
+      !args.disjoint(y, n, x, n, false))
+    return nullptr;
+  layer_norm(x.data, gamma.data, beta.data, epsilon, y.data, mean.data, inv_std.data,
+             static_cast<int64_t>(rows), width);
+  return nullptr;
+}
+
+napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, kLayerNormBackwardArgs);
+  F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), mean = args.f32(2, "mean"),
+      inv_std = args.f32(3, "invStd");
+  F32 gamma;
+  if (!args.is_null(4)) gamma = args.f32(4, "gamma");
+  F32 dx = args.f32(5, "dx"), d_gamma = args.f32(6, "dGamma"), d_beta = args.f32(7, "dBeta");
+  const int64_t width = args.integer(8, "width");
+  if (!args.ok() || !args.whole_rows(x, width)) return nullptr;
+  const uint64_t n = x.length, w = static_cast<uint64_t>(width), rows = w == 0 ? 0 : n / w;
+  if (!args.need(dy, n, "dy") || !args.need(mean, rows, "mean") ||
+      !args.need(inv_std, rows, "invStd") ||
+      (gamma.data != nullptr && !args.need(gamma, w, "gamma")) || !args.need(dx, n, "dx") ||
+      !args.need(d_gamma, w, "dGamma") || !args.need(d_beta, w, "dBeta") ||
+      !args.disjoint(dx, n, x, n, false) || !args.disjoint(dx, n, dy, n, false))
+    return nullptr;
+  layer_norm_backward(x.data, dy.data, mean.data, inv_std.data, gamma.data, dx.data, d_gamma.data,
+                      d_beta.data, static_cast<int64_t>(rows), width);
+  return nullptr;
+}
+
+napi_value CausalSoftmax(napi_env env, napi_callback_info info) {
+  Args args(env, info, kCausalSoftmaxArgs);
+  F32 x = args.f32(0, "x"), y = args.f32(1, "y");
+  const int64_t length = args.integer(2, "length");
+  const double scale = args.number(3, "scale");
+  if (!args.ok() || !args.whole_rows(x, length * length) || !args.need(y, x.length, "y") ||
+      !args.disjoint(y, x.length, x, x.length, true))
+    return nullptr;
+  causal_softmax(x.data, y.data, static_cast<int64_t>(x.length), length,
+                 static_cast<float>(scale));
+  return nullptr;
+}
+
+napi_value CausalSoftmaxBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, kCausalSoftmaxBackwardArgs);
+  F32 y = args.f32(0, "y"), dy = args.f32(1, "dy"), dx = args.f32(2, "dx");
+  const int64_t length = args.integer(3, "length");
+  const double scale = args.number(4, "scale");
+  const uint64_t n = y.length;
+  if (!args.ok() || !args.whole_rows(y, length * length) || !args.need(dy, n, "dy") ||
+      !args.need(dx, n, "dx") || !args.disjoint(dx, n, y, n, true) ||
+      !args.disjoint(dx, n, dy, n, true))
+    return nullptr;
+  causal_softmax_backward(y.data, dy.data, dx.data, static_cast<int64_t>(n), length,
+                          static_cast<float>(scale));
+  return nullptr;
+}
+
+napi_value Gelu(napi_env env, napi_callback_info info) {
+  Args args(env, info, kGeluArgs);
+  F32 x = args.f32(0, "x"), y = args.f32(1, "y");
+  if (!args.ok() || !args.need(y, x.length, "y") || !args.disjoint(y, x.length, x, x.length, true))
+    return nullptr;
+  gelu(x.data, y.data, static_cast<int64_t>(x.length));
+  return nullptr;
+}
+
+napi_value GeluBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, kGeluBackwardArgs);
+  F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), dx = args.f32(2, "dx");
+  if (!args.ok() || !args.need(dy, x.length, "dy") || !args.need(dx, x.length, "dx") ||
+      !args.disjoint(dx, x.length, x, x.length, true) ||
+      !args.disjoint(dx, x.length, dy, x.length, true))
+    return nullptr;
+  gelu_backward(x.data, dy.data, dx.data, static_cast<int64_t>(x.length));
+  return nullptr;
+}
+
+napi_value AdamwUpdate(napi_env env, napi_callback_info info) {
+  Args args(env, info, kAdamwUpdateArgs);
+  F32 weight = args.f32(0, "weight"), m = args.f32(1, "m"), v = args.f32(2, "v"),
+      gradient = args.f32(3, "gradient"), constants = args.f32(4, "constants"),
+      new_weight = args.f32(5, "newWeight"), new_m = args.f32(6, "newM"),
+      new_v = args.f32(7, "newV");
+  const uint64_t n = weight.length;
+  if (!args.ok() || !args.need(m, n, "m") || !args.need(v, n, "v") ||
+      !args.need(gradient, n, "gradient") || !args.need(constants, 9, "constants") ||
+      !args.need(new_weight, n, "newWeight") || !args.need(new_m, n, "newM") ||
+      !args.need(new_v, n, "newV"))
+    return nullptr;
+  // Each output may replace its own input in place; never another input.
+  for (const F32* out : {&new_weight, &new_m, &new_v}) {
+    for (const F32* in : {&weight, &m, &v, &gradient}) {
+      const bool same = (out == &new_weight && in == &weight) || (out == &new_m && in == &m) ||
+                        (out == &new_v && in == &v);
+      if (!args.disjoint(*out, n, *in, n, same)) return nullptr;
+    }
+  }
+  const float* c = constants.data;
+  const AdamWConstants k{c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8] != 0.0f};
+  adamw_update(weight.data, m.data, v.data, gradient.data, k, new_weight.data, new_m.data,
+               new_v.data, static_cast<int64_t>(n));
   return nullptr;
 }
 

@@ -38,6 +38,13 @@ constexpr const char* kActivationChoices = "0 (linear), 1 (relu) or 2 (relu6)";
   X(batchNormBackward,         BatchNormBackward, 9) \
   X(batchNormMoments,          BatchNormMoments, 4) \
   X(batchNormTrainingBackward, BatchNormTrainingBackward, 9) \
+  X(layerNorm,                 LayerNorm, 8) \
+  X(layerNormBackward,         LayerNormBackward, 9) \
+  X(causalSoftmax,             CausalSoftmax, 4) \
+  X(causalSoftmaxBackward,     CausalSoftmaxBackward, 5) \
+  X(gelu,                      Gelu, 2) \
+  X(geluBackward,              GeluBackward, 3) \
+  X(adamwUpdate,               AdamwUpdate, 8) \
   X(sumMiddleAxis,             SumMiddleAxis, 6) \
   X(pad,                       Pad, 4) \
   X(stridedCopy,               StridedCopy, 3) \

@@ -1,4 +1,9 @@
 export {
+  type AdamWUpdateAttrs,
+  type AdamWUpdateResult,
+  adamwUpdate,
+} from './adamw-update.js';
+export {
   type BackendName,
   BROWSER_BACKENDS,
   isBackendName,
@@ -8,6 +13,8 @@ export {
   preferredBackends,
 } from './backend-names.js';
 export { type BatchNormTrainingResult, batchNormTraining } from './batch-norm-training.js';
+export { causalSoftmax } from './causal-softmax.js';
+export { gelu } from './gelu.js';
 export {
   availableBackends,
   type InitBackendOptions,
@@ -19,6 +26,7 @@ export {
   type RegisterTrainingKernelsOptions,
   registerTrainingKernels,
 } from './kernels/register-training-kernels.js';
+export { layerNorm } from './layer-norm.js';
 export { type MemoryReport, memoryReport } from './memory.js';
 export { BackendError, isResidualError, ResidualError } from './residual-error.js';
 export { Rng, seededPermutation } from './rng.js';

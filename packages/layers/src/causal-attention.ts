@@ -1,3 +1,4 @@
+import { causalSoftmax } from '@residual/backend';
 import * as tf from '@tensorflow/tfjs';
 import type { LayerArgs } from './layer-config.js';
 import { LayerError } from './layer-error.js';
@@ -12,21 +13,6 @@ export interface CausalAttentionArgs extends LayerArgs {
   seed?: number;
 }
 
-/** Added to the scores of future positions: exp(−1e9 − max) is exactly 0 in float32. */
-const MASKED = -1e9;
-const causalMasks = new Map<number, Float32Array>();
-
-/** The additive causal mask of a length: 0 where key s ≤ query t, −1e9 where s > t. */
-function causalMask(length: number): tf.Tensor2D {
-  let values = causalMasks.get(length);
-  if (values === undefined) {
-    values = new Float32Array(length * length);
-    for (let t = 0; t < length; t++) values.fill(MASKED, t * length + t + 1, (t + 1) * length);
-    causalMasks.set(length, values);
-  }
-  return tf.tensor2d(values, [length, length]);
-}
-
 /**
  * Causal multi-head scaled dot-product attention (Vaswani et al. 2017, masked as in GPT):
  * given queries, keys and values [batch, length, width] (three inputs, the outputs of their
@@ -36,8 +22,9 @@ function causalMask(length: number): tf.Tensor2D {
  * projections around it.
  *
  * It is built from operations whose gradients every tfjs backend has (reshape, transpose,
- * batched matMul, an added mask, softmax): tfjs's own attention code uses einsum, which has
- * no gradient.
+ * batched matMul) and `causalSoftmax` of `@residual/backend` (one kernel each way where ours
+ * are registered, else a −1e9 mask added before a softmax): tfjs's own attention code uses
+ * einsum, which has no gradient.
  *
  * Keras equivalent: the core of `MultiHeadAttention(use_causal_mask=True)` between its
  * query/key/value and output projections.
@@ -85,9 +72,8 @@ export class CausalAttention extends tf.layers.Layer {
       // [batch, length, width] → [batch, heads, length, headWidth]
       const split = (x: tf.Tensor) =>
         tf.transpose(tf.reshape(x, [batch, length, this.heads, headWidth]), [0, 2, 1, 3]);
-      const queries = split(tf.mul(inputs[0], 1 / Math.sqrt(headWidth)));
-      const scores = tf.add(tf.matMul(queries, split(inputs[1]), false, true), causalMask(length));
-      let weights = tf.softmax(scores);
+      const scores = tf.matMul(split(inputs[0]), split(inputs[1]), false, true);
+      let weights = causalSoftmax(scores, 1 / Math.sqrt(headWidth));
       if (kwargs.training === true && this.dropout > 0) {
         weights = dropout(weights, this.dropout, seed);
       }

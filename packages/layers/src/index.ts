@@ -26,6 +26,7 @@ export {
 } from './conv-bn.js';
 export { CUSTOM_LAYER_CLASS_NAMES, customLayerClassNames } from './custom-layers.js';
 export { DropPath, type DropPathArgs, stochasticDepthRate } from './drop-path.js';
+export { GeluActivation } from './gelu-activation.js';
 export { gptMlp, MLP_EXPANSION } from './gpt-mlp.js';
 export { GroupedConv2D, type GroupedConv2DArgs } from './grouped-conv2d.js';
 export {

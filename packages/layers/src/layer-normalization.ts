@@ -1,3 +1,4 @@
+import { layerNorm } from '@residual/backend';
 import * as tf from '@tensorflow/tfjs';
 import { singleInput } from './layer-config.js';
 
@@ -20,8 +21,9 @@ interface LayerNormalizationFields {
 }
 
 /**
- * tfjs-layers' `LayerNormalization` computed directly when it normalises the last axis (as
- * transformers do): (x − mean) · rsqrt(variance + ε) · γ + β with γ and β broadcast. tfjs's
+ * tfjs-layers' `LayerNormalization` computed by `layerNorm` of `@residual/backend` when it
+ * normalises the last axis (as transformers do): one kernel forward and one backward where ours
+ * are registered, else (x − mean) · rsqrt(variance + ε) · γ + β with γ and β broadcast. tfjs's
  * own `call` tiles the mean, variance, γ and β to the input's full shape before a `batchNorm`,
  * and the gradient of each `Tile` is one slice and one addition per repeat: a training step of
  * `gpt_char_micro` spent more time there than in its matrix products. Same configuration,
@@ -37,15 +39,12 @@ export class LayerNormalization extends TfLayerNormalization {
     if (self.axis.length !== 1 || self.axis[0] !== x.rank - 1) {
       return super.call(inputs, kwargs) as tf.Tensor;
     }
-    return tf.tidy(() => {
-      const mean = tf.mean(x, -1, true);
-      const centered = tf.sub(x, mean);
-      const variance = tf.mean(tf.square(centered), -1, true);
-      let y = tf.mul(centered, tf.rsqrt(tf.add(variance, self.epsilon)));
-      if (self.scale && self.gamma !== null) y = tf.mul(y, self.gamma.read());
-      if (self.center && self.beta !== null) y = tf.add(y, self.beta.read());
-      return y;
-    });
+    return layerNorm(
+      x,
+      self.scale && self.gamma !== null ? self.gamma.read() : null,
+      self.center && self.beta !== null ? self.beta.read() : null,
+      self.epsilon,
+    );
   }
 }
 tf.serialization.registerClass(LayerNormalization);

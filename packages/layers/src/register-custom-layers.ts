@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNormalization } from './batch-normalization.js';
 import { DropPath } from './drop-path.js';
+import { GeluActivation } from './gelu-activation.js';
 import { GroupedConv2D } from './grouped-conv2d.js';
 import { ScalarBias } from './scalar-bias.js';
 import { ScalarMultiply } from './scalar-multiply.js';
@@ -15,4 +16,7 @@ export function registerCustomLayers(): void {
   for (const layer of [BatchNormalization, DropPath, GroupedConv2D, ScalarBias, ScalarMultiply]) {
     tf.serialization.registerClass(layer);
   }
+  tf.serialization.registerClass(
+    GeluActivation as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
+  );
 }

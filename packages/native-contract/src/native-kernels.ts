@@ -116,6 +116,74 @@ export interface NativeKernels {
     dOffset: Float32Array,
     channels: number,
   ): void;
+  /**
+   * Layer normalisation of rows of `width` values: per row mean and invStd = 1 / √(variance +
+   * epsilon) (biased variance, float64), y = (x − mean) · invStd · gamma + beta; gamma and beta
+   * (`width` values) may be null. Writes y and each row's mean and invStd.
+   */
+  layerNorm(
+    x: Float32Array,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    epsilon: number,
+    y: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    width: number,
+  ): void;
+  /**
+   * The whole gradient of `layerNorm` through each row's statistics: with x̂ = (x − mean) · invStd
+   * and g = dy · gamma, dx = invStd · (g − mean(g) − x̂ · mean(g · x̂)) per row; dGamma = Σ dy · x̂
+   * and dBeta = Σ dy over rows, in row order (float64).
+   */
+  layerNormBackward(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    gamma: Float32Array | null,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+    width: number,
+  ): void;
+  /**
+   * Causal softmax over rows of `length` scores, `length` rows per matrix: row t of each matrix
+   * is softmax(scale · x[s]) over s ≤ t and 0 for s > t (a query attends to the keys up to its
+   * own position). Each row on its own: the same for any thread count.
+   */
+  causalSoftmax(x: Float32Array, y: Float32Array, length: number, scale: number): void;
+  /** Its gradient: dx = scale · y · (dy − Σ_s y[s] · dy[s]) per row (0 where masked). */
+  causalSoftmaxBackward(
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    length: number,
+    scale: number,
+  ): void;
+  /**
+   * GELU with the exact Φ: y = x · ½(1 + erf(x/√2)), erf as Abramowitz & Stegun 7.1.26 (the one
+   * tfjs's kernels compute). Each value on its own: the same for any thread count.
+   */
+  gelu(x: Float32Array, y: Float32Array): void;
+  /** GELU's gradient: dx = dy · (Φ(x) + x · φ(x)). */
+  geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /**
+   * One AdamW step of one weight, every operation rounded to float32 in the order of the tfjs
+   * composition: m′ = β₁m + (1−β₁)g, v′ = β₂v + (1−β₂)g·g, w′ = w·decay − (m′ / (√v′ / c₂ + ε)) ·
+   * stepSize. `constants` holds β₁, β₂, 1−β₁, 1−β₂, decay, stepSize, c₂ = √(1−β₂ᵗ), ε and
+   * whether to decay (1 or 0).
+   */
+  adamwUpdate(
+    weight: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    gradient: Float32Array,
+    constants: Float32Array,
+    newWeight: Float32Array,
+    newM: Float32Array,
+    newV: Float32Array,
+  ): void;
   /** out[o, i] = scale · Σ_r x[o, r, i], x seen as `[outer, reduce, inner]`. */
   sumMiddleAxis(
     x: Float32Array,

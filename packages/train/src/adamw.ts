@@ -1,3 +1,4 @@
+import { adamwUpdate } from '@residual/backend';
 import * as tf from '@tensorflow/tfjs';
 import type { Optimizer } from './optimizer.js';
 import { checkWeightDecay, isDecayed, type WeightDecayTarget } from './weight-decay.js';
@@ -90,26 +91,23 @@ export class AdamW implements Optimizer {
     // The bias corrections in float64, then one float32 scalar each: as PyTorch computes them.
     const correction1 = 1 - this.beta1 ** this.step;
     const correction2 = 1 - this.beta2 ** this.step;
-    tf.tidy(() => {
-      const beta1 = tf.scalar(this.beta1);
-      const beta2 = tf.scalar(this.beta2);
-      const oneMinusBeta1 = tf.scalar(1 - this.beta1);
-      const oneMinusBeta2 = tf.scalar(1 - this.beta2);
-      const decay = tf.scalar(1 - learningRate * this.weightDecay);
-      const stepSize = tf.scalar(learningRate / correction1);
-      const rootCorrection2 = tf.scalar(Math.sqrt(correction2));
-      const epsilon = tf.scalar(this.epsilon);
-      this.slots.forEach((slot, i) => {
-        const gradient = gradients[i];
-        const m = tf.add(tf.mul(slot.m, beta1), tf.mul(gradient, oneMinusBeta1));
-        const v = tf.add(tf.mul(slot.v, beta2), tf.mul(tf.square(gradient), oneMinusBeta2));
-        slot.m.assign(m);
-        slot.v.assign(v);
-        const weight = slot.decayed ? tf.mul(slot.variable, decay) : slot.variable;
-        const denominator = tf.add(tf.div(tf.sqrt(v), rootCorrection2), epsilon);
-        slot.variable.assign(tf.sub(weight, tf.mul(tf.div(m, denominator), stepSize)));
+    for (const [i, slot] of this.slots.entries()) {
+      const { weight, m, v } = adamwUpdate(slot.variable, slot.m, slot.v, gradients[i], {
+        beta1: this.beta1,
+        beta2: this.beta2,
+        oneMinusBeta1: 1 - this.beta1,
+        oneMinusBeta2: 1 - this.beta2,
+        decay: 1 - learningRate * this.weightDecay,
+        decayed: slot.decayed,
+        stepSize: learningRate / correction1,
+        rootCorrection2: Math.sqrt(correction2),
+        epsilon: this.epsilon,
       });
-    });
+      slot.m.assign(m);
+      slot.v.assign(v);
+      slot.variable.assign(weight);
+      tf.dispose([weight, m, v]);
+    }
   }
 
   stateTensors(): tf.NamedTensorMap {

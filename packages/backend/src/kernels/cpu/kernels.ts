@@ -1,5 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
+import { cpuAdamWUpdateKernel } from './adamw.js';
+import { cpuCausalSoftmaxKernels } from './causal-softmax.js';
 import { cpuConvKernels } from './conv.js';
+import { cpuGeluKernels } from './gelu.js';
+import { cpuLayerNormKernels } from './layer-norm.js';
 import { cpuReluGradKernel } from './relu-gradient.js';
 import { cpuTileReduceKernels } from './tile-reduce.js';
 
@@ -11,4 +15,8 @@ export const cpuKernels: readonly tf.KernelConfig[] = [
   ...cpuConvKernels,
   ...cpuTileReduceKernels,
   cpuReluGradKernel,
+  cpuAdamWUpdateKernel,
+  ...cpuGeluKernels,
+  ...cpuLayerNormKernels,
+  ...cpuCausalSoftmaxKernels,
 ];

@@ -1,6 +1,10 @@
 import type * as tf from '@tensorflow/tfjs';
+import { wasmAdamWUpdateKernel } from '../wasm/adamw.js';
 import { wasmBatchNormGradKernel } from '../wasm/batch-norm-grad.js';
 import { wasmBatchNormTrainingKernels } from '../wasm/batch-norm-training.js';
+import { wasmCausalSoftmaxKernels } from '../wasm/causal-softmax.js';
+import { wasmGeluKernels } from '../wasm/gelu.js';
+import { wasmLayerNormKernels } from '../wasm/layer-norm.js';
 import type { NativeKernels } from './addon.js';
 import { nativeWasmConvKernels } from './conv.js';
 import { nativeWasmMatMulKernels } from './matmul.js';
@@ -11,8 +15,9 @@ import { nativeWasmStridedCopyKernels } from './strided-copy.js';
 
 /**
  * The kernels of the `wasm` backend that call `native` (`@residual/backend-native`) on the
- * tensors in the WASM heap. The batch-norm gradients are the portable kernels of `../wasm/`
- * made with `native`, which runs their passes.
+ * tensors in the WASM heap. The batch-norm gradients, GELU, layer norm, the causal softmax and
+ * the AdamW update are the portable kernels of `../wasm/` made with `native`, which runs their
+ * passes.
  */
 export function nativeKernels(native: NativeKernels): tf.KernelConfig[] {
   return [
@@ -24,5 +29,9 @@ export function nativeKernels(native: NativeKernels): tf.KernelConfig[] {
     wasmBatchNormGradKernel(native),
     nativeWasmReluGradKernel(native),
     ...wasmBatchNormTrainingKernels(native),
+    ...wasmGeluKernels(native),
+    wasmAdamWUpdateKernel(native),
+    ...wasmLayerNormKernels(native),
+    ...wasmCausalSoftmaxKernels(native),
   ];
 }

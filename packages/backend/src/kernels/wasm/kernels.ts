@@ -1,9 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
+import { wasmAdamWUpdateKernel } from './adamw.js';
 import { wasmBatchNormGradKernel } from './batch-norm-grad.js';
 import { wasmBatchNormTrainingKernels } from './batch-norm-training.js';
+import { wasmCausalSoftmaxKernels } from './causal-softmax.js';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input.js';
 import { wasmDepthwiseBackpropKernels } from './depthwise-backprop.js';
+import { wasmGeluKernels } from './gelu.js';
+import { wasmLayerNormKernels } from './layer-norm.js';
 import { wasmMatMulKernels } from './matmul.js';
 import { wasmSharedDataKernels } from './shared-data.js';
 import { wasmCopyKernels } from './strided-copy.js';
@@ -24,4 +28,8 @@ export const wasmKernels: readonly tf.KernelConfig[] = [
   ...wasmBatchNormTrainingKernels(),
   ...wasmDepthwiseBackpropKernels,
   ...wasmMatMulKernels,
+  wasmAdamWUpdateKernel(),
+  ...wasmGeluKernels(),
+  ...wasmLayerNormKernels(),
+  ...wasmCausalSoftmaxKernels(),
 ];
