@@ -139,43 +139,69 @@ function expectSignificant(shown: string, actual: number | undefined, what: stri
 }
 
 describe('the transformer residual-form tables (README and guide)', () => {
-  const report = readJson('apps/docs/public/studies/transformer-residual-forms/gradient-flow.json');
+  type Run = {
+    form: string;
+    depth: number;
+    steps: number;
+    finalLoss: number;
+    initial: { loss: number; groups: Groups };
+    trained: { groups: Groups } | null;
+  };
   type Groups = { block: boolean; gradientNorm: number }[];
+  const runsOf = (...folders: string[]): Run[] =>
+    folders.flatMap(
+      (folder) => readJson(`apps/docs/public/studies/${folder}/gradient-flow.json`).runs,
+    );
   const ends = (groups: Groups | undefined) => {
     const blocks = groups?.filter((group) => group.block);
     return [blocks?.[0].gradientNorm, blocks?.at(-1)?.gradientNorm];
   };
+  // Each table by its first header cell: the study without warm-up (6 and 24 blocks in one
+  // report, 96 in a second run beside it) and the warm-up control.
+  const tables = [
+    {
+      header: 'form',
+      runs: runsOf('transformer-residual-forms', 'transformer-residual-forms-96'),
+      files: ['README.md', 'apps/docs/guide/residual-transformers.md'],
+    },
+    {
+      header: 'form, 100 warm-up steps',
+      runs: runsOf('transformer-residual-forms-warmup'),
+      files: ['apps/docs/guide/residual-transformers.md'],
+    },
+  ];
 
-  for (const file of ['README.md', 'apps/docs/guide/residual-transformers.md']) {
-    it(`${file} shows every run of the committed report`, () => {
-      const text = readFileSync(`${root}${file}`, 'utf8');
-      const table = /\| form \| blocks \|.*\n\|[- |:]+\n((?:\|.*\n)+)/.exec(text);
-      expect(table, 'the table headed "| form | blocks |"').not.toBeNull();
-      const rows = table![1].trim().split('\n');
-      expect(rows.length).toBe(report.runs.length);
-      for (const row of rows) {
-        const cells = row
-          .split('|')
-          .slice(1, -1)
-          .map((cell) => cell.trim());
-        const run = report.runs.find(
-          (r: { form: string; depth: number }) =>
-            r.form === cells[0] && r.depth === Number(cells[1]),
+  for (const { header, runs, files } of tables) {
+    for (const file of files) {
+      it(`${file}: the table "${header}" shows every run of its reports`, () => {
+        const text = readFileSync(`${root}${file}`, 'utf8');
+        const table = new RegExp(`\\| ${header} \\| blocks \\|.*\n\\|[- |:]+\n((?:\\|.*\n)+)`).exec(
+          text,
         );
-        expect(run, row).toBeDefined();
-        const [initFirst, initLast] = ends(run.initial.groups);
-        const [trainedFirst, trainedLast] = ends(run.trained?.groups);
-        const shownInit = cells[2].split(' / ');
-        expectSignificant(shownInit[0], initFirst, `${row}: block 1 at init`);
-        expectSignificant(shownInit[1], initLast, `${row}: last block at init`);
-        const shownTrained = cells[3] === '—' ? ['—', '—'] : cells[3].split(' / ');
-        expectSignificant(shownTrained[0], trainedFirst, `${row}: block 1 trained`);
-        expectSignificant(shownTrained[1], trainedLast, `${row}: last block trained`);
-        expect(Number(cells[4]), `${row}: steps`).toBe(run.steps);
-        expectShown(cells[5], run.initial.loss, `${row}: loss at init`);
-        if (cells[6] === '—') expect(run.steps).toBe(0);
-        else expectShown(cells[6], run.finalLoss, `${row}: train loss`);
-      }
-    });
+        expect(table, `the table headed "| ${header} | blocks |"`).not.toBeNull();
+        const rows = table![1].trim().split('\n');
+        expect(rows.length).toBe(runs.length);
+        for (const row of rows) {
+          const cells = row
+            .split('|')
+            .slice(1, -1)
+            .map((cell) => cell.trim());
+          const run = runs.find((r) => r.form === cells[0] && r.depth === Number(cells[1]));
+          expect(run, row).toBeDefined();
+          const [initFirst, initLast] = ends(run!.initial.groups);
+          const [trainedFirst, trainedLast] = ends(run!.trained?.groups);
+          const shownInit = cells[2].split(' / ');
+          expectSignificant(shownInit[0], initFirst, `${row}: block 1 at init`);
+          expectSignificant(shownInit[1], initLast, `${row}: last block at init`);
+          const shownTrained = cells[3] === '—' ? ['—', '—'] : cells[3].split(' / ');
+          expectSignificant(shownTrained[0], trainedFirst, `${row}: block 1 trained`);
+          expectSignificant(shownTrained[1], trainedLast, `${row}: last block trained`);
+          expect(Number(cells[4]), `${row}: steps`).toBe(run!.steps);
+          expectShown(cells[5], run!.initial.loss, `${row}: loss at init`);
+          if (cells[6] === '—') expect(run!.steps).toBe(0);
+          else expectShown(cells[6], run!.finalLoss, `${row}: train loss`);
+        }
+      });
+    }
   }
 });
