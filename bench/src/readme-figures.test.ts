@@ -83,6 +83,39 @@ describe('the Quick start', () => {
   });
 });
 
+describe('the transformer speed table', () => {
+  it('shows the tokens per second of the results file it names', () => {
+    const intro = /\(`(bench\/results\/[\w.-]+\.json)`, `--no-kernels[^]*?\n\n((?:\|.*\n)+)/.exec(
+      readme,
+    );
+    expect(intro, 'the table follows "(`bench/results/….json`, `--no-kernels …":').not.toBeNull();
+    const [, file, table] = intro!;
+    const rows = readJson(file).transformers as {
+      case: { mode: string };
+      tokensPerSecond: Record<string, number>;
+    }[];
+    const modes: Record<string, string> = { training: 'train', 'generation (batch 1)': 'generate' };
+    const lines = table.trim().split('\n').slice(2);
+    expect(lines.length).toBe(2);
+    for (const line of lines) {
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
+      const speed = rows.find((row) => row.case.mode === modes[cells[0]])?.tokensPerSecond;
+      expect(speed, line).toBeDefined();
+      const pairs = cells.slice(1).map((cell) => cell.split(' / '));
+      for (const [i, threads] of ['×1', '×2'].entries()) {
+        expectShown(pairs[0][i], speed![`native${threads}`], `${line}: ours ${threads}`);
+        expectShown(pairs[1][i], speed![`PyTorch 2.13${threads}`], `${line}: 2.13 ${threads}`);
+        const ratio = speed![`native${threads}`] / speed![`PyTorch 2.13${threads}`];
+        expectShown(pairs[2][i], ratio, `${line}: ratio ${threads}`);
+        expectShown(pairs[3][i], speed![`PyTorch 1.13${threads}`], `${line}: 1.13 ${threads}`);
+      }
+    }
+  });
+});
+
 describe('the language-model table', () => {
   const files: Record<string, string> = {
     'tiny Shakespeare':
