@@ -85,7 +85,7 @@ describe('the Quick start', () => {
 
 describe('the transformer speed table', () => {
   it('shows the tokens per second of the results file it names', () => {
-    const intro = /\(`(bench\/results\/[\w.-]+\.json)`, `--no-kernels[^]*?\n\n((?:\|.*\n)+)/.exec(
+    const intro = /\(`(bench\/results\/[\w.-]+\.json)`, `--no-kernels[\s\S]*?\n\n((?:\|.*\n)+)/.exec(
       readme,
     );
     expect(intro, 'the table follows "(`bench/results/….json`, `--no-kernels …":').not.toBeNull();
