@@ -85,9 +85,8 @@ describe('the Quick start', () => {
 
 describe('the transformer speed table', () => {
   it('shows the tokens per second of the results file it names', () => {
-    const intro = /\(`(bench\/results\/[\w.-]+\.json)`, `--no-kernels[\s\S]*?\n\n((?:\|.*\n)+)/.exec(
-      readme,
-    );
+    const intro =
+      /\(`(bench\/results\/[\w.-]+\.json)`, `--no-kernels[\s\S]*?\n\n((?:\|.*\n)+)/.exec(readme);
     expect(intro, 'the table follows "(`bench/results/….json`, `--no-kernels …":').not.toBeNull();
     const [, file, table] = intro!;
     const rows = readJson(file).transformers as {
