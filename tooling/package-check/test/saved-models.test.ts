@@ -4,14 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import { createModel, type ModelOptions } from '@residual/models';
 import { saveModel } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, expect, it } from 'vitest';
-
-const root = resolve(import.meta.dirname, '..', '..', '..');
+import { closure, packageDir, root } from './workspace-packages.js';
 
 /**
  * Every family of the zoo (the smallest entry of each, at a small input: weights do not depend
@@ -70,8 +69,7 @@ it('every zoo family saved here loads in a fresh project with @residual/train al
 
   // The user's project: @residual/train's tarball and its @residual dependencies, nothing else.
   const packs = join(work, 'packs');
-  const train = ['backend', 'backend-native', 'datasets', 'layers', 'metrics', 'train'];
-  for (const dir of train) {
+  for (const dir of [...closure('@residual/train')].map(packageDir)) {
     execFileSync('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', packs], {
       cwd: join(root, 'packages', dir),
       stdio: 'pipe',
