@@ -1,6 +1,6 @@
 import { createModel, foldBatchNorm, getModelEntry } from '@residual/models';
 import * as tf from '@tensorflow/tfjs';
-import { median } from './timing.js';
+import { median, medianStepSeconds, type Stepper } from './timing.js';
 import type { TorchWorker } from './torch.js';
 import type { Layout } from './torch-peers.js';
 
@@ -32,7 +32,7 @@ export function networkCases(models: readonly string[], batches: readonly number
 }
 
 /** One training step (SGD + momentum, softmax cross-entropy) or one inference, synchronously. */
-function stepper(c: NetworkCase): { step: () => void; dispose: () => void } {
+function stepper(c: NetworkCase): Stepper {
   const built = createModel(c.model, { inputShape: [c.size, c.size, 3], numClasses: 10, seed: 1 });
   const model = c.mode === 'infer-folded' ? foldBatchNorm(built).model : built;
   const x = tf.randomNormal([c.batch, c.size, c.size, 3], 0, 1, 'float32', 4);
@@ -78,19 +78,7 @@ function stepper(c: NetworkCase): { step: () => void; dispose: () => void } {
 
 /** Seconds per step of ours on the active backend: `warmup` steps, then the median of `steps`. */
 export function timeNetwork(c: NetworkCase, warmup: number, steps: number): number {
-  const { step, dispose } = stepper(c);
-  try {
-    for (let i = 0; i < warmup; i++) step();
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const start = performance.now();
-      step();
-      times.push((performance.now() - start) / 1000);
-    }
-    return median(times);
-  } finally {
-    dispose();
-  }
+  return medianStepSeconds(stepper(c), warmup, steps);
 }
 
 /** The same in PyTorch in `layout`, or undefined when it has no counterpart of the model. */

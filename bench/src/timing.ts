@@ -19,3 +19,25 @@ export function timeCalls(fn: () => void, minTime: number, maxReps = 50): number
   }
   return times;
 }
+
+/** Something to time step by step, and to release afterwards. */
+export interface Stepper {
+  step(): void;
+  dispose(): void;
+}
+
+/** Median seconds per step of `stepper`: `warmup` untimed steps, then `steps` timed; disposes it. */
+export function medianStepSeconds(stepper: Stepper, warmup: number, steps: number): number {
+  try {
+    for (let i = 0; i < warmup; i++) stepper.step();
+    const times: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const start = performance.now();
+      stepper.step();
+      times.push((performance.now() - start) / 1000);
+    }
+    return median(times);
+  } finally {
+    stepper.dispose();
+  }
+}

@@ -3,7 +3,7 @@ import { AdamW, nextTokenLoss } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
 import { type RowSpeeds, rowSpeeds } from './best-pytorch.js';
 import type { BenchOptions } from './options.js';
-import { median } from './timing.js';
+import { median, medianStepSeconds, type Stepper } from './timing.js';
 import type { TorchWorker } from './torch.js';
 import { type TorchPeer, torchRuns } from './torch-peers.js';
 
@@ -42,7 +42,7 @@ function tokenIds(count: number, offset: number): Int32Array {
  * side) on next-token cross-entropy, or one generated token (greedy: the sampling costs
  * nothing next to the forward pass), synchronously.
  */
-function stepper(c: TransformerCase): { step: () => void; dispose: () => void } {
+function stepper(c: TransformerCase): Stepper {
   const model = createModel(c.model, { seed: 1 }) as tf.LayersModel;
   if (c.mode === 'train') {
     const inputs = tf.tensor2d(tokenIds(c.batch * c.context, 0), [c.batch, c.context], 'int32');
@@ -89,19 +89,7 @@ function stepper(c: TransformerCase): { step: () => void; dispose: () => void } 
 
 /** Seconds per call of ours on the active backend: `warmup` calls, then the median of `steps`. */
 export function timeTransformer(c: TransformerCase, warmup: number, steps: number): number {
-  const { step, dispose } = stepper(c);
-  try {
-    for (let i = 0; i < warmup; i++) step();
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const start = performance.now();
-      step();
-      times.push((performance.now() - start) / 1000);
-    }
-    return median(times);
-  } finally {
-    dispose();
-  }
+  return medianStepSeconds(stepper(c), warmup, steps);
 }
 
 /** The same GPT in PyTorch (torch/worker.py), or undefined when the worker cannot build it. */
