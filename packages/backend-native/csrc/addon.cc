@@ -268,25 +268,39 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-napi_value Relu(napi_env env, napi_callback_info info) {
-  Args args(env, info, kReluArgs);
-  F32 x = args.f32(0, "x"), out = args.f32(1, "out");
-  if (!args.ok() || !args.need(out, x.length, "out") ||
-      !args.disjoint(out, x.length, x, x.length, true))
+// (x, y): y = f(x) element by element, for ReLU and GELU alike. `y_name` is the output's
+// name in error messages.
+template <void (*Kernel)(const float*, float*, int64_t)>
+napi_value ElementwiseForward(napi_env env, napi_callback_info info, size_t expected,
+                              const char* y_name) {
+  Args args(env, info, expected);
+  F32 x = args.f32(0, "x"), y = args.f32(1, y_name);
+  if (!args.ok() || !args.need(y, x.length, y_name) ||
+      !args.disjoint(y, x.length, x, x.length, true))
     return nullptr;
-  relu(x.data, out.data, static_cast<int64_t>(x.length));
+  Kernel(x.data, y.data, static_cast<int64_t>(x.length));
   return nullptr;
 }
 
-napi_value ReluBackward(napi_env env, napi_callback_info info) {
-  Args args(env, info, kReluBackwardArgs);
+// (x, dy, dx): dx = f'(x)·dy element by element, for ReLU and GELU alike.
+template <void (*Kernel)(const float*, const float*, float*, int64_t)>
+napi_value ElementwiseBackward(napi_env env, napi_callback_info info, size_t expected) {
+  Args args(env, info, expected);
   F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), dx = args.f32(2, "dx");
   if (!args.ok() || !args.need(dy, x.length, "dy") || !args.need(dx, x.length, "dx") ||
       !args.disjoint(dx, x.length, x, x.length, true) ||
       !args.disjoint(dx, x.length, dy, x.length, true))
     return nullptr;
-  relu_backward(x.data, dy.data, dx.data, static_cast<int64_t>(x.length));
+  Kernel(x.data, dy.data, dx.data, static_cast<int64_t>(x.length));
   return nullptr;
+}
+
+napi_value Relu(napi_env env, napi_callback_info info) {
+  return ElementwiseForward<relu>(env, info, kReluArgs, "out");
+}
+
+napi_value ReluBackward(napi_env env, napi_callback_info info) {
+  return ElementwiseBackward<relu_backward>(env, info, kReluBackwardArgs);
 }
 
 napi_value BatchNorm(napi_env env, napi_callback_info info) {
@@ -448,23 +462,11 @@ napi_value CausalSoftmaxBackward(napi_env env, napi_callback_info info) {
 }
 
 napi_value Gelu(napi_env env, napi_callback_info info) {
-  Args args(env, info, kGeluArgs);
-  F32 x = args.f32(0, "x"), y = args.f32(1, "y");
-  if (!args.ok() || !args.need(y, x.length, "y") || !args.disjoint(y, x.length, x, x.length, true))
-    return nullptr;
-  gelu(x.data, y.data, static_cast<int64_t>(x.length));
-  return nullptr;
+  return ElementwiseForward<gelu>(env, info, kGeluArgs, "y");
 }
 
 napi_value GeluBackward(napi_env env, napi_callback_info info) {
-  Args args(env, info, kGeluBackwardArgs);
-  F32 x = args.f32(0, "x"), dy = args.f32(1, "dy"), dx = args.f32(2, "dx");
-  if (!args.ok() || !args.need(dy, x.length, "dy") || !args.need(dx, x.length, "dx") ||
-      !args.disjoint(dx, x.length, x, x.length, true) ||
-      !args.disjoint(dx, x.length, dy, x.length, true))
-    return nullptr;
-  gelu_backward(x.data, dy.data, dx.data, static_cast<int64_t>(x.length));
-  return nullptr;
+  return ElementwiseBackward<gelu_backward>(env, info, kGeluBackwardArgs);
 }
 
 napi_value AdamwUpdate(napi_env env, napi_callback_info info) {
