@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { gradientDepth } from './kernels/gradient-depth.js';
+import { fusedKernelsUsable } from './kernels/fused-kernels.js';
 import { BATCH_MOMENTS, BATCH_NORM_TRAINING_GRAD } from './kernels/wasm/batch-norm-training.js';
 
 /** What {@link batchNormTraining} returns: the output and the batch statistics it used. */
@@ -9,14 +9,6 @@ export interface BatchNormTrainingResult {
   mean: tf.Tensor1D;
   /** Per-channel biased variance of the batch, `[channels]`. */
   variance: tf.Tensor1D;
-}
-
-function hasKernels(): boolean {
-  const backend = tf.getBackend();
-  return (
-    tf.getKernel(BATCH_MOMENTS, backend) !== undefined &&
-    tf.getKernel(BATCH_NORM_TRAINING_GRAD, backend) !== undefined
-  );
 }
 
 /**
@@ -41,9 +33,7 @@ export function batchNormTraining(
     x.dtype !== 'float32' ||
     !perChannel(scale) ||
     !perChannel(offset) ||
-    !hasKernels() ||
-    // Inside a gradient of a gradient, tfjs's ops: our gradient kernel has no gradient of its own.
-    gradientDepth() > 1
+    !fusedKernelsUsable(BATCH_MOMENTS, BATCH_NORM_TRAINING_GRAD)
   ) {
     return tf.tidy(() => {
       const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { gradientDepth } from './kernels/gradient-depth.js';
+import { fusedKernelsUsable } from './kernels/fused-kernels.js';
 import { CAUSAL_SOFTMAX, CAUSAL_SOFTMAX_GRAD } from './kernels/shared/causal-softmax.js';
 
 /** Added to the scores of future positions: exp(−1e9 − max) is exactly 0 in float32. */
@@ -17,14 +17,6 @@ function causalMask(length: number): tf.Tensor2D {
   return tf.tensor2d(values, [length, length]);
 }
 
-function hasKernels(): boolean {
-  const backend = tf.getBackend();
-  return (
-    tf.getKernel(CAUSAL_SOFTMAX, backend) !== undefined &&
-    tf.getKernel(CAUSAL_SOFTMAX_GRAD, backend) !== undefined
-  );
-}
-
 /**
  * Attention weights from scores `[..., length, length]` (queries by keys): row t is
  * softmax(scale · scores[t, s]) over the keys s ≤ t, and exactly 0 for the future keys s > t.
@@ -37,8 +29,7 @@ export function causalSoftmax(scores: tf.Tensor, scale: number): tf.Tensor {
     scores.rank < 2 ||
     scores.shape[scores.rank - 2] !== length ||
     scores.dtype !== 'float32' ||
-    !hasKernels() ||
-    gradientDepth() > 1
+    !fusedKernelsUsable(CAUSAL_SOFTMAX, CAUSAL_SOFTMAX_GRAD)
   ) {
     return tf.tidy(() => tf.softmax(tf.add(tf.mul(scores, scale), causalMask(length))));
   }

@@ -1,13 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { gradientDepth } from './kernels/gradient-depth.js';
+import { fusedKernelsUsable } from './kernels/fused-kernels.js';
 import { GELU, GELU_GRAD } from './kernels/shared/gelu.js';
-
-function hasKernels(): boolean {
-  const backend = tf.getBackend();
-  return (
-    tf.getKernel(GELU, backend) !== undefined && tf.getKernel(GELU_GRAD, backend) !== undefined
-  );
-}
 
 /**
  * GELU with the exact Φ (Hendrycks & Gimpel 2016; PyTorch's `nn.GELU()` default):
@@ -16,7 +9,7 @@ function hasKernels(): boolean {
  * (whose ~12 gradient kernels chain through autodiff).
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  if (x.dtype !== 'float32' || !hasKernels() || gradientDepth() > 1) {
+  if (x.dtype !== 'float32' || !fusedKernelsUsable(GELU, GELU_GRAD)) {
     return tf.tidy(() => tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2))))));
   }
   const fused = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

@@ -1,14 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { gradientDepth } from './kernels/gradient-depth.js';
+import { fusedKernelsUsable } from './kernels/fused-kernels.js';
 import { LAYER_NORM, LAYER_NORM_GRAD } from './kernels/shared/layer-norm.js';
-
-function hasKernels(): boolean {
-  const backend = tf.getBackend();
-  return (
-    tf.getKernel(LAYER_NORM, backend) !== undefined &&
-    tf.getKernel(LAYER_NORM_GRAD, backend) !== undefined
-  );
-}
 
 /**
  * Layer normalisation over the last axis (Ba et al. 2016): (x − mean)·rsqrt(variance + ε)·γ + β,
@@ -30,8 +22,7 @@ export function layerNorm(
     x.dtype !== 'float32' ||
     !perColumn(gamma) ||
     !perColumn(beta) ||
-    !hasKernels() ||
-    gradientDepth() > 1
+    !fusedKernelsUsable(LAYER_NORM, LAYER_NORM_GRAD)
   ) {
     return tf.tidy(() => {
       const mean = tf.mean(x, -1, true);
