@@ -122,34 +122,39 @@ describe('the language-model table', () => {
     'Moby-Dick': 'apps/cli/scripts/language-model-run/results/gpt-char-micro-moby-dick.json',
   };
 
-  it('shows each corpus’s run as its results file records it', () => {
-    const table = /\| corpus \(held-out tenth\).*\n\|[- |]+\n((?:\|.*\n)+)/.exec(readme);
-    expect(table, 'the table headed "| corpus (held-out tenth)"').not.toBeNull();
-    const rows = table![1].trim().split('\n');
-    expect(rows.map((row) => Object.keys(files).find((name) => row.includes(name)))).toEqual(
-      Object.keys(files),
-    );
-    for (const [name, file] of Object.entries(files)) {
-      const run = readJson(file);
-      const cells = rows
-        .find((row) => row.includes(name))!
-        .split('|')
-        .slice(2, -1)
-        .map((cell) => cell.replace(/\*/g, '').trim());
-      const [steps, seconds, threads] = /^([\d,]+)\D.*?\| ([\d,]+) s, (\d) threads?/
-        .exec(`${cells[0]} | ${cells[1]}`)!
-        .slice(1);
-      expect(Number(steps.replace(/,/g, '')), `${name} steps`).toBe(run.steps);
-      expectShown(seconds, run.trainSeconds, `${name} training seconds`);
-      expect(Number(threads), `${name} threads`).toBe(run.threads);
-      const [loss, bits] = cells[2].split(' / ');
-      expectShown(loss, run.validation.loss, `${name} loss`);
-      expectShown(bits, run.validation.bitsPerCharacter, `${name} bits per character`);
-      const [ngramLoss, ngramBits] = cells[3].split(' / ');
-      expectShown(ngramLoss, run.fiveGram.loss, `${name} 5-gram loss`);
-      expectShown(ngramBits, run.fiveGram.bits, `${name} 5-gram bits`);
-    }
-  });
+  // The same table stands in the README, the language-models guide and @residual/train's README.
+  it.each(['README.md', 'apps/docs/guide/language-models.md', 'packages/train/README.md'])(
+    '%s shows each corpus’s run as its results file records it',
+    (doc) => {
+      const text = readFileSync(`${root}${doc}`, 'utf8');
+      const table = /\| corpus \(held-out tenth\).*\n\|[- |]+\n((?:\|.*\n)+)/.exec(text);
+      expect(table, 'the table headed "| corpus (held-out tenth)"').not.toBeNull();
+      const rows = table![1].trim().split('\n');
+      expect(rows.map((row) => Object.keys(files).find((name) => row.includes(name)))).toEqual(
+        Object.keys(files),
+      );
+      for (const [name, file] of Object.entries(files)) {
+        const run = readJson(file);
+        const cells = rows
+          .find((row) => row.includes(name))!
+          .split('|')
+          .slice(2, -1)
+          .map((cell) => cell.replace(/\*/g, '').trim());
+        const [steps, seconds, threads] = /^([\d,]+)\D.*?\| ([\d,]+) s, (\d) threads?/
+          .exec(`${cells[0]} | ${cells[1]}`)!
+          .slice(1);
+        expect(Number(steps.replace(/,/g, '')), `${name} steps`).toBe(run.steps);
+        expectShown(seconds, run.trainSeconds, `${name} training seconds`);
+        expect(Number(threads), `${name} threads`).toBe(run.threads);
+        const [loss, bits] = cells[2].split(' / ');
+        expectShown(loss, run.validation.loss, `${name} loss`);
+        expectShown(bits, run.validation.bitsPerCharacter, `${name} bits per character`);
+        const [ngramLoss, ngramBits] = cells[3].split(' / ');
+        expectShown(ngramLoss, run.fiveGram.loss, `${name} 5-gram loss`);
+        expectShown(ngramBits, run.fiveGram.bits, `${name} 5-gram bits`);
+      }
+    },
+  );
 });
 
 /** A figure as the study tables print it: 3 significant digits, `0 (underflow)`, or `—`. */
