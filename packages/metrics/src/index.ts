@@ -98,6 +98,13 @@ export {
   scoreMatrix,
 } from './scores.js';
 export {
+  type Masks,
+  type SegmentationClassScores,
+  SegmentationMetrics,
+  type SegmentationMetricsOptions,
+  type SegmentationReport,
+} from './segmentation-metrics.js';
+export {
   TOP_K_TIES,
   TopKAccuracy,
   type TopKAccuracyOptions,
