@@ -100,7 +100,10 @@ export function* batches(split: ImageSplit, options: BatchOptions): Generator<Ba
 }
 
 /** One 256-entry table per channel: byte -> normalised float. */
-function normalizationTable(channels: number, normalization?: Normalization): Float32Array[] {
+export function normalizationTable(
+  channels: number,
+  normalization?: Normalization,
+): Float32Array[] {
   return Array.from({ length: channels }, (_, c) => {
     const mean = normalization?.mean[c] ?? 0;
     const std = normalization?.std[c] ?? 1;
@@ -118,7 +121,7 @@ function gatherImages(split: ImageSplit, indices: Int32Array): Uint8Array {
   return bytes;
 }
 
-function toFloat(bytes: Uint8Array, channels: number, lookup: Float32Array[]): Float32Array {
+export function toFloat(bytes: Uint8Array, channels: number, lookup: Float32Array[]): Float32Array {
   const out = new Float32Array(bytes.length);
   if (channels === 1) {
     const table = lookup[0];

@@ -18,6 +18,8 @@ export interface RemoteFile {
 export interface DatasetInfo {
   name: string;
   title: string;
+  /** What the labels are: one class per image. Segmentation data sets are in `listSegmentationDatasets`. */
+  task: 'classification';
   format: 'bundled' | 'idx' | 'cifar10' | 'cifar100';
   imageShape: readonly [number, number, number];
   numClasses: number;
@@ -104,6 +106,7 @@ export const DATASETS: readonly DatasetInfo[] = [
   {
     name: 'digits',
     title: 'MNIST digits bundled with Residual (10,000 of them, split 8,000 / 2,000)',
+    task: 'classification',
     format: 'bundled',
     imageShape: [28, 28, 1],
     numClasses: 10,
@@ -118,6 +121,7 @@ export const DATASETS: readonly DatasetInfo[] = [
   {
     name: 'mnist',
     title: 'MNIST handwritten digits (LeCun et al. 1998)',
+    task: 'classification',
     format: 'idx',
     imageShape: [28, 28, 1],
     numClasses: 10,
@@ -157,6 +161,7 @@ export const DATASETS: readonly DatasetInfo[] = [
   {
     name: 'fashion-mnist',
     title: 'Fashion-MNIST clothing images (Xiao et al. 2017)',
+    task: 'classification',
     format: 'idx',
     imageShape: [28, 28, 1],
     numClasses: 10,
@@ -208,6 +213,7 @@ export const DATASETS: readonly DatasetInfo[] = [
   {
     name: 'cifar10',
     title: 'CIFAR-10 tiny colour images in 10 classes (Krizhevsky 2009)',
+    task: 'classification',
     format: 'cifar10',
     imageShape: [32, 32, 3],
     numClasses: 10,
@@ -230,6 +236,7 @@ export const DATASETS: readonly DatasetInfo[] = [
   {
     name: 'cifar100',
     title: 'CIFAR-100 tiny colour images in 100 classes, 20 superclasses (Krizhevsky 2009)',
+    task: 'classification',
     format: 'cifar100',
     imageShape: [32, 32, 3],
     numClasses: 100,

@@ -1,6 +1,49 @@
+import { DatasetError } from './dataset-error.js';
+import type { ImageFile } from './image-files.js';
+
 /** The error code of a failed file operation (ENOENT, EACCES, …), for one-line messages. */
 export function readErrorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? String(error);
+}
+
+/**
+ * Every file below the folder `absolute` (Node.js), as `ImageFile`s whose paths are relative
+ * to it; hidden files and folders are skipped, links followed (a broken one is kept, so reading
+ * it reports the problem).
+ * @throws DatasetError naming a folder that cannot be read.
+ */
+export async function listFolderFiles(absolute: string): Promise<ImageFile[]> {
+  const [{ readdir, readFile, stat }, { join }] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:path'),
+  ]);
+  const files: ImageFile[] = [];
+  const walk = async (relative: string[]): Promise<void> => {
+    const folder = join(absolute, ...relative);
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      throw new DatasetError(`${folder}: cannot read the folder (${readErrorCode(error)}).`);
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = [...relative, entry.name];
+      const full = join(absolute, ...path);
+      const isDirectory = entry.isSymbolicLink()
+        ? await stat(full).then(
+            (info) => info.isDirectory(),
+            () => false,
+          )
+        : entry.isDirectory();
+      if (isDirectory) await walk(path);
+      else if (entry.isFile() || entry.isSymbolicLink()) {
+        files.push({ path: path.join('/'), displayName: full, read: () => readFile(full) });
+      }
+    }
+  };
+  await walk([]);
+  return files;
 }
 
 /** Whether `path` is a file, a directory, or nothing (Node.js). */

@@ -1,7 +1,6 @@
-import { DatasetError } from './dataset-error.js';
 import { decodeImage } from './decode-image.js';
 import { decodeImageInBrowser } from './decode-image-browser.js';
-import { readErrorCode } from './files.js';
+import { listFolderFiles } from './files.js';
 import type { ImageDataset } from './image-dataset.js';
 import { type ImageFile, type ImageFolderOptions, imageDatasetFromFiles } from './image-files.js';
 
@@ -15,38 +14,9 @@ export async function readImageFolder(
   root: string,
   options: ImageFolderOptions = {},
 ): Promise<ImageDataset> {
-  const [{ readdir, readFile, stat }, { basename, join, resolve }] = await Promise.all([
-    import('node:fs/promises'),
-    import('node:path'),
-  ]);
+  const { basename, resolve } = await import('node:path');
   const absolute = resolve(root);
-  const files: ImageFile[] = [];
-  const walk = async (relative: string[]): Promise<void> => {
-    const folder = join(absolute, ...relative);
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await readdir(folder, { withFileTypes: true });
-    } catch (error) {
-      throw new DatasetError(`${folder}: cannot read the folder (${readErrorCode(error)}).`);
-    }
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const path = [...relative, entry.name];
-      const full = join(absolute, ...path);
-      // A link is followed; a broken one is kept, so reading it reports the problem.
-      const isDirectory = entry.isSymbolicLink()
-        ? await stat(full).then(
-            (info) => info.isDirectory(),
-            () => false,
-          )
-        : entry.isDirectory();
-      if (isDirectory) await walk(path);
-      else if (entry.isFile() || entry.isSymbolicLink()) {
-        files.push({ path: path.join('/'), displayName: full, read: () => readFile(full) });
-      }
-    }
-  };
-  await walk([]);
+  const files = await listFolderFiles(absolute);
   return imageDatasetFromFiles(files, basename(absolute), options.decode ?? decodeImage, options);
 }
 

@@ -30,6 +30,8 @@ export { DATA_DIR_ENV, type DataDirContext, defaultDataDir } from './data-dir.js
 export { DatasetError } from './dataset-error.js';
 export { type DecodedImage, decodeImage, type ImageDecoder } from './decode-image.js';
 export { decodeImageInBrowser } from './decode-image-browser.js';
+export { type DecodedMask, decodeMask } from './decode-mask.js';
+export { type DigitMosaicsOptions, digitMosaics, MOSAIC_CLASSES } from './digit-mosaics.js';
 export { loadDigits, MNIST_NORMALIZATION, stratifiedCounts } from './digits.js';
 export {
   type DownloadOptions,
@@ -57,9 +59,53 @@ export {
   imagenetPreprocessing,
 } from './imagenet-preprocessing.js';
 export { type LoadDatasetOptions, loadDataset, locateDataset } from './load-dataset.js';
+export {
+  type LoadSegmentationOptions,
+  loadSegmentationDataset,
+} from './load-segmentation-dataset.js';
 export { computeNormalization } from './normalization.js';
 export { fetchImageDataset, packImageDataset, unpackImageDataset } from './packed-dataset.js';
 export { type Interpolation, resample } from './resample.js';
+export {
+  randomScaleCropFlip,
+  type ScaleCropFlipOptions,
+  type SegmentationAugmentation,
+} from './segmentation-augmentation.js';
+export {
+  type SegmentationBatch,
+  type SegmentationBatchOptions,
+  segmentationBatches,
+} from './segmentation-batches.js';
+export {
+  type DatasetTask,
+  datasetTask,
+  getSegmentationDatasetInfo,
+  listSegmentationDatasets,
+  type SegmentationDatasetInfo,
+} from './segmentation-catalog.js';
+export {
+  IGNORE_INDEX,
+  maskSize,
+  type SegmentationDataset,
+  type SegmentationSplit,
+} from './segmentation-dataset.js';
+export {
+  type SegmentationFolderOptions,
+  segmentationDatasetFromFiles,
+} from './segmentation-files.js';
+export {
+  isSegmentationFolder,
+  readSegmentationFiles,
+  readSegmentationFolder,
+} from './segmentation-folder.js';
+export {
+  pairSegmentationFiles,
+  type SegmentationLayout,
+  type SegmentationPair,
+  segmentationLayoutKind,
+  VOC_CLASSES,
+} from './segmentation-layout.js';
+export { SHAPE_CLASSES, type SyntheticShapesOptions, syntheticShapes } from './synthetic-shapes.js';
 export {
   DEFAULT_TEXT_DATASET,
   getTextDatasetInfo,
@@ -98,3 +144,4 @@ export {
   tokenizerFromJson,
 } from './tokenizer.js';
 export { splitValidation, type ValidationSplitOptions } from './validation-split.js';
+export { colorizeMask, vocPalette } from './voc-palette.js';

@@ -21,6 +21,8 @@ import type { ImageDataset, ImageSplit } from './image-dataset.js';
 import type { ImageFolderOptions } from './image-files.js';
 import { readImageFolder } from './image-folder.js';
 import { computeNormalization } from './normalization.js';
+import { listSegmentationDatasets } from './segmentation-catalog.js';
+import { isSegmentationFolder } from './segmentation-folder.js';
 import { type FoundFiles, findStandardFiles, searchFolders } from './standard-files.js';
 import { splitValidation } from './validation-split.js';
 
@@ -69,6 +71,8 @@ export async function loadDataset(
   } else if (DATASETS.some((entry) => entry.name === source)) {
     info = getDatasetInfo(source);
     dataset = await loadNamed(info, options);
+  } else if (listSegmentationDatasets().some((entry) => entry.name === source)) {
+    throw segmentationSource(source);
   } else if (/[/\\]/.test(source) || source.startsWith('.') || (await pathKind(source))) {
     ({ dataset, info } = await loadPath(source, options));
   } else {
@@ -193,6 +197,7 @@ async function loadPath(
       return { dataset: await readFound(info, found, options), info };
     }
   }
+  if (await isSegmentationFolder(path)) throw segmentationSource(path);
   const idx = await findStandardFiles('idx', [path]);
   if (idx?.format === 'idx') return { dataset: await readIdxFolder(path, idx) };
   return { dataset: await readImageFolder(path, options.imageFolder) };
@@ -259,6 +264,13 @@ function withValidation(
       : validation;
   const parts = splitValidation(dataset.train, { count, numClasses: dataset.numClasses });
   return { ...dataset, train: parts.train, validation: parts.validation };
+}
+
+/** The error for a segmentation data set given where a classification one is expected. */
+function segmentationSource(source: string): DatasetError {
+  return new DatasetError(
+    `${source}: a segmentation data set (a class per pixel), not a classification one; load it with loadSegmentationDataset, for a model with a segmentation head.`,
+  );
 }
 
 function notFound(info: DatasetInfo, folders: readonly string[]): DatasetError {

@@ -4,7 +4,9 @@ import type { ImageSplit, Normalization } from './image-dataset.js';
  * The per-channel mean and standard deviation of a split's pixels, scaled to [0, 1]: the
  * statistics `batches` normalises with. Exact (counts every byte value), in one pass.
  */
-export function computeNormalization(split: ImageSplit): Normalization {
+export function computeNormalization(
+  split: Pick<ImageSplit, 'images' | 'imageShape'>,
+): Normalization {
   const channels = split.imageShape[2];
   const histograms = Array.from({ length: channels }, () => new Float64Array(256));
   const { images } = split;

@@ -9,6 +9,7 @@ import { type DatasetInfo, getDatasetInfo } from './catalog.js';
 import { type CifarVariant, cifarRecordBytes, parseCifar } from './cifar.js';
 import { DatasetError } from './dataset-error.js';
 import { decodeImage } from './decode-image.js';
+import { decodeMask } from './decode-mask.js';
 import { parseIdx, readIdxFile } from './idx.js';
 import type { ImageDataset } from './image-dataset.js';
 import { readImageFolder } from './image-folder.js';
@@ -18,6 +19,7 @@ import {
   cifarBytes,
   idxBytes,
   jpegBytes,
+  maskPngBytes,
   pngBytes,
   rgbaImage,
   tarBytes,
@@ -220,6 +222,30 @@ describe('readers under random corruption', () => {
           () => decodeImage(corrupt(valid[format], c), `x.${format}`),
           (decoded) => {
             expect(decoded.width * decoded.height * 4).toBe(decoded.rgba.length);
+            expect(decoded.width).toBeGreaterThan(0);
+          },
+        ),
+      ),
+      { seed: SEED, numRuns: 300 },
+    );
+    expect(seen.rejected).toBeGreaterThan(0);
+    expect(seen.valid).toBeGreaterThan(0);
+  });
+
+  it('decodeMask, indexed and grey PNGs', async () => {
+    const values = Array.from({ length: 30 }, (_, i) => (i % 7 === 0 ? 255 : i % 3));
+    const palette = Array.from({ length: 256 }, (_, i) => [i, 255 - i, 0]);
+    const valid = {
+      indexed: maskPngBytes(6, 5, values, { palette }),
+      grey: maskPngBytes(6, 5, values),
+    };
+    const { seen, run } = outcomes();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('indexed', 'grey' as const), corruption, (format, c) =>
+        run(
+          () => decodeMask(corrupt(valid[format], c), `${format}.png`),
+          (decoded) => {
+            expect(decoded.values.length).toBe(decoded.width * decoded.height);
             expect(decoded.width).toBeGreaterThan(0);
           },
         ),

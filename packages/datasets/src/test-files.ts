@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Rng } from '@residual/backend';
+import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { type CifarVariant, cifarRecordBytes } from './cifar.js';
@@ -160,4 +161,46 @@ export function fashionMnistSample(perClass: number): { images: Uint8Array; labe
     }
   }
   return { images, labels };
+}
+
+/** A mask PNG of `values` (height×width): indexed with `palette` (RGB triples), else grey. */
+export function maskPngBytes(
+  height: number,
+  width: number,
+  values: ArrayLike<number>,
+  options: {
+    palette?: readonly (readonly number[])[];
+    depth?: 1 | 2 | 4 | 8 | 16;
+    /** Write grey with this alpha (colour type 4). */
+    alpha?: number;
+  } = {},
+): Uint8Array {
+  const depth = options.depth ?? 8;
+  let data: Uint8Array | Uint16Array;
+  if (options.alpha !== undefined) {
+    const alpha = options.alpha;
+    data = Uint8Array.from({ length: values.length * 2 }, (_, i) =>
+      i % 2 === 0 ? values[i / 2] : alpha,
+    );
+  } else if (depth === 16) data = Uint16Array.from(values);
+  else if (depth === 8) data = Uint8Array.from(values);
+  else {
+    // Sub-byte samples packed most significant first, each row starting on a byte.
+    const rowBytes = Math.ceil((width * depth) / 8);
+    data = new Uint8Array(rowBytes * height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const bit = x * depth;
+        data[y * rowBytes + (bit >> 3)] |= values[y * width + x] << (8 - depth - (bit & 7));
+      }
+    }
+  }
+  return encodePng({
+    width,
+    height,
+    data,
+    depth,
+    channels: options.alpha === undefined ? 1 : 2,
+    ...(options.palette && { palette: options.palette.map((colour) => [...colour]) }),
+  });
 }
