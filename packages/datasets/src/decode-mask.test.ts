@@ -36,6 +36,39 @@ describe('decodeMask', () => {
     expect(Array.from(decoded.values)).toEqual(VALUES);
   });
 
+  it('reads masks that another program wrote: Pillow 9, modes P (VOC colours) and L', async () => {
+    // Image.new('P' | 'L', (5, 3)).putdata(PIL_VALUES), saved as PNG by Pillow 9.4.
+    const indexed = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAUAAAADCAMAAABs6DXKAAADAFBMVEUAAACAAAAAgACAgAAAAICAAIAA' +
+        'gICAgIBAAADAAABAgADAgABAAIDAAIBAgIDAgIAAQACAQAAAwACAwAAAQICAQIAAwICAwIBAQADAQABA' +
+        'wADAwABAQIDAQIBAwIDAwIAAAECAAEAAgECAgEAAAMCAAMAAgMCAgMBAAEDAAEBAgEDAgEBAAMDAAMBA' +
+        'gMDAgMAAQECAQEAAwECAwEAAQMCAQMAAwMCAwMBAQEDAQEBAwEDAwEBAQMDAQMBAwMDAwMAgAACgAAAg' +
+        'gACggAAgAICgAIAggICggIBgAADgAABggADggABgAIDgAIBggIDggIAgQACgQAAgwACgwAAgQICgQIAg' +
+        'wICgwIBgQADgQABgwADgwABgQIDgQIBgwIDgwIAgAECgAEAggECggEAgAMCgAMAggMCggMBgAEDgAEBg' +
+        'gEDggEBgAMDgAMBggMDggMAgQECgQEAgwECgwEAgQMCgQMAgwMCgwMBgQEDgQEBgwEDgwEBgQMDgQMBg' +
+        'wMDgwMAAIACAIAAAoACAoAAAIICAIIAAoICAoIBAIADAIABAoADAoABAIIDAIIBAoIDAoIAAYACAYAAA' +
+        '4ACA4AAAYICAYIAA4ICA4IBAYADAYABA4ADA4ABAYIDAYIBA4IDA4IAAIECAIEAAoECAoEAAIMCAIMAA' +
+        'oMCAoMBAIEDAIEBAoEDAoEBAIMDAIMBAoMDAoMAAYECAYEAA4ECA4EAAYMCAYMAA4MCA4MBAYEDAYEBA' +
+        '4EDA4EBAYMDAYMBA4MDA4MAgIACgIAAgoACgoAAgIICgIIAgoICgoIBgIADgIABgoADgoABgIIDgIIBg' +
+        'oIDgoIAgYACgYAAg4ACg4AAgYICgYIAg4ICg4IBgYADgYABg4ADg4ABgYIDgYIBg4IDg4IAgIECgIEAg' +
+        'oECgoEAgIMCgIMAgoMCgoMBgIEDgIEBgoEDgoEBgIMDgIMBgoMDgoMAgYECgYEAg4ECg4EAgYMCgYMAg' +
+        '4MCg4MBgYEDgYEBg4EDg4EBgYMDgYMBg4MDg4MCa7rFGAAAAGklEQVR4nGNgYGBk/M/AwM8v8p+BmZmB' +
+        'gQEAFfMCOe3zvQAAAAAASUVORK5CYII=',
+      'base64',
+    );
+    const grey = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAUAAAADCAAAAAB+XZokAAAAGklEQVR4nGNgYGBk/M/CwM/AysDAzMzA' +
+        'wAAADisBIISNrdEAAAAASUVORK5CYII=',
+      'base64',
+    );
+    const PIL_VALUES = [0, 0, 1, 1, 255, 0, 15, 15, 20, 255, 3, 3, 0, 0, 0];
+    const fromIndexed = await decodeMask(new Uint8Array(indexed), 'p.png');
+    expect(Array.from(fromIndexed.values)).toEqual(PIL_VALUES);
+    expect(Array.from(fromIndexed.palette ?? [])).toEqual(Array.from(vocPalette()));
+    const fromGrey = await decodeMask(new Uint8Array(grey), 'l.png');
+    expect(Array.from(fromGrey.values)).toEqual(PIL_VALUES);
+  });
+
   it('refuses what is not a mask, naming the file', async () => {
     const image = rgbaImage(2, 2, () => [10, 20, 30, 255]);
     await expect(decodeMask(jpegBytes(image), 'm/a.png')).rejects.toThrow(
