@@ -50,6 +50,11 @@ export {
   outputKind,
 } from './evaluate-classifier.js';
 export {
+  type EvaluateSegmenterOptions,
+  evaluateSegmenter,
+  type MaskedBatch,
+} from './evaluate-segmenter.js';
+export {
   type ActivationStats,
   type GradientFlow,
   type GradientFlowOptions,
