@@ -60,6 +60,7 @@ export { type LoadDatasetOptions, loadDataset, locateDataset } from './load-data
 export { computeNormalization } from './normalization.js';
 export { fetchImageDataset, packImageDataset, unpackImageDataset } from './packed-dataset.js';
 export { type Interpolation, resample } from './resample.js';
+export { type ImageShapeOptions, resizeDataset, resizeSplit } from './resize-dataset.js';
 export {
   DEFAULT_TEXT_DATASET,
   getTextDatasetInfo,
