@@ -52,7 +52,7 @@ export const trainCommand = defineCommand({
     'residual train --model cifar_resnet20 --recipe paper --epochs 2 --out runs/r20',
     'residual train --resume runs/r20',
     'residual train --seed 1 --epochs 1',
-    'residual train --model cifar_resnet1202 --recipe paper --recompute auto',
+    'residual train --model cifar_resnet1202 --recipe paper --image-size 32 --channels 3',
     'residual train --model cifar_resnet20 --dataset cifar10 --download --recipe paper',
     'residual train --model gpt_char_micro --steps 2000 --out runs/moby',
     'residual train --model gpt_char_micro --dataset tiny-shakespeare --download',
