@@ -4,21 +4,29 @@
 # bench/torch/worker.py on the same network, input size and batch, without checkpointing.
 # Writes bench/results/deep-memory/<model>-batch<n>.json. A scripted run, never a test.
 #
-#   bash bench/deep-memory.sh [model] [batch] [steps] [recompute]
-#   (defaults: cifar_resnet1202 128 3 auto; build first: pnpm turbo run build --filter=residual)
+#   bash bench/deep-memory.sh [model] [batch] [steps] [recompute] [size] [channels]
+#   (defaults: cifar_resnet1202 128 3 auto 28 1; build first: pnpm turbo run build --filter=residual)
+#   size and channels shape the digits: `... 32 3` feeds the 32×32×3 images of the paper's CIFAR
+#   networks (written to <model>-batch<n>-32x32x3.json; the default 28×28×1 keeps the plain name).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-cifar_resnet1202}
 batch=${2:-128}
 steps=${3:-3}
 recompute=${4:-auto}
+size=${5:-28}
+channels=${6:-1}
 out=bench/results/deep-memory
 mkdir -p "$out"
+suffix=""
+if [ "$size" != 28 ] || [ "$channels" != 1 ]; then suffix="-${size}x${size}x${channels}"; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Residual on the bundled digits (28×28×1), the paper's recipe (its warm-up included).
+# Residual on the bundled digits resized to size×size×channels (28×28×1: as they are), the
+# paper's recipe (its warm-up included).
 /usr/bin/time -v -o "$work/residual.time" node apps/cli/dist/bin.js train --model "$model" \
+  --image-size "$size" --channels "$channels" \
   --batch-size "$batch" --recompute "$recompute" --limit $((batch * steps)) --test-limit "$batch" \
   --epochs 1 --recipe paper --checkpoint-every 100000 --out "$work/run" \
   >"$work/residual.out" 2>"$work/residual.err" || { cat "$work/residual.err"; exit 1; }
@@ -26,13 +34,13 @@ trap 'rm -rf "$work"' EXIT
 # PyTorch on the same shapes: one request per line, answered by one JSON line each.
 printf '%s\n' \
   '{"kind": "hello", "threads": 2}' \
-  "{\"kind\": \"model\", \"name\": \"$model\", \"mode\": \"train\", \"batch\": $batch, \"size\": 28, \"channels\": 1, \"classes\": 10, \"threads\": 2, \"warmup\": 0, \"steps\": $steps}" \
+  "{\"kind\": \"model\", \"name\": \"$model\", \"mode\": \"train\", \"batch\": $batch, \"size\": $size, \"channels\": $channels, \"classes\": 10, \"threads\": 2, \"warmup\": 0, \"steps\": $steps}" \
   '{"kind": "memory"}' |
   /usr/bin/time -v -o "$work/torch.time" /usr/bin/python3 bench/torch/worker.py >"$work/torch.out"
 
-/usr/bin/python3 - "$work" "$out/$model-batch$batch.json" "$model" "$batch" "$steps" "$recompute" <<'EOF'
+/usr/bin/python3 - "$work" "$out/$model-batch$batch$suffix.json" "$model" "$batch" "$steps" "$recompute" "$size" "$channels" <<'EOF'
 import json, re, sys
-work, target, model, batch, steps, recompute = sys.argv[1:]
+work, target, model, batch, steps, recompute, size, channels = sys.argv[1:]
 
 def peak_kib(path):
     return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(path).read()).group(1))
@@ -60,7 +68,7 @@ torch = {
     "error": torch_lines[1].get("error"),
 }
 report = {
-    "model": model, "batchSize": int(batch), "steps": int(steps), "input": [28, 28, 1],
+    "model": model, "batchSize": int(batch), "steps": int(steps), "input": [int(size), int(size), int(channels)],
     "recompute": recompute, "residual": residual, "torch": torch,
     "rssRatio": residual["peakRssBytes"] / torch["peakRssBytes"],
 }

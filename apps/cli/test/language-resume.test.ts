@@ -1,35 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-
-const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
-const exec = promisify(execFile);
-
-/** Starts the built `residual`, SIGKILLs it once it pauses at `point`, resolves when it is gone. */
-function killAt(point: string, args: string[]): Promise<{ signal: NodeJS.Signals | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, NO_COLOR: '1', RESIDUAL_TRAIN_TEST_PAUSE: point },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    let sent = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (!sent && stderr.includes(`residual-test: paused at ${point}\n`)) {
-        sent = true;
-        child.kill('SIGKILL');
-      }
-    });
-    child.on('exit', (_, signal) => {
-      if (sent) resolve({ signal });
-      else reject(new Error(`residual train ended before pausing at ${point}:\n${stderr}`));
-    });
-  });
-}
+import { residual, signalAt } from './train-process.js';
 
 type Metrics = { history: { step: number; loss: number; validationLoss: number }[] };
 const metrics = (dir: string): Metrics =>
@@ -48,13 +21,13 @@ describe('residual train (language model): SIGKILL and --resume', () => {
       ...['--batch-size', '4', '--checkpoint-every', '3', '--seed', '2', '--backend', 'wasm'],
     ];
     const reference = join(root, 'reference');
-    await exec(process.execPath, [bin, ...args, '--out', reference]);
+    await residual(...args, '--out', reference);
 
     const out = join(root, 'killed');
     // Killed after step 8's gradient, before its update: the newest checkpoint is step 6.
-    expect(await killAt('step:8', [...args, '--out', out])).toEqual({ signal: 'SIGKILL' });
+    expect((await signalAt('step:8', 'SIGKILL', [...args, '--out', out])).signal).toBe('SIGKILL');
     expect(readdirSync(join(out, 'checkpoints'))).toEqual(['step-00000003', 'step-00000006']);
-    const { stderr } = await exec(process.execPath, [bin, 'train', '--resume', out]);
+    const { stderr } = await residual('train', '--resume', out);
     expect(stderr).toContain(`resuming from ${out}/checkpoints/step-00000006`);
 
     expect(

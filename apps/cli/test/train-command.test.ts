@@ -1,4 +1,3 @@
-import { execFile, spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -10,21 +9,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { recordingTerminal } from './recording-terminal.js';
-
-const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
-const exec = promisify(execFile);
-
-async function residual(...args: string[]) {
-  return exec(process.execPath, [bin, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-}
-
-function readMetrics(dir: string) {
-  return JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
-}
+import { readMetrics, residual, signalAt } from './train-process.js';
 
 describe('residual train (the built command, as a user runs it)', () => {
   it('trains, prints one line per epoch when not on a terminal, and writes the model and metrics', async () => {
@@ -125,37 +113,6 @@ describe('residual train (the built command, as a user runs it)', () => {
   });
 });
 
-/**
- * Starts `residual train` with the test pause at `point`, waits until it pauses there, sends
- * `signal`, and resolves to how the process ended.
- */
-function signalAt(
-  point: string,
-  signal: NodeJS.Signals,
-  args: string[],
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, NO_COLOR: '1', RESIDUAL_TRAIN_TEST_PAUSE: point },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    let sent = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (!sent && stderr.includes(`residual-test: paused at ${point}\n`)) {
-        sent = true;
-        child.kill(signal);
-      }
-    });
-    child.on('exit', (code, exitSignal) => {
-      if (sent) resolve({ code, signal: exitSignal, stderr });
-      else
-        reject(new Error(`residual train ended (${code}) before pausing at ${point}:\n${stderr}`));
-    });
-  });
-}
-
 describe('residual train --recipe, checkpoints and --resume', () => {
   // The paper's recipe on 64 digits: 4 steps an epoch, 8 in all, the rate dropping at 4 and 6.
   const args = [
@@ -175,11 +132,21 @@ describe('residual train --recipe, checkpoints and --resume', () => {
     '--seed',
     '3',
   ];
+  // The run never stopped, without activation recomputation: what every stopped run must end
+  // with. Run once, by whichever test needs it first.
+  let reference: Promise<string> | undefined;
+  const referenceRun = () => {
+    reference ??= (async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'residual-resume-')), 'reference');
+      await residual(...args, '--recompute', 'none', '--out', dir);
+      return dir;
+    })();
+    return reference;
+  };
 
   it('survives Ctrl-C and SIGKILL, and resumes to the same weights as a run never stopped', async () => {
     const root = mkdtempSync(join(tmpdir(), 'residual-resume-'));
-    const reference = join(root, 'reference');
-    await residual(...args, '--out', reference);
+    const reference = await referenceRun();
     const metrics = readMetrics(reference);
     expect(metrics).toMatchObject({ recipe: 'paper', steps: 8, batchSize: 16, learningRate: 0.1 });
     expect(metrics.history.map((r: EpochLike) => [r.learningRate, r.endLearningRate])).toEqual([
@@ -235,6 +202,31 @@ describe('residual train --recipe, checkpoints and --resume', () => {
     expect(readFileSync(join(out, 'weights.bin')).equals(weights)).toBe(true);
     // Four training processes: a generous watchdog for a busy machine, not a timing.
   }, 400_000);
+
+  it('resumes a recomputing run killed mid-step, recomputing otherwise, to the weights of a run that never recomputed', async () => {
+    const reference = await referenceRun();
+    const out = join(mkdtempSync(join(tmpdir(), 'residual-recompute-resume-')), 'run');
+    // A segment per residual block (and the stem and the head); SIGKILL after step 5's
+    // backward pass, before its update.
+    const recomputing = [...args, '--recompute', 'blocks', '--out', out];
+    const killed = await signalAt('step:5', 'SIGKILL', recomputing);
+    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.stderr).toContain(', recomputing activations in 5 segments\n');
+    expect(readdirSync(join(out, 'checkpoints'))).toEqual(['step-00000002', 'step-00000004']);
+
+    // Resumed from step 4 in two segments: checkpoints carry no recompute setting.
+    const resume = ['train', '--resume', out, '--recompute', '2', '--checkpoint-every', '2'];
+    const { stderr } = await residual(...resume);
+    expect(stderr).toContain(
+      `, recomputing activations in 2 segments, resuming from ${out}/checkpoints/step-00000004\n`,
+    );
+    const weights = readFileSync(join(out, 'weights.bin'));
+    expect(weights.equals(readFileSync(join(reference, 'weights.bin')))).toBe(true);
+    const losses = (dir: string) => readMetrics(dir).history.map((r: EpochLike) => r.loss);
+    expect(losses(out)).toEqual(losses(reference));
+    expect(readMetrics(out).testLoss).toBe(readMetrics(reference).testLoss);
+    // Three training processes: a generous watchdog for a busy machine, not a timing.
+  }, 300_000);
 
   it('refuses an --out that holds anything but a run of the same options', async () => {
     const other = mkdtempSync(join(tmpdir(), 'residual-other-'));

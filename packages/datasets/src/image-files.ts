@@ -2,6 +2,7 @@ import { Rng } from '@residual/backend';
 import { DatasetError } from './dataset-error.js';
 import type { DecodedImage, ImageDecoder } from './decode-image.js';
 import { stratifiedCounts } from './digits.js';
+import { rgbToGrey } from './grey.js';
 import type { ImageDataset, ImageSplit } from './image-dataset.js';
 import { type ImagePreprocessing, preprocessImage } from './image-preprocessing.js';
 import { computeNormalization } from './normalization.js';
@@ -134,7 +135,7 @@ export async function imageDatasetFromFiles(
   }
   const channels = preprocessing === undefined ? (options.channels ?? (allGrey ? 1 : 3)) : 3;
   const toSplit = (split: 'train' | 'test'): ImageSplit => ({
-    images: channels === 3 ? rgb[split] : toGrey(rgb[split]),
+    images: channels === 3 ? rgb[split] : rgbToGrey(rgb[split]),
     labels: labels[split],
     count: count[split],
     imageShape: [height, width, channels],
@@ -226,15 +227,6 @@ async function readFile(file: ImageFile): Promise<Uint8Array> {
       `${file.displayName}: cannot read the file (${code ?? (error as Error).message}).`,
     );
   }
-}
-
-/** RGB bytes to grey: the red channel when R = G = B, else ITU-R BT.601 luma. */
-function toGrey(rgb: Uint8Array): Uint8Array {
-  const grey = new Uint8Array(rgb.length / 3);
-  for (let p = 0; p < grey.length; p++) {
-    grey[p] = Math.round(0.299 * rgb[3 * p] + 0.587 * rgb[3 * p + 1] + 0.114 * rgb[3 * p + 2]);
-  }
-  return grey;
 }
 
 function extensionOf(path: string): string {

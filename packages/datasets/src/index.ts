@@ -66,6 +66,7 @@ export {
 export { computeNormalization } from './normalization.js';
 export { fetchImageDataset, packImageDataset, unpackImageDataset } from './packed-dataset.js';
 export { type Interpolation, resample } from './resample.js';
+export { type ImageShapeOptions, resizeDataset, resizeSplit } from './resize-dataset.js';
 export {
   randomScaleCropFlip,
   type ScaleCropFlipOptions,

@@ -144,7 +144,8 @@ describe('pre-activation blocks (He et al. 2016)', () => {
       }),
     );
     const sources = model.getLayer('b_add').inboundNodes[0].inboundLayers.map((l) => l.name);
-    expect(sources).toEqual(['b_2_conv', 'b_preact_relu']);
+    // The carried stream first, then the branch (see addResidual).
+    expect(sources).toEqual(['b_preact_relu', 'b_2_conv']);
   });
 
   it("useBias gives the last convolution and the projection biases (Keras' ResNetV2)", () => {

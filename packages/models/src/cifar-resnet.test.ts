@@ -2,6 +2,7 @@ import { initBackend } from '@residual/backend';
 import { expectTensorsClose } from '@residual/backend/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countParameters } from './count-parameters.js';
+import type { ModelOptions } from './model-options.js';
 import './index.js';
 import { createModel } from './registry.js';
 
@@ -35,6 +36,18 @@ describe('cifar ResNets', () => {
     expect(createModel('cifar_resnet20').layers.map((l) => l.name)).toEqual(names);
   });
 
+  it("builds cifar_resnet1202 under Fixup and ReZero within Node's default stack", () => {
+    // tfjs-layers maps a functional graph by recursing into each layer's inputs: with the branch
+    // first in every addition that recursion ran through all 6,017 (Fixup) and 4,816 (ReZero)
+    // layers and overflowed; stream first it runs down the blocks (see addResidual).
+    const fixupAndReZero: ModelOptions[] = [{ norm: 'none' }, { residualScale: 'rezero' }];
+    for (const options of fixupAndReZero) {
+      const model = createModel('cifar_resnet1202', options);
+      expect(model.layers.length).toBeGreaterThan(4800);
+      model.dispose();
+    }
+  });
+
   it('builds the same weights from the same seed', () => {
     const a = createModel('cifar_resnet8', { seed: 3 }).getWeights();
     const b = createModel('cifar_resnet8', { seed: 3 }).getWeights();
@@ -55,8 +68,8 @@ describe('cifar ResNets', () => {
     // He et al. 2016, §4.1: the first block activates the stem before splitting.
     const sources = model.getLayer('stage1_block1_add').inboundNodes[0].inboundLayers;
     expect(sources.map((l) => l.name)).toEqual([
-      'stage1_block1_2_conv',
       'stage1_block1_preact_relu',
+      'stage1_block1_2_conv',
     ]);
   });
 

@@ -73,11 +73,11 @@ describe('summarizeModel', () => {
       inputs: ['input'],
     });
     const adds = summary.layers.filter((l) => l.className === 'Add');
-    // Each residual Add takes the branch and the shortcut (identity, then option A's padding).
+    // Each residual Add takes the shortcut (identity, then option A's padding) and the branch.
     expect(adds.map((l) => l.inputs)).toEqual([
-      ['stage1_block1_2_bn', 'stem_relu'],
-      ['stage2_block1_2_bn', 'stage2_block1_shortcut_to_channels_last'],
-      ['stage3_block1_2_bn', 'stage3_block1_shortcut_to_channels_last'],
+      ['stem_relu', 'stage1_block1_2_bn'],
+      ['stage2_block1_shortcut_to_channels_last', 'stage2_block1_2_bn'],
+      ['stage3_block1_shortcut_to_channels_last', 'stage3_block1_2_bn'],
     ]);
     expect([summary.trainable, summary.total, summary.macs]).toEqual([75_290, 75_770, 12_239_488]);
     expect(summarizeModel(model, [64, 64, 3]).macs).toBe(countMacs(model, [64, 64, 3]));

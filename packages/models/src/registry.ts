@@ -89,9 +89,10 @@ export function createModel(name: string, options: ModelOptions = {}): tf.Layers
   try {
     return entry.build(options);
   } catch (error) {
-    // tfjs-layers walks a functional graph recursively when it builds the model: a network of
-    // thousands of layers (cifar_resnet1202 with Fixup's extra scalar layers) can outgrow Node's
-    // default stack (~1 MB), which V8 reports as a RangeError.
+    // tfjs-layers walks a functional graph recursively when it builds the model. Our blocks
+    // keep that walk on the residual stream (see addResidual in @residual/layers), so even
+    // cifar_resnet1202 under Fixup fits Node's default stack (~1 MB); a network deeper still
+    // can outgrow it, which V8 reports as a RangeError.
     if (error instanceof RangeError && /Maximum call stack size exceeded/.test(error.message)) {
       throw new ModelError(
         `${name}: building its graph overflowed the JavaScript stack (tfjs-layers walks the graph recursively); in Node.js, run with a larger stack: node --stack-size=4000 …`,

@@ -14,6 +14,7 @@ import { loadModel, writeFileAtomic } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_OPTION, type CommandValues, defineCommand, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
+import { runImageShape, shapedDataset } from '../image-shape.js';
 import { readInferenceFile } from '../inference-file.js';
 import { choice, integer, text } from '../options.js';
 import { renderReport } from '../render-report.js';
@@ -109,8 +110,13 @@ export const evalCommand = defineCommand({
     const info = await readInferenceFile(modelDir).catch(() => undefined);
     const preprocessing = model.inputs[0].shape[3] === 3 ? info?.preprocessing : undefined;
     const data = await loadDatasetFor(datasetName, values, terminal, preprocessing);
+    // Images are fed as the run fed them: at its --image-size and --channels, if it gave them.
+    const shape = await runImageShape(modelDir);
+    const shaped = shapedDataset(data, shape.size, shape.channels);
     const dataset =
-      preprocessing === undefined ? data : { ...data, normalization: preprocessing.normalization };
+      preprocessing === undefined
+        ? shaped
+        : { ...shaped, normalization: preprocessing.normalization };
     const split = dataset[splitName];
     checkModelFits(
       model.inputs[0].shape,

@@ -1,6 +1,7 @@
 import { TRANSFORMER_RESIDUAL_FORMS } from '@residual/layers';
 import { BACKEND_OPTION, type CommandValues, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS } from '../datasets.js';
+import { CHANNELS_OPTION, IMAGE_SIZE_OPTION } from '../image-shape.js';
 import { integer, integerList, nameList, number, parsed, text } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
@@ -23,6 +24,8 @@ export const GRADIENT_FLOW_OPTIONS = [
       "Training images to measure and train on: a name from 'residual datasets' or a folder; for a language model, a text corpus or a UTF-8 file (default: digits, or moby-dick for a language model).",
   }),
   ...DATASET_SOURCE_OPTIONS,
+  IMAGE_SIZE_OPTION,
+  CHANNELS_OPTION,
   integer('steps', {
     placeholder: 'n',
     description: 'SGD steps (momentum 0.9) per network after the first measurement.',

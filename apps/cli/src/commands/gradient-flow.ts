@@ -9,6 +9,7 @@ import {
 import { createModel } from '@residual/models';
 import { defineCommand } from '../command.js';
 import { loadDatasetFor } from '../datasets.js';
+import { shapedDataset } from '../image-shape.js';
 import { isLanguageModel } from '../language-models.js';
 import { parseNetworks } from '../parse-networks.js';
 import { checkReportFolder, writeStudyReport } from '../report-folder.js';
@@ -61,7 +62,15 @@ export const gradientFlowCommand = defineCommand({
         `gradient-flow --models: a language model (${language[0]}) is studied alone, across --residual-forms; give only it.`,
       );
     }
-    if (language.length === 0) {
+    if (language.length > 0) {
+      for (const name of ['image-size', 'channels'] as const) {
+        if (values[name] !== undefined) {
+          throw new UsageError(
+            `gradient-flow --${name}: only for image models; ${language[0]} is a language model.`,
+          );
+        }
+      }
+    } else {
       for (const name of LANGUAGE_ONLY_OPTIONS) {
         if (values[name] !== undefined) {
           throw new UsageError(
@@ -82,7 +91,11 @@ export const gradientFlowCommand = defineCommand({
       return runTransformerStudy(language[0], values, out, GRADIENT_FLOW_FILES, terminal);
     }
     const backend = await initBackend({ backend: values.backend });
-    const dataset = await loadDatasetFor(values.dataset ?? 'digits', values, terminal);
+    const dataset = shapedDataset(
+      await loadDatasetFor(values.dataset ?? 'digits', values, terminal),
+      values['image-size'],
+      values.channels,
+    );
     const { seed, 'batch-size': batchSize, steps } = values;
     if (dataset.train.count < batchSize) {
       throw new UsageError(
@@ -110,6 +123,8 @@ export const gradientFlowCommand = defineCommand({
     });
     const report = {
       dataset: dataset.name,
+      // [height, width, channels] the networks were built for (--image-size, --channels).
+      images: dataset.train.imageShape,
       backend,
       seed,
       seconds: (performance.now() - started) / 1000,

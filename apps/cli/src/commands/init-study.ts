@@ -11,6 +11,7 @@ import { createModel, listModels } from '@residual/models';
 import { planRecompute, recomputingForward } from '@residual/train';
 import { BACKEND_OPTION, defineCommand, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
+import { CHANNELS_OPTION, IMAGE_SIZE_OPTION, shapedDataset } from '../image-shape.js';
 import { integer, items, nameList, number, parsed, text } from '../options.js';
 import { checkReportFolder, writeStudyReport } from '../report-folder.js';
 import { formatTable, significant } from '../table.js';
@@ -53,6 +54,8 @@ const INIT_STUDY_OPTIONS = [
     default: 'digits',
   }),
   ...DATASET_SOURCE_OPTIONS,
+  IMAGE_SIZE_OPTION,
+  CHANNELS_OPTION,
   integer('steps', {
     placeholder: 'n',
     description: 'SGD steps per trained network.',
@@ -118,7 +121,11 @@ export const initStudyCommand = defineCommand({
     await checkReportFolder('init-study', out, INIT_STUDY_FILES.json);
 
     const backend = await initBackend({ backend: values.backend });
-    const dataset = await loadDatasetFor(values.dataset, values, terminal);
+    const dataset = shapedDataset(
+      await loadDatasetFor(values.dataset, values, terminal),
+      values['image-size'],
+      values.channels,
+    );
     if (dataset.train.count < batchSize) {
       throw new UsageError(
         `init-study --batch-size: ${dataset.name} has ${dataset.train.count} training images, fewer than ${batchSize}.`,
@@ -168,6 +175,8 @@ export const initStudyCommand = defineCommand({
     });
     const report = {
       dataset: dataset.name,
+      // [height, width, channels] the networks were built for (--image-size, --channels).
+      images: dataset.train.imageShape,
       backend,
       seed,
       seconds: (performance.now() - started) / 1000,

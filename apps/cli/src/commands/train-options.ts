@@ -2,6 +2,7 @@ import { FREEZE_POINTS } from '@residual/models';
 import { RECIPE_NAMES } from '@residual/train';
 import { BACKEND_OPTION, type CommandValues } from '../command.js';
 import { DATASET_SOURCE_OPTIONS } from '../datasets.js';
+import { CHANNELS_OPTION } from '../image-shape.js';
 import { choice, integer, number, parsed, text } from '../options.js';
 import { knownModel } from '../pretrained-options.js';
 import { RECOMPUTE_OPTION } from './train-recompute.js';
@@ -31,9 +32,10 @@ export const TRAIN_OPTIONS = [
   integer('image-size', {
     placeholder: 'n',
     description:
-      "With --weights: the side of the centre crop fed to the model (default: the weights' own, 224).",
+      "Side of the images the model sees: the data set's resized to n×n (bilinear, as torchvision's Resize) and the model built for it; with --weights, the side of the centre crop (default: the images' own; with --weights the weights' own, 224).",
     min: 1,
   }),
+  CHANNELS_OPTION,
   choice('freeze', {
     placeholder: 'point',
     description:

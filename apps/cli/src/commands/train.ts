@@ -19,6 +19,7 @@ import {
 } from '@residual/train';
 import { defineCommand } from '../command.js';
 import { loadDatasetFor } from '../datasets.js';
+import { shapedDataset } from '../image-shape.js';
 import { writeInferenceFile } from '../inference-file.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { isLanguageModel } from '../language-models.js';
@@ -51,7 +52,7 @@ export const trainCommand = defineCommand({
     'residual train --model cifar_resnet20 --recipe paper --epochs 2 --out runs/r20',
     'residual train --resume runs/r20',
     'residual train --seed 1 --epochs 1',
-    'residual train --model cifar_resnet1202 --recipe paper --recompute auto',
+    'residual train --model cifar_resnet1202 --recipe paper --image-size 32 --channels 3',
     'residual train --model cifar_resnet20 --dataset cifar10 --download --recipe paper',
     'residual train --model gpt_char_micro --steps 2000 --out runs/moby',
     'residual train --model gpt_char_micro --dataset tiny-shakespeare --download',
@@ -179,13 +180,19 @@ export const trainCommand = defineCommand({
  */
 async function setUp(config: ImageRunConfig, values: TrainValues, terminal: Terminal) {
   const weightsPath = config.weights;
+  if (weightsPath !== undefined && config.channels !== undefined) {
+    throw new UsageError(
+      "train --channels: with --weights the images are RGB, as the weights' library feeds them; drop --channels.",
+    );
+  }
   const weights = weightsPath === undefined ? undefined : await readWeights(weightsPath, 'train');
   const preprocessing = pretrainedPreprocessing(config);
   const loaded = await loadDatasetFor(config.dataset ?? 'digits', values, terminal, preprocessing);
-  // A named data set keeps its images' size; pretrained weights expect their own statistics.
+  // Pretrained weights expect their own statistics; a fresh model is built for the images as
+  // --image-size and --channels shape them (ResNet-1202's 32×32×3 from the 28×28×1 digits).
   const dataset =
     preprocessing === undefined
-      ? loaded
+      ? shapedDataset(loaded, config['image-size'], config.channels)
       : { ...loaded, normalization: preprocessing.normalization };
   const { limit, 'test-limit': testLimit } = config;
   const trainSplit = limit === undefined ? dataset.train : takeFirst(dataset.train, limit);
@@ -208,14 +215,10 @@ async function setUp(config: ImageRunConfig, values: TrainValues, terminal: Term
   return { dataset, trainSplit, testSplit, model, recipe, preprocessing };
 }
 
-/** With --weights, the ImageNet preprocessing of the model's source library, at --image-size. */
+/** With --weights, the ImageNet preprocessing of the model's source library, at --image-size; without, none. */
 function pretrainedPreprocessing(config: ImageRunConfig): ImagePreprocessing | undefined {
   const size = config['image-size'];
-  if (config.weights === undefined) {
-    if (size !== undefined)
-      throw new UsageError('train --image-size: applies with --weights only.');
-    return undefined;
-  }
+  if (config.weights === undefined) return undefined;
   const preprocessing = imagenetPreprocessing(config.model);
   if (preprocessing === undefined) {
     throw new UsageError(
