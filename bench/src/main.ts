@@ -30,7 +30,7 @@ import {
 } from './networks.js';
 import { type BenchOptions, parseOptions, USAGE } from './options.js';
 import { resultEntry, speedTables } from './speed-tables.js';
-import { LAYOUTS, startPeers, torchRuns } from './torch-peers.js';
+import { startPeers, torchRuns } from './torch-peers.js';
 import { measureTransformers } from './transformers.js';
 
 /** Appends a measurement to the list under `label`. */
@@ -122,7 +122,11 @@ if (options.kernels) {
           await activate(mode);
           record(times, mode.label, timeConv(shape, direction, options.minTime));
         }
-        for (const { peer, layout, threads, key } of torchRuns(peers, LAYOUTS, options.threads)) {
+        for (const { peer, layout, threads, key } of torchRuns(
+          peers,
+          options.layouts,
+          options.threads,
+        )) {
           const worker = peer.worker;
           record(
             times,
@@ -147,7 +151,7 @@ if (options.networks) {
     options.models.length > 0 ? options.models : ['cifar_resnet20', 'cifar_resnet56', 'resnet18'];
   const missing = requested.filter((name) => !modelExists(name));
   if (missing.length > 0) log(`not in the model registry, skipped: ${missing.join(', ')}`);
-  const cases = networkCases(requested.filter(modelExists), options.batches);
+  const cases = networkCases(requested.filter(modelExists), options.batches, options.networkModes);
   for (const [index, c] of cases.entries()) {
     log(
       `networks ${index + 1}/${cases.length}: ${c.model} ${c.mode} batch ${c.batch} at ${c.size}²`,
@@ -156,9 +160,13 @@ if (options.networks) {
     for (let round = 0; round < options.rounds; round++) {
       for (const mode of modes) {
         await activate(mode);
-        record(times, mode.label, timeNetwork(c, options.warmup, options.steps));
+        record(times, mode.label, await timeNetwork(c, options.warmup, options.steps));
       }
-      for (const { peer, layout, threads, key } of torchRuns(peers, LAYOUTS, options.threads)) {
+      for (const { peer, layout, threads, key } of torchRuns(
+        peers,
+        options.layouts,
+        options.threads,
+      )) {
         const { warmup, steps } = options;
         const seconds = await timeTorchNetwork(peer.worker, c, layout, threads, warmup, steps);
         if (seconds !== undefined) record(times, key, seconds);
@@ -172,7 +180,7 @@ if (options.networks) {
     log('memory: 20 training steps of cifar_resnet20, batch 32');
     await activate(modes[0]);
     const before = tf.memory().numTensors;
-    const counts = memoryOverSteps(memoryCase);
+    const counts = await memoryOverSteps(memoryCase);
     const torchPeaks: Record<string, number> = {};
     for (const peer of peers) {
       torchPeaks[peer.label] = (await peer.worker.request({ kind: 'memory' }))

@@ -1,27 +1,35 @@
 import { createModel, foldBatchNorm, getModelEntry } from '@residual/models';
+import { planRecompute, recomputingForward } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
 import { median, medianStepSeconds, type Stepper } from './timing.js';
 import type { TorchWorker } from './torch.js';
 import type { Layout } from './torch-peers.js';
 
+/** `infer-folded`: inference with batch norms folded into the convolutions (`foldBatchNorm`). */
+export const NETWORK_MODES = ['train', 'infer', 'infer-folded'] as const;
+export type NetworkMode = (typeof NETWORK_MODES)[number];
+
 export interface NetworkCase {
   model: string;
-  /** `infer-folded`: inference with batch norms folded into the convolutions (`foldBatchNorm`). */
-  mode: 'train' | 'infer' | 'infer-folded';
+  mode: NetworkMode;
   batch: number;
   /** Square input size. */
   size: number;
 }
 
 /**
- * Training, inference and folded inference of each model: CIFAR networks at 32² in each of
- * `batches`, ImageNet networks at 224² in batch 16.
+ * Each of `modes` (default: training, inference and folded inference) of each model: CIFAR
+ * networks at 32² in each of `batches`, ImageNet networks at 224² in batch 16.
  */
-export function networkCases(models: readonly string[], batches: readonly number[]): NetworkCase[] {
+export function networkCases(
+  models: readonly string[],
+  batches: readonly number[],
+  modes: readonly NetworkMode[] = NETWORK_MODES,
+): NetworkCase[] {
   return models.flatMap((model) => {
     const imagenet = !model.startsWith('cifar_');
     return (imagenet ? [16] : batches).flatMap((batch) =>
-      (['train', 'infer', 'infer-folded'] as const).map((mode) => ({
+      modes.map((mode) => ({
         model,
         mode,
         batch,
@@ -31,10 +39,19 @@ export function networkCases(models: readonly string[], batches: readonly number
   });
 }
 
-/** One training step (SGD + momentum, softmax cross-entropy) or one inference, synchronously. */
-function stepper(c: NetworkCase): Stepper {
+/**
+ * One training step (SGD + momentum, softmax cross-entropy) or one inference, synchronously.
+ * Training recomputes activations where `residual train` would (`--recompute auto`): a deep
+ * network's step (ResNet-1202's) does not fit in the wasm heap otherwise.
+ */
+async function stepper(c: NetworkCase): Promise<Stepper> {
   const built = createModel(c.model, { inputShape: [c.size, c.size, 3], numClasses: 10, seed: 1 });
   const model = c.mode === 'infer-folded' ? foldBatchNorm(built).model : built;
+  const plan = c.mode === 'train' ? await planRecompute({ model, batchSize: c.batch }) : undefined;
+  const forward =
+    plan?.graph !== undefined && plan.segments !== undefined
+      ? recomputingForward(plan.graph, plan.segments)
+      : (images: tf.Tensor) => model.apply(images, { training: true }) as tf.Tensor;
   const x = tf.randomNormal([c.batch, c.size, c.size, 3], 0, 1, 'float32', 4);
   const labels = tf.oneHot(
     tf.tensor1d(
@@ -48,11 +65,7 @@ function stepper(c: NetworkCase): Stepper {
     c.mode === 'train'
       ? () => {
           const loss = optimizer.minimize(
-            () =>
-              tf.losses.softmaxCrossEntropy(
-                labels,
-                model.apply(x, { training: true }) as tf.Tensor,
-              ),
+            () => tf.losses.softmaxCrossEntropy(labels, forward(x)),
             true,
           )!;
           loss.dataSync();
@@ -77,8 +90,8 @@ function stepper(c: NetworkCase): Stepper {
 }
 
 /** Seconds per step of ours on the active backend: `warmup` steps, then the median of `steps`. */
-export function timeNetwork(c: NetworkCase, warmup: number, steps: number): number {
-  return medianStepSeconds(stepper(c), warmup, steps);
+export async function timeNetwork(c: NetworkCase, warmup: number, steps: number): Promise<number> {
+  return medianStepSeconds(await stepper(c), warmup, steps);
 }
 
 /** The same in PyTorch in `layout`, or undefined when it has no counterpart of the model. */
@@ -107,15 +120,15 @@ export async function timeTorchNetwork(
 }
 
 /** Live tensors after the first and after the 20th training step, and the peak RSS. */
-export function memoryOverSteps(
+export async function memoryOverSteps(
   c: NetworkCase,
   steps = 20,
-): {
+): Promise<{
   tensorsAfterFirstStep: number;
   tensorsAfterLastStep: number;
   steps: number;
-} {
-  const { step, dispose } = stepper(c);
+}> {
+  const { step, dispose } = await stepper(c);
   try {
     step();
     const tensorsAfterFirstStep = tf.memory().numTensors;

@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { BenchOptionError } from './bench-option-error.js';
-import { torchPythons } from './torch-peers.js';
+import { NETWORK_MODES, type NetworkMode } from './networks.js';
+import { LAYOUTS, type Layout, torchPythons } from './torch-peers.js';
 
 export interface BenchOptions {
   name: string;
@@ -11,6 +12,10 @@ export interface BenchOptions {
   minTime: number;
   models: string[];
   batches: number[];
+  /** What each network case measures: training, inference, folded inference. */
+  networkModes: NetworkMode[];
+  /** PyTorch's layouts to measure (the tables compare with the fastest). */
+  layouts: Layout[];
   torch: boolean;
   /** The interpreters whose PyTorch is measured, one worker each (see torchPythons). */
   torchPythons: string[];
@@ -38,6 +43,8 @@ PyTorch 1.13 on the reference BLAS) and the repo's .venv-torch when it exists, a
   --threads <list>     native / PyTorch thread counts to compare (default: 1,2)
   --models <list>      networks (default: cifar_resnet20,cifar_resnet56,resnet18 when registered)
   --batches <list>     batch sizes of the CIFAR networks (default: 32,128)
+  --modes <list>       what each network measures: train, infer, infer-folded (default: all)
+  --layouts <list>     PyTorch layouts: NCHW, channels_last (default: both)
   --rounds <n>         interleaved rounds of ours and PyTorch (default: 2)
   --steps <n>          timed steps per round (default: 3; the median counts)
   --warmup <n>         untimed steps first (default: 1)
@@ -60,6 +67,18 @@ function list(value: string, what: string): number[] {
     );
   }
   return numbers;
+}
+
+/** A comma-separated list of names, each one of `accepted`. */
+function names<T extends string>(value: string, what: string, accepted: readonly T[]): T[] {
+  const given = value.split(',');
+  const unknown = given.find((name) => !(accepted as readonly string[]).includes(name));
+  if (unknown !== undefined) {
+    throw new BenchOptionError(
+      `--${what}: "${unknown}" is not one of ${accepted.join(', ')} (comma-separated).`,
+    );
+  }
+  return given as T[];
 }
 
 /** node:util's parseArgs, its complaints (an unknown option, a missing value) as user errors. */
@@ -85,6 +104,8 @@ export function parseOptions(
       threads: { type: 'string', default: '1,2' },
       models: { type: 'string' },
       batches: { type: 'string', default: '32,128' },
+      modes: { type: 'string', default: NETWORK_MODES.join(',') },
+      layouts: { type: 'string', default: LAYOUTS.join(',') },
       rounds: { type: 'string', default: '2' },
       steps: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '1' },
@@ -109,6 +130,8 @@ export function parseOptions(
     minTime: quick ? 0.1 : Number(values['min-time']),
     models: values.models?.split(',') ?? (quick ? ['cifar_resnet20'] : []),
     batches: quick ? [32] : list(values.batches, 'batches'),
+    networkModes: names(values.modes, 'modes', NETWORK_MODES),
+    layouts: names(values.layouts, 'layouts', LAYOUTS),
     torch: !values['no-torch'],
     torchPythons: torchPythons(values['torch-python'], environment.RESIDUAL_TORCH_PYTHON),
     kernels: !values['no-kernels'],
