@@ -3,7 +3,7 @@ import type { Terminal } from './terminal.js';
 
 /**
  * Reports training on stderr: on a terminal, one bar per epoch redrawn in place; otherwise
- * (logs, CI) one line per finished epoch.
+ * (logs, CI) one line per finished epoch, and one every `printEvery` steps when given.
  */
 export class EpochProgress {
   private epochStarted = performance.now();
@@ -12,6 +12,7 @@ export class EpochProgress {
   constructor(
     private readonly terminal: Terminal,
     private readonly epochs: number,
+    private readonly printEvery?: number,
   ) {}
 
   epochStart(): void {
@@ -19,8 +20,16 @@ export class EpochProgress {
   }
 
   batchEnd(info: BatchEndInfo): void {
-    if (!this.terminal.interactive) return;
     const now = performance.now();
+    if (!this.terminal.interactive) {
+      if (this.printEvery !== undefined && info.step % this.printEvery === 0) {
+        this.terminal.err(
+          `epoch ${info.epoch + 1}/${this.epochs}  step ${info.batch + 1}/${info.batches}  ` +
+            `loss ${info.loss.toFixed(4)}  ${seconds(now - this.epochStarted)}\n`,
+        );
+      }
+      return;
+    }
     if (now - this.lastDraw < 100 && info.batch + 1 < info.batches) return;
     this.lastDraw = now;
     const prefix = `epoch ${info.epoch + 1}/${this.epochs} `;

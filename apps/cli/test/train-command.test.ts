@@ -68,11 +68,19 @@ describe('residual train (the built command, as a user runs it)', () => {
     expect(metrics.confusionMatrix.flat().reduce((a: number, b: number) => a + b)).toBe(2000);
   });
 
-  it('gives identical losses for two runs with the same seed', async () => {
+  it('gives identical losses for two runs with the same seed (one printing every 2 steps)', async () => {
     const root = mkdtempSync(join(tmpdir(), 'residual-seed-'));
     const args = ['train', '--seed', '1', '--epochs', '1', '--limit', '192', '--batch-size', '32'];
     await residual(...args, '--out', join(root, 'a'));
-    await residual(...args, '--out', join(root, 'b'));
+    const printed = await residual(...args, '--out', join(root, 'b'), '--print-every', '2');
+    // 192 images at batch 32: six steps, a line after steps 2, 4 and 6, then the epoch's.
+    expect(
+      printed.stderr.match(/^epoch 1\/1 {2}step \d\/6 {2}loss \d+\.\d{4} {2}\d+\.\ds$/gm),
+    ).toEqual([
+      expect.stringContaining('step 2/6'),
+      expect.stringContaining('step 4/6'),
+      expect.stringContaining('step 6/6'),
+    ]);
     const [a, b] = [readMetrics(join(root, 'a')), readMetrics(join(root, 'b'))];
     expect(a.history[0].loss).toBe(b.history[0].loss);
     expect(a.testLoss).toBe(b.testLoss);

@@ -27,7 +27,14 @@ export type LanguageRunConfig = Pick<TrainValues, (typeof LANGUAGE_RUN_OPTIONS)[
 };
 
 /** Image options that mean nothing to a language model: refused rather than ignored. */
-const IMAGE_ONLY_OPTIONS = ['epochs', 'limit', 'test-limit', 'image-size', 'channels'] as const;
+const IMAGE_ONLY_OPTIONS = [
+  'epochs',
+  'limit',
+  'test-limit',
+  'image-size',
+  'channels',
+  'print-every',
+] as const;
 
 /** Options only a language model takes: refused for an image model. */
 export const LANGUAGE_ONLY_OPTIONS = [

@@ -130,6 +130,12 @@ export const TRAIN_OPTIONS = [
     default: 100,
     min: 1,
   }),
+  integer('print-every', {
+    placeholder: 'steps',
+    description:
+      "Print the loss every this many steps where stderr is not a terminal (logs, CI; the default prints once per epoch), as torchvision's reference scripts do with --print-freq.",
+    min: 1,
+  }),
   integer('keep-checkpoints', {
     placeholder: 'n',
     description: 'Keep the newest n checkpoints.',

@@ -91,7 +91,7 @@ export const trainCommand = defineCommand({
         `${run.resumeFrom === undefined ? '' : `, resuming from ${run.resumeFrom}`}\n`,
     );
 
-    const progress = new EpochProgress(terminal, recipe.epochs);
+    const progress = new EpochProgress(terminal, recipe.epochs, values['print-every']);
     const interrupt = interruptOnSigint(terminal);
     let result: Awaited<ReturnType<typeof train>>;
     try {
