@@ -62,8 +62,7 @@ function dilatedNet(): tf.LayersModel {
 
 for (const mode of MODES) {
   describe(`dilated tf.layers convolutions on ${mode.name}`, () => {
-    const on = <T>(fn: () => T): Promise<T> =>
-      mode.stock ? onStockCpu(fn) : Promise.resolve(fn());
+    const on = async <T>(fn: () => T): Promise<T> => (mode.stock ? onStockCpu(fn) : fn());
 
     beforeAll(async () => {
       await initBackend({ backend: mode.stock ? 'cpu' : 'wasm' });
@@ -112,6 +111,24 @@ for (const mode of MODES) {
       const biasGradient = new Float64Array(c.outChannels);
       for (let i = 0; i < r.length; i++) biasGradient[i % c.outChannels] += r[i];
       expect(relativeError(db, biasGradient)).toBeLessThan(1e-5);
+    });
+
+    it('refuses strides above 1 with dilation, as tfjs does, naming both', async () => {
+      const attempt = () =>
+        on(() =>
+          tf.tidy(() => {
+            const layer = tf.layers.conv2d({
+              filters: 2,
+              kernelSize: 3,
+              strides: 2,
+              dilationRate: 2,
+            });
+            tf.grad((x: tf.Tensor) => (layer.apply(x) as tf.Tensor).sum())(tf.ones([1, 9, 9, 2]));
+          }),
+        );
+      await expect(attempt()).rejects.toThrow(
+        /Either strides or dilations must be 1\. Got strides 2,2 and dilations '2,2'/,
+      );
     });
 
     it('trains a model of dilated Conv2D and SeparableConv2D layers: the loss falls', async () => {
