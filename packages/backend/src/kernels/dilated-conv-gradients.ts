@@ -34,7 +34,10 @@ function pair(value: number | [number, number] | undefined): [number, number] {
 /**
  * Whether the gradient kernels of `conv` on the current backend are ours, which take dilations
  * (as TensorFlow's do; tfjs's stock kernels have no such attribute, or ignore it). Not inside a
- * gradient of a gradient: tfjs's gradients of those kernels know no dilations.
+ * gradient of a gradient: tfjs's gradients of those kernels know no dilations. Where they run,
+ * they are the fast way: on wasm with the native kernels, a 3×3 256-channel convolution of
+ * batch 8 at 33×33 took ~150 ms per gradient at dilation 2 and 4, as at dilation 1; through
+ * space-to-batch, 700–950 ms.
  */
 function kernelsTakeDilations(conv: AtrousConv): boolean {
   if (gradientDepth() !== 0) return false;
