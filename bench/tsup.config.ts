@@ -1,6 +1,6 @@
 import { residualTsupConfig } from '@residual/tsup-config';
 
 export default residualTsupConfig({
-  entry: ['src/main.ts', 'src/matmul.ts', 'src/quickstart.ts'],
+  entry: ['src/dilated-conv.ts', 'src/main.ts', 'src/matmul.ts', 'src/quickstart.ts'],
   dts: false,
 });

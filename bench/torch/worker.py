@@ -13,6 +13,10 @@ The benchmark starts one worker per PyTorch installation (Debian's 1.13, a pip-i
                                                        -> {"times": [seconds per call, ...]}
   {"kind": "model", "name", "mode": "train" | "infer" | "infer-folded", "batch", "size", "channels",
    "classes", "layout", "threads", "warmup", "steps"}  -> {"times": [...]} or {"error": why}
+  {"kind": "dilated_conv", "batch", "size", "channels", "dilation", "layout", "threads",
+   "min_time"}                                         -> {"times": [...]}  (a 3x3 convolution
+                                                          padded to keep the size: forward and
+                                                          both gradients per call)
   {"kind": "matmul", "a": shape, "b": shape, "transpose_a", "transpose_b", "threads", "min_time"}
                                                        -> {"times": [...]}  (torch.matmul of the
                                                           stored operands, transposed as views)
@@ -158,6 +162,20 @@ def conv(req):
         fn = lambda: torch.autograd.grad(yr, [xr], dy, retain_graph=True)
     else:
         fn = lambda: torch.autograd.grad(yr, [wr], dy, retain_graph=True)
+    return {"times": timed(fn, req.get("min_time", 0.3), req.get("max_reps", 50))}
+
+
+def dilated_conv(req):
+    fmt = memory_format(req)
+    n, size, c, d = req["batch"], req["size"], req["channels"], req["dilation"]
+    g = torch.Generator().manual_seed(0)
+    x = (torch.rand(n, c, size, size, generator=g) * 2 - 1).to(memory_format=fmt).requires_grad_()
+    weight = (torch.rand(c, c, 3, 3, generator=g) * 2 - 1).to(memory_format=fmt).requires_grad_()
+    dy = (torch.rand(n, c, size, size, generator=g) * 2 - 1).to(memory_format=fmt)
+
+    def fn():
+        y = F.conv2d(x, weight, padding=d, dilation=d)
+        torch.autograd.grad(y, [x, weight], dy)
     return {"times": timed(fn, req.get("min_time", 0.3), req.get("max_reps", 50))}
 
 
@@ -321,6 +339,8 @@ def main():
             answer = conv(req)
         elif kind == "model":
             answer = model(req)
+        elif kind == "dilated_conv":
+            answer = dilated_conv(req)
         elif kind == "matmul":
             answer = matmul(req)
         elif kind == "gpt":

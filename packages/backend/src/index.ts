@@ -14,6 +14,7 @@ export {
 } from './backend-names.js';
 export { type BatchNormTrainingResult, batchNormTraining } from './batch-norm-training.js';
 export { causalSoftmax } from './causal-softmax.js';
+export { registerDilatedConvolutions } from './dilated-convolutions.js';
 export { gelu } from './gelu.js';
 export {
   availableBackends,

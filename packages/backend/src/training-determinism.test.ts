@@ -6,7 +6,8 @@ import { Rng } from './rng.js';
 
 /**
  * A small residual network (convolutions with strides, batch norm, ReLU, an identity and a
- * projection shortcut, global pooling, a dense head), seeded, trained `steps` SGD-momentum steps
+ * projection shortcut, a dilated convolution as in DeepLab's last stages, global pooling, a
+ * dense head), seeded, trained `steps` SGD-momentum steps
  * in training mode: the losses and every weight afterwards, as raw float32 bits. Its 16×12×12×16
  * activations are large enough for the native kernels to split work among threads.
  */
@@ -41,9 +42,19 @@ function train(steps: number): { losses: number[]; weights: Buffer } {
     const block2 = tf.layers
       .reLU()
       .apply(tf.layers.add().apply([down as tf.SymbolicTensor, projection as tf.SymbolicTensor]));
+    const atrous = tf.layers
+      .conv2d({
+        filters: 32,
+        kernelSize: 3,
+        padding: 'same',
+        dilationRate: 2,
+        useBias: false,
+        kernelInitializer: seeded(8),
+      })
+      .apply(block2);
     const output = tf.layers
       .dense({ units: 4, kernelInitializer: seeded(6) })
-      .apply(tf.layers.globalAveragePooling2d({}).apply(block2));
+      .apply(tf.layers.globalAveragePooling2d({}).apply(atrous));
     const model = tf.model({ inputs: input, outputs: output as tf.SymbolicTensor });
     const rng = new Rng(7);
     const x = tf.tensor4d(

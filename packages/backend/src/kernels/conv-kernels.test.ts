@@ -115,7 +115,8 @@ for (const mode of MODES) {
       });
     }
 
-    // tfjs's conv2d has no gradient with dilation, but the kernels take it (as TensorFlow's do).
+    // The kernels take dilations (as TensorFlow's do), which tfjs's own gradient never passes;
+    // our gradient does (dilated-conv-gradients.test.ts).
     for (const c of DILATED) {
       it(`the input gradient kernel matches the definition: ${label(c)}`, () => {
         const { info, x, w, r } = tensors(c);

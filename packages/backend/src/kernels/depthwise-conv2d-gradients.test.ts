@@ -12,7 +12,7 @@ interface Case {
   multiplier: number;
 }
 
-// tfjs's depthwise gradient itself refuses dilations above 1, so none are tested.
+// Dilated ones: dilated-conv-gradients.test.ts (tfjs's own gradient refuses dilations above 1).
 const cases: Case[] = [
   { kernel: 1, stride: 1, padding: 'valid', multiplier: 1 }, // LayerScale
   { kernel: 3, stride: 1, padding: 'same', multiplier: 1 },

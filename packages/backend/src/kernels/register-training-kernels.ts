@@ -11,6 +11,7 @@
 // what it tests. Here at the top: this table, the override registry, the lean gradients, and
 // the tests that run every backend's kernels through the table.
 import type * as tf from '@tensorflow/tfjs';
+import { registerDilatedConvolutions } from '../dilated-convolutions.js';
 import { cpuKernels } from './cpu/kernels.js';
 import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overrides.js';
 import { registerLeanGradients } from './lean-gradients.js';
@@ -84,4 +85,6 @@ export function registerTrainingKernels(
   for (const config of wanted.values()) overrideKernel(config);
   // The lean gradients call kernels of ours (ReLU and batch-norm gradients) registered above.
   if (kernels !== undefined) registerLeanGradients(backendName);
+  // On every backend, ours or not: tfjs refuses the gradients of dilated convolutions.
+  registerDilatedConvolutions();
 }

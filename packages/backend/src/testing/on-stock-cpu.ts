@@ -29,7 +29,8 @@ function registerStockCpu(): void {
 
 /**
  * Runs `fn` on stock TensorFlow.js: a fresh cpu backend with tfjs's own kernels, and tfjs's own
- * gradients (ours apply only on the backends initBackend chose). The reference for a test of
+ * gradients (ours apply only on the backends initBackend chose; dilated convolutions', which
+ * tfjs lacks, on every backend). The reference for a test of
  * our kernels must come from here, never from a backend our kernels are registered on. The
  * backend is switched back afterwards; tensors `fn` returns stay readable (tfjs moves them).
  */
