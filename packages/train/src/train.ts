@@ -18,7 +18,7 @@ import { SgdMomentum } from './sgd-momentum.js';
 import { isOutOfMemory, StepMemoryError } from './step-memory-error.js';
 import { testPausePoint } from './test-hooks.js';
 import type { EpochRecord, TrainCallbacks } from './train-callbacks.js';
-import { resolveRecipe } from './train-options.js';
+import { checkModelFitsData, resolveRecipe } from './train-options.js';
 import type { TrainingData } from './training-data.js';
 import { trainingFingerprint } from './training-fingerprint.js';
 import { trainingStep } from './training-step.js';
@@ -96,6 +96,7 @@ export interface TrainResult {
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { model, data, callbacks = {}, signal } = options;
   const recipe = resolveRecipe(options);
+  checkModelFitsData(options);
   const seed = options.seed ?? 0;
   const { batchSize, epochs } = recipe;
   const perEpoch = batchCount(data.train, { batchSize });
