@@ -28,13 +28,7 @@ export interface SegmentationEpochRecord extends EpochRecord {
 }
 
 /** Called as a segmentation model trains; a returned promise is awaited before training goes on. */
-export interface SegmentationCallbacks extends Omit<TrainCallbacks, 'onEpochEnd'> {
-  /** After the epoch's evaluation and its checkpoint. */
-  onEpochEnd?(
-    record: SegmentationEpochRecord,
-    evaluation?: SegmentationEvaluation,
-  ): void | Promise<void>;
-}
+export type SegmentationCallbacks = TrainCallbacks<SegmentationEpochRecord, SegmentationEvaluation>;
 
 /** A segmentation run's configuration, stored in its checkpoints and compared on resume. */
 export interface SegmentationFingerprint extends TrainingFingerprint {

@@ -136,6 +136,25 @@ describe('trainSegmentation', () => {
     expect(await losses(6)).not.toEqual(first);
   });
 
+  it('upsamples a main output at half resolution to the masks, in training and evaluation', async () => {
+    const anySize = tf.input({ shape: [null, null, 3] });
+    const model = tf.model({
+      inputs: anySize,
+      outputs: tf.layers
+        .conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same' })
+        .apply(anySize) as tf.SymbolicTensor,
+    });
+    const result = await trainSegmentation({
+      model,
+      data: shapes,
+      epochs: 1,
+      batchSize: 32,
+      learningRate: 0.1,
+    });
+    expect(result.evaluation?.pixels).toBe(32 * SIZE * SIZE);
+    expect(Number.isFinite(result.history[0].testLoss)).toBe(true);
+  });
+
   it('refuses what cannot work in one line', async () => {
     const options = { data: shapes, epochs: 1, batchSize: 8, learningRate: 0.1 };
     await expect(trainSegmentation({ ...options, model: smallConvNet(1) })).rejects.toThrow(
@@ -158,6 +177,17 @@ describe('trainSegmentation', () => {
         .apply(input) as tf.SymbolicTensor,
     });
     await expect(trainSegmentation({ ...options, model: larger })).rejects.toThrow(
+      'The model outputs 32×32 logits for 16×16 masks; an output can be upsampled to its masks, not shrunk to them.',
+    );
+    // A model of open size: its output size at the data's size decides.
+    const anySize = tf.input({ shape: [null, null, 3] });
+    const openLarger = tf.model({
+      inputs: anySize,
+      outputs: tf.layers
+        .conv2dTranspose({ filters: 4, kernelSize: 2, strides: 2 })
+        .apply(anySize) as tf.SymbolicTensor,
+    });
+    await expect(trainSegmentation({ ...options, model: openLarger })).rejects.toThrow(
       'The model outputs 32×32 logits for 16×16 masks; an output can be upsampled to its masks, not shrunk to them.',
     );
     const model = tinySegmenter(1, { size: SIZE, classes: 4 });

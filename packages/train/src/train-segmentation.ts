@@ -1,22 +1,15 @@
 import {
   randomScaleCropFlip,
   type SegmentationAugmentation,
+  type SegmentationBatch,
   segmentationBatches,
 } from '@residual/datasets';
 import * as tf from '@tensorflow/tfjs';
-import {
-  type Checkpoint,
-  type CheckpointState,
-  emptyProgress,
-  pruneCheckpoints,
-  writeCheckpoint,
-} from './checkpoints.js';
-import { DivergenceError } from './divergence-error.js';
+import type { Checkpoint } from './checkpoints.js';
+import { runEpochs } from './epoch-loop.js';
 import { evaluateSegmentation, type SegmentationEvaluation } from './evaluate-segmentation.js';
-import { maskCounts } from './mask-counts.js';
 import { recomputingForward } from './recompute.js';
 import { planRecompute } from './recompute-plan.js';
-import { startingPoint } from './resume.js';
 import type { SegmentationLossName, SegmentationLossOptions } from './segmentation-loss.js';
 import { checkSegmentationLoss, checkSegmentationModel } from './segmentation-options.js';
 import { segmentationStep } from './segmentation-step.js';
@@ -27,8 +20,6 @@ import type {
   SegmentationTrainingData,
 } from './segmentation-training-data.js';
 import { SgdMomentum } from './sgd-momentum.js';
-import { isOutOfMemory, StepMemoryError } from './step-memory-error.js';
-import { testPausePoint } from './test-hooks.js';
 import type { TrainOptions, TrainResult } from './train.js';
 import { resolveRecipe } from './train-options.js';
 import { trainingFingerprint } from './training-fingerprint.js';
@@ -81,7 +72,7 @@ export interface TrainSegmentationResult extends Omit<TrainResult, 'history' | '
 export async function trainSegmentation(
   options: TrainSegmentationOptions,
 ): Promise<TrainSegmentationResult> {
-  const { model, data, callbacks = {}, signal } = options;
+  const { model, data } = options;
   const recipe = resolveRecipe(options, 'trainSegmentation');
   checkSegmentationModel(model, data);
   checkSegmentationLoss(options, data.numClasses);
@@ -119,9 +110,6 @@ export async function trainSegmentation(
     classWeights: options.classWeights === undefined ? null : [...options.classWeights],
     auxWeight: loss.auxWeight ?? 0.5,
   };
-  const checkpointDir = options.checkpoints?.dir;
-  const every = options.checkpoints?.every;
-  const keep = options.checkpoints?.keep ?? 3;
   // Recomputation runs a single-output graph layer by layer; a model with an auxiliary head
   // keeps its activations ('auto'), and an explicit setting is refused in one line.
   const plan = await planRecompute({ model, batchSize, recompute: options.recompute });
@@ -130,169 +118,75 @@ export async function trainSegmentation(
       ? undefined
       : recomputingForward(plan.graph, plan.segments);
   const optimizer = new SgdMomentum(model.trainableWeights, recipe);
-
-  let step = 0;
-  let progress = emptyProgress();
-  const history: SegmentationEpochRecord[] = [];
-  let lastCheckpoint: string | undefined;
-  let lastCheckpointStep = -1;
-  let evaluation: SegmentationEvaluation | undefined;
-
-  const saveCheckpoint = async (next: { epoch: number; batch: number }) => {
-    if (checkpointDir === undefined || lastCheckpointStep === step) return;
-    const state: CheckpointState<SegmentationEpochRecord, SegmentationFingerprint> = {
-      format: 'residual-checkpoint',
-      version: 1,
-      step,
-      ...next,
-      seed,
-      epochProgress: { ...progress },
-      history,
-      training: fingerprint,
-      maskCounts: maskCounts(model),
-      optimizer: { kind: 'sgd-momentum', slots: [] },
-    };
-    const optimizerState = optimizer.stateTensors();
-    try {
-      lastCheckpoint = await writeCheckpoint(checkpointDir, { model, optimizerState, state });
-    } finally {
-      tf.dispose(Object.values(optimizerState));
-    }
-    lastCheckpointStep = step;
-    await pruneCheckpoints(checkpointDir, keep);
-    await callbacks.onCheckpoint?.({ path: lastCheckpoint, step, ...next });
-  };
-
+  const test = data.test;
   try {
-    const start = await startingPoint<SegmentationEpochRecord, SegmentationFingerprint>({
+    const result = await runEpochs<
+      SegmentationBatch,
+      SegmentationEpochRecord,
+      SegmentationFingerprint,
+      SegmentationEvaluation
+    >({
       model,
       optimizer,
+      epochs,
+      batchSize,
+      stepsPerEpoch: perEpoch,
+      schedule,
+      seed,
       fingerprint,
-      checkpointDir,
+      plan,
+      recomputing: forward !== undefined,
+      checkpoints: options.checkpoints,
       resume: options.resume,
-    });
-    ({ step, progress, checkpoint: lastCheckpoint } = start);
-    history.push(...start.history);
-    if (lastCheckpoint !== undefined) lastCheckpointStep = step;
-
-    for (let epoch = start.epoch; epoch < epochs; epoch++) {
-      const firstBatch = epoch === start.epoch ? start.batch : 0;
-      if (firstBatch === 0) progress = emptyProgress();
-      let since = performance.now();
-      const tick = () => {
-        progress.seconds += (performance.now() - since) / 1000;
-        since = performance.now();
-      };
-      await callbacks.onEpochStart?.(epoch);
-      let batch = firstBatch;
-      for (const items of segmentationBatches(data.train, {
-        batchSize,
-        shuffle: true,
-        seed,
-        epoch,
-        startBatch: firstBatch,
-        normalization: data.normalization,
-        augmentation,
-      })) {
-        const learningRate = schedule(step);
-        const info = { epoch, batch, batches: perEpoch, step, learningRate };
-        await callbacks.onBatchStart?.(info);
-        let outcome: Awaited<ReturnType<typeof segmentationStep>>;
+      signal: options.signal,
+      callbacks: options.callbacks ?? {},
+      batches: (epoch, startBatch) =>
+        segmentationBatches(data.train, {
+          batchSize,
+          shuffle: true,
+          seed,
+          epoch,
+          startBatch,
+          normalization: data.normalization,
+          augmentation,
+        }),
+      step: async (items, learningRate, beforeUpdate) => {
         try {
-          outcome = await segmentationStep({
+          const outcome = await segmentationStep({
             model,
             optimizer,
             batch: items,
             loss,
             learningRate,
-            beforeUpdate: () => testPausePoint(`step:${step + 1}`, signal),
+            beforeUpdate,
             forward,
           });
-        } catch (error) {
-          if (!isOutOfMemory(error) || plan.limitBytes === undefined) throw error;
-          throw new StepMemoryError(
-            {
-              model: model.name,
-              batchSize,
-              neededBytes: plan.estimatedBytes,
-              limitBytes: plan.limitBytes,
-              backend: tf.getBackend(),
-              recomputing: forward !== undefined,
-              largestBatch: Math.floor(batchSize / 2),
-              ranOut: true,
-            },
-            { cause: error },
-          );
+          return { ...outcome, seen: outcome.counted };
         } finally {
           tf.dispose([items.images, items.masks]);
         }
-        if (!outcome.applied) {
-          throw new DivergenceError({ ...info, ...outcome, checkpoint: lastCheckpoint });
-        }
-        step++;
-        batch++;
-        progress.lossSum += outcome.loss;
-        progress.correct += outcome.correct;
-        progress.seen += outcome.counted;
-        await callbacks.onBatchEnd?.({
-          ...info,
-          step,
-          loss: outcome.loss,
-          gradientNorm: outcome.gradientNorm,
-        });
-        const midEpoch = batch < perEpoch;
-        if (midEpoch && every !== undefined && step % every === 0) {
-          tick();
-          await saveCheckpoint({ epoch, batch });
-        }
-        if (signal?.aborted && midEpoch) {
-          tick();
-          await saveCheckpoint({ epoch, batch });
-          return { history, steps: step, aborted: true, checkpoint: lastCheckpoint, recipe };
-        }
-      }
-
-      const firstStep = epoch * perEpoch;
-      const record: SegmentationEpochRecord = {
-        epoch,
-        loss: progress.lossSum / perEpoch,
-        accuracy: progress.seen === 0 ? 0 : progress.correct / progress.seen,
-        learningRate: schedule(firstStep),
-        endLearningRate: schedule(firstStep + perEpoch - 1),
-        steps: step,
-        seconds: 0,
-      };
-      if (data.test !== undefined) {
-        evaluation = evaluateSegmentation(model, data.test, {
-          numClasses: data.numClasses,
-          classNames: data.classNames,
-          normalization: data.normalization,
-        });
-        record.testLoss = evaluation.loss;
-        record.testAccuracy = evaluation.pixelAccuracy;
-        record.testMeanIoU = evaluation.meanIoU;
-        record.testPerClassIoU = evaluation.perClass.map(({ iou }) =>
-          Number.isNaN(iou) ? null : iou,
-        );
-      }
-      tick();
-      record.seconds = progress.seconds;
-      history.push(record);
-      await saveCheckpoint({ epoch: epoch + 1, batch: 0 });
-      await callbacks.onEpochEnd?.(record, evaluation);
-      if (signal?.aborted && epoch + 1 < epochs) {
-        return {
-          history,
-          steps: step,
-          aborted: true,
-          evaluation,
-          checkpoint: lastCheckpoint,
-          recipe,
-        };
-      }
-    }
+      },
+      evaluate:
+        test === undefined
+          ? undefined
+          : (record) => {
+              const evaluation = evaluateSegmentation(model, test, {
+                numClasses: data.numClasses,
+                classNames: data.classNames,
+                normalization: data.normalization,
+              });
+              record.testLoss = evaluation.loss;
+              record.testAccuracy = evaluation.pixelAccuracy;
+              record.testMeanIoU = evaluation.meanIoU;
+              // null, not NaN, for a class neither present nor predicted: as JSON writes it.
+              record.testPerClassIoU = evaluation.perClass.map(({ iou }) =>
+                Number.isNaN(iou) ? null : iou,
+              );
+              return evaluation;
+            },
+    });
+    return { ...result, recipe };
   } finally {
     optimizer.dispose();
   }
-  return { history, steps: step, aborted: false, evaluation, checkpoint: lastCheckpoint, recipe };
 }
