@@ -23,9 +23,16 @@ Run from the repository root with Debian's python3-torch and python3-torchvision
         > packages/models/src/segmentation-counts.json
 
 `src/segmentation-counts.test.ts` holds the registry (and the models it builds) to that file.
+
+`parity OUT_DIR` writes, for unet_resnet18 and fpn_resnet18, random weights (batch-norm and
+group-norm parameters and statistics included) named as Residual's layers name them, a random
+2×64×96×3 batch and the re-implementation's eval-mode logits, all NHWC float32, to
+OUT_DIR/<model>.bin with an index OUT_DIR/<model>.json; `src/segmentation-pytorch-parity.test.ts`
+loads them into our models and compares the logits.
 """
 
 import json
+import os
 import re
 import sys
 
@@ -206,5 +213,91 @@ def main():
     print(text)
 
 
+NORM_VARIABLES = {'weight': 'gamma', 'bias': 'beta', 'running_mean': 'moving_mean',
+                  'running_var': 'moving_variance'}
+CONV_VARIABLES = {'weight': 'kernel', 'bias': 'bias'}
+
+
+def residual_name(name, unet):
+    """Our layer/variable name for a parameter or buffer of the re-implemented Unet or FPN."""
+    module, _, variable = name.rpartition('.')
+    rules = [
+        (r'encoder\.conv1', 'stem_conv'),
+        (r'encoder\.bn1', 'stem_bn'),
+        (r'encoder\.layer(\d)\.(\d+)\.conv(\d)',
+         lambda m: f'stage{m[1]}_block{int(m[2]) + 1}_{m[3]}_conv'),
+        (r'encoder\.layer(\d)\.(\d+)\.bn(\d)',
+         lambda m: f'stage{m[1]}_block{int(m[2]) + 1}_{m[3]}_bn'),
+        (r'encoder\.layer(\d)\.(\d+)\.downsample\.([01])',
+         lambda m: f'stage{m[1]}_block{int(m[2]) + 1}_shortcut_{"conv" if m[3] == "0" else "bn"}'),
+        (r'blocks\.(\d)\.conv([12])\.([01])',
+         lambda m: f'decoder{int(m[1]) + 1}_{m[2]}_{"conv" if m[3] == "0" else "bn"}'),
+        (r'p5', 'fpn_p5_conv'),
+        (r'skips\.(\d)', lambda m: f'fpn_p{4 - int(m[1])}_skip_conv'),
+        (r'seg_blocks\.(\d)\.(\d)\.block\.([01])',
+         lambda m: f'seg{5 - int(m[1])}_{int(m[2]) + 1}_{"conv" if m[3] == "0" else "gn"}'),
+    ]
+    for pattern, ours in rules:
+        m = re.fullmatch(pattern, module)
+        if m is not None:
+            layer = ours if isinstance(ours, str) else ours(m)
+            kind = CONV_VARIABLES if layer.endswith('_conv') else NORM_VARIABLES
+            return f'{layer}/{kind[variable]}'
+    if module == 'head':
+        return f'{"logits" if unet else "segmentation_head_conv"}/{CONV_VARIABLES[variable]}'
+    raise KeyError(name)
+
+
+def parity(out_dir):
+    for name, build_model in (('unet_resnet18', lambda: Unet('resnet18', CLASSES)),
+                              ('fpn_resnet18', lambda: FPN('resnet18', CLASSES))):
+        torch.manual_seed(0)
+        model = build_model()
+        with torch.no_grad():
+            for key, tensor in model.state_dict().items():
+                if key.endswith('num_batches_tracked'):
+                    continue
+                if key.endswith('running_var'):
+                    tensor.copy_(torch.rand_like(tensor) + 0.5)
+                elif key.endswith('running_mean'):
+                    tensor.copy_(torch.randn_like(tensor) * 0.1)
+                elif tensor.dim() == 1 and key.endswith('weight'):  # BN and GN scales
+                    tensor.copy_(torch.rand_like(tensor) + 0.5)
+                elif tensor.dim() == 1:  # biases
+                    tensor.copy_(torch.randn_like(tensor) * 0.1)
+                else:  # He-normal kernels keep the activations in range
+                    fan_in = tensor[0].numel()
+                    tensor.copy_(torch.randn_like(tensor) * (2 / fan_in) ** 0.5)
+            model.eval()
+            x = torch.randn(2, 3, 64, 96)
+            y = model(x)
+        chunks, index, offset = [], {'weights': {}}, 0
+
+        def add(array):
+            nonlocal offset
+            flat = array.detach().contiguous().float().reshape(-1)
+            chunks.append(flat.numpy().tobytes())
+            entry = {'shape': list(array.shape), 'offset': offset}
+            offset += flat.numel()
+            return entry
+
+        for key, tensor in model.state_dict().items():
+            if key.endswith('num_batches_tracked'):
+                continue
+            ours = tensor.permute(2, 3, 1, 0) if tensor.dim() == 4 else tensor
+            index['weights'][residual_name(key, isinstance(model, Unet))] = add(ours)
+        index['input'] = add(x.permute(0, 2, 3, 1))
+        index['logits'] = add(y.permute(0, 2, 3, 1))
+        with open(os.path.join(out_dir, f'{name}.bin'), 'wb') as f:
+            f.write(b''.join(chunks))
+        with open(os.path.join(out_dir, f'{name}.json'), 'w') as f:
+            json.dump(index, f)
+
+
 if __name__ == '__main__':
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == 'parity':
+        parity(sys.argv[2])
+    elif len(sys.argv) == 1:
+        main()
+    else:
+        sys.exit(f'usage: {sys.argv[0]} [parity OUT_DIR]')
