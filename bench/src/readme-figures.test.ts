@@ -2,7 +2,8 @@
 // benchmark JSON it names (`pnpm bench`), the Quick start's accuracy and time from
 // bench/results/quickstart.json (`pnpm quickstart-result`), the language-model table from the
 // scripted runs' JSON (apps/cli/scripts/language-model-run), the transformer residual-form table
-// from the study's report (`residual gradient-flow --models gpt_char_micro ...`). A figure edited
+// from the study's report (`residual gradient-flow --models gpt_char_micro ...`), the Thousands
+// of layers figures from bench/deep-memory.sh's and `residual init-study`'s files. A figure edited
 // by hand, or a results file replaced without updating the README, fails here.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -241,4 +242,66 @@ describe('the transformer residual-form tables (README and guide)', () => {
       });
     }
   }
+});
+
+describe('the Thousands of layers section', () => {
+  const section = readme.slice(readme.indexOf('## Thousands of layers'));
+
+  it('publishes the peak memory of bench/deep-memory.sh at 32×32×3 and the first epoch’s losses', () => {
+    const memory = readJson('bench/results/deep-memory/cifar_resnet1202-batch128-32x32x3.json');
+    const shown =
+      /peaked\nat ([\d.]+) GB resident, against ([\d.]+) GB for the same job in PyTorch ([\d.]+) without checkpointing\n\(([\d.]+)×/.exec(
+        section,
+      );
+    expect(shown, 'the memory sentence').not.toBeNull();
+    expectShown(shown![1], memory.residual.peakRssBytes / 1e9, 'Residual peak GB');
+    expectShown(shown![2], memory.torch.peakRssBytes / 1e9, 'PyTorch peak GB');
+    expect(memory.torch.version).toMatch(new RegExp(`^${shown![3].replace('.', '\\.')}`));
+    expectShown(shown![4], memory.rssRatio, 'peak ratio');
+
+    const epoch = readJson('bench/results/deep-memory/cifar_resnet1202-epoch-32x32x3.json');
+    const losses = epoch.stepLosses as number[];
+    const mean = (from: number, to: number) =>
+      losses.slice(from - 1, to).reduce((sum, loss) => sum + loss, 0) / (to - from + 1);
+    const falls =
+      /climbs from (\d+) to (\d+) over the first ten steps,\nthen falls to ([\d.]+) by step (\d+) of a ([\d,]+)-image epoch \(mean ([\d.]+) over steps 1–10, ([\d.]+) over\n21–30/.exec(
+        section,
+      );
+    expect(falls, 'the first-epoch sentence').not.toBeNull();
+    expectShown(falls![1], losses[0], 'first loss');
+    expectShown(falls![2], Math.max(...losses.slice(0, 10)), 'worst of the first ten');
+    expectShown(falls![3], losses[losses.length - 1], 'last loss');
+    expect(Number(falls![4])).toBe(losses.length);
+    expect(Number(falls![5].replace(',', ''))).toBe(losses.length * epoch.batchSize);
+    expectShown(falls![6], mean(1, 10), 'mean of steps 1–10');
+    expectShown(falls![7], mean(21, 30), 'mean of steps 21–30');
+  });
+
+  it('shows the ResNet-110 study’s last ten steps and worst loss from its report', () => {
+    const study = readJson('bench/results/init-study/cifar_resnet110/init-study.json');
+    const names: Record<string, string> = {
+      'He init': 'he',
+      'He init + 0.01 warm-up': 'he-warmup',
+      'zero-γ': 'zero-gamma',
+      Fixup: 'fixup',
+      ReZero: 'rezero',
+      SkipInit: 'skipinit',
+    };
+    for (const [label, scheme] of Object.entries(names)) {
+      const row = new RegExp(`^\\| ${label.replace(/[+.]/g, '\\$&')} \\|.*$`, 'm').exec(section);
+      expect(row, label).not.toBeNull();
+      const cell = row![0].split('|')[4].trim();
+      const run = study.training.find((t: { scheme: string }) => t.scheme === scheme);
+      const losses = run.losses as (number | null)[];
+      if (run.diverged) {
+        expect(cell).toBe(`diverged at step ${losses.length}`);
+        continue;
+      }
+      const [, last, worst] = /^([\d.]+) \(([\d.]+)\)$/.exec(cell) ?? [];
+      const finite = losses as number[];
+      const lastTen = finite.slice(-10).reduce((sum, loss) => sum + loss, 0) / 10;
+      expectShown(last, lastTen, `${label}: mean of the last ten steps`);
+      expectShown(worst, Math.max(...finite), `${label}: worst loss`);
+    }
+  });
 });
