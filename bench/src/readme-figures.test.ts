@@ -305,3 +305,48 @@ describe('the Thousands of layers section', () => {
     }
   });
 });
+
+describe('the speed-at-depth table', () => {
+  it('shows training images per second of the deep bench files it names', () => {
+    const section = readme.slice(readme.indexOf('Speed at depth'));
+    const files = [...section.slice(0, 600).matchAll(/`(bench\/results\/[\w.-]+\.json)`/g)].map(
+      (match) => match[1],
+    );
+    expect(files).toHaveLength(2);
+    const networks = files.flatMap(
+      (file) =>
+        readJson(file).networks as {
+          case: { model: string; batch: number };
+          imagesPerSecond: Record<string, number>;
+        }[],
+    );
+    const rows = section.match(/^\| `cifar_resnet\d+` .*$/gm) ?? [];
+    expect(rows).toHaveLength(4);
+    for (const row of rows) {
+      const [model, batch, ours1, torch1, ratio1, ours2, torch2, ratio2] = row
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim().replace(/`/g, ''));
+      const result = networks.find((n) => n.case.model === model && n.case.batch === Number(batch));
+      expect(result, row).toBeDefined();
+      const speeds = result!.imagesPerSecond;
+      for (const [threads, ours, torch, ratio] of [
+        [1, ours1, torch1, ratio1],
+        [2, ours2, torch2, ratio2],
+      ] as const) {
+        const [, shown, layout] = /^([\d.]+) \((\w+)\)$/.exec(torch) ?? [];
+        const best = speeds[`PyTorch 2.13 ${layout}×${threads}`];
+        expect(best, `${row}: PyTorch 2.13 ${layout}×${threads}`).toBe(
+          speeds[`PyTorch×${threads}`],
+        );
+        expectShown(ours, speeds[`native×${threads}`], `${model} ${batch} ours ×${threads}`);
+        expectShown(shown, best, `${model} ${batch} PyTorch ×${threads}`);
+        expectShown(
+          ratio,
+          speeds[`native×${threads}`] / best,
+          `${model} ${batch} ratio ×${threads}`,
+        );
+      }
+    }
+  });
+});
