@@ -68,9 +68,26 @@ describe('Interpolate', () => {
     );
     const copy = await roundTrip(model);
     expect(copy.getLayer('up').getConfig()).toMatchObject({ mode: 'bilinear', scale: 2 });
-    const grad = tf.grad((x: tf.Tensor) => tf.sum(copy.apply(x) as tf.Tensor))(image());
-    // Each input pixel's weights over the 4×4 output sum to 4 (= 16 outputs / 4 inputs).
-    expectTensorsClose(grad, tf.fill([1, 2, 2, 1], 4), { atol: 1e-5 });
+    // PyTorch's gradients of Σ w·y for w = 0, 1, 2, …, with aligned corners and nearest.
+    const ramp = (shape: number[]) =>
+      tf
+        .range(
+          0,
+          shape.reduce((a, b) => a * b),
+        )
+        .reshape(shape);
+    const grad = tf.grad((x: tf.Tensor) =>
+      tf.sum(tf.mul(copy.apply(x) as tf.Tensor, ramp([1, 4, 4, 1]))),
+    )(image());
+    expectTensorsClose(grad, tf.tensor4d([13.3333, 20, 40, 46.6667], [1, 2, 2, 1]), {
+      atol: 1e-3,
+    });
+    const nearest = new Interpolate({ mode: 'nearest', scale: 2 });
+    const wide = tf.tensor4d([1, 2, 3, 3, 4, 5], [1, 2, 3, 1]);
+    const nearestGrad = tf.grad((x: tf.Tensor) =>
+      tf.sum(tf.mul(nearest.apply(x) as tf.Tensor, ramp([1, 4, 6, 1]))),
+    )(wide);
+    expect(Array.from(nearestGrad.dataSync())).toEqual([14, 22, 30, 62, 70, 78]);
   });
 
   it('refuses bad arguments in one line', () => {
