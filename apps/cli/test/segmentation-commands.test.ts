@@ -115,6 +115,12 @@ describe('residual train, eval and predict on a segmentation data set (the built
     expect(report).toMatchObject({ task: 'segmentation', dataset: 'shapes', images: 500 });
     expect(report.pixels).toBe(500 * 32 * 32);
     expect(stdout).toContain(`mean IoU             ${(report.meanIoU * 100).toFixed(2)}%`);
+    // A classification data set is refused before the model loads.
+    await expect(residual('eval', '--model-dir', out, '--dataset', 'digits')).rejects.toMatchObject(
+      {
+        stderr: `residual: eval --dataset: digits is a classification data set (a class per image); the model in ${out} labels pixels: give a segmentation data set (shapes, digit-mosaics, or a folder of images and masks).\n`,
+      },
+    );
   });
 
   it('predicts masks and overlays for PNG and JPEG images, at their own size, as training fed them', async () => {
@@ -184,6 +190,12 @@ describe('residual train, eval and predict on a segmentation data set (the built
       (await residual('predict', '--model-dir', out, '--out', folder, '--json', paths[1])).stdout,
     );
     expect(readdirSync(folder).sort()).toEqual(['exact.mask.png', 'exact.overlay.png']);
+    // --out is a new folder: one that holds anything is refused before any work.
+    await expect(
+      residual('predict', '--model-dir', out, '--out', folder, paths[1]),
+    ).rejects.toMatchObject({
+      stderr: `residual: predict --out: ${folder} already exists and is not empty; choose another directory.\n`,
+    });
     const shares = json.predictions[0].classes as { pixels: number; share: number }[];
     expect(shares.reduce((sum, c) => sum + c.pixels, 0)).toBe(32 * 32);
   });
