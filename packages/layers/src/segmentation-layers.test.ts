@@ -35,6 +35,16 @@ describe('Interpolate', () => {
       tf.tensor4d([1, 1.1, 1.5, 1.9, 2, 2, 2.1, 2.5, 2.9, 3, 3, 3.1, 3.5, 3.9, 4], [1, 3, 5, 1]),
       { atol: 1e-5 },
     );
+    // The gradient is PyTorch's (tfjs's own kernel ignores half-pixel centres), leak-free.
+    const weights = tf.range(0, 15).reshape([1, 3, 5, 1]);
+    const grad = await expectNoLeakedTensors(() =>
+      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(model.apply([x, inputs[1]!]) as tf.Tensor, weights)))(
+        inputs[0]!,
+      ),
+    );
+    expectTensorsClose(grad, tf.tensor4d([9.55, 17.95, 34.55, 42.95], [1, 2, 2, 1]), {
+      atol: 1e-4,
+    });
     expect(
       model.layers[2]!.computeOutputShape([
         [null, 2, 2, 1],

@@ -5,6 +5,7 @@ import { expectNoLeakedTensors } from '@residual/backend/testing';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countParameters } from './count-parameters.js';
+import { freezeLayers } from './freeze-layers.js';
 import './index.js';
 import { createModel, listModels } from './registry.js';
 import { createSegmentationModel, segmentationEncoders } from './segmentation.js';
@@ -119,6 +120,19 @@ describe('segmentation models', () => {
     );
     fixup.dispose();
   }, 60_000);
+
+  it("'all-but-head' freezes the encoder and leaves the decoder trainable", () => {
+    const model = createModel('unet_resnet18', { inputShape: [32, 32, 3] });
+    const frozen = freezeLayers(model, 'all-but-head');
+    expect(frozen).toContain('stem_conv');
+    expect(frozen).toContain('stage4_block2_2_bn');
+    expect(frozen.every((name) => name.startsWith('stem') || name.startsWith('stage'))).toBe(true);
+    const trainable = model.layers.filter((l) => l.trainable && l.weights.length > 0);
+    expect(trainable.map((l) => l.name)).toContain('decoder1_1_conv');
+    expect(trainable.map((l) => l.name)).toContain('logits');
+    expect(trainable.some((l) => l.name.startsWith('stage'))).toBe(false);
+    model.dispose();
+  });
 
   it('says its task and encoders, and refuses what does not apply', () => {
     const segmentation = listModels().filter((e) => e.task === 'semantic-segmentation');
