@@ -1,4 +1,5 @@
 import {
+  DatasetError,
   type DatasetTask,
   loadSegmentationDataset,
   type SegmentationDataset,
@@ -6,6 +7,8 @@ import {
 } from '@residual/datasets';
 import { getModelEntry } from '@residual/models';
 import { UsageError } from './usage-error.js';
+
+const SIZE_ADVICE = /pass a size to resize them all/;
 
 /** The data set a segmentation model trains on when --dataset is not given. */
 export const DEFAULT_SEGMENTATION_DATASET = 'shapes';
@@ -31,6 +34,12 @@ export async function loadSegmentationFor(
     // The generators check their own options with RangeErrors; the size is the only one given.
     if (error instanceof RangeError && size !== undefined) {
       throw new UsageError(`${command} --image-size: ${source}: ${error.message}`);
+    }
+    // A folder of images of several sizes: the library's advice, in the command's words.
+    if (error instanceof DatasetError && SIZE_ADVICE.test(error.message)) {
+      throw new UsageError(
+        error.message.replace(SIZE_ADVICE, 'give --image-size n to resize them all'),
+      );
     }
     throw error;
   }

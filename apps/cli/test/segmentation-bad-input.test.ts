@@ -112,6 +112,15 @@ describe('residual train on a segmentation data set refuses, in one line and wri
     writeFileSync(join(small, 'masks', '2.png'), png(new Uint8Array(16 * 16), 16, 16, 1));
     await expectRefused(train(small), 'masks/2.png: the mask is 16×16, but its image');
 
+    // Images of several sizes need --image-size, which the message names.
+    const mixed = writeFolder();
+    writeFileSync(join(mixed, 'images', '1.png'), png(new Uint8Array(40 * 40 * 3), 40, 40, 3));
+    writeFileSync(join(mixed, 'masks', '1.png'), png(new Uint8Array(40 * 40), 40, 40, 1));
+    await expectRefused(
+      train(mixed),
+      'images/1.png: the image is 40×40, the others 32×32; give --image-size n to resize them all.',
+    );
+
     const value = writeFolder();
     const mask = new Uint8Array(SIZE * SIZE);
     mask[SIZE + 3] = 7;
