@@ -206,6 +206,12 @@ describe('residual train, eval and predict on a segmentation data set (the built
       /^ {2}shapes +2,000 +500 +64×64×3 +4 \(background, circle, square, triangle\) +generated$/m,
     );
     expect(stdout).toMatch(/^ {2}digit-mosaics +2,000 +500 +64×64×1 +11 \(background, 0, 1/m);
+    const json = JSON.parse((await residual('datasets', '--json')).stdout);
+    expect(json.segmentation.map((d: { name: string }) => d.name)).toEqual([
+      'shapes',
+      'digit-mosaics',
+    ]);
+    expect(json.segmentation[0]).toMatchObject({ imageShape: [64, 64, 3], numClasses: 4 });
   });
 });
 

@@ -71,7 +71,7 @@ export const TRAIN_OPTIONS = [
   choice('loss', {
     placeholder: 'name',
     description:
-      "Segmentation models: the per-pixel loss, mask value 255 left out (PyTorch's CrossEntropyLoss(ignore_index=255), smp's multiclass DiceLoss, or their sum).",
+      "Segmentation models: the per-pixel loss, mask value 255 left out (PyTorch's CrossEntropyLoss(ignore_index=255), smp's multiclass DiceLoss, or their sum; default cross-entropy).",
     choices: SEGMENTATION_LOSSES,
   }),
   number('aux-weight', {
