@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { initBackend } from '@residual/backend';
 import { decodeImage, decodeMask, syntheticShapes, vocPalette } from '@residual/datasets';
 import { loadModel } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
@@ -73,6 +74,10 @@ describe('residual train, eval and predict on a segmentation data set (the built
       'training-curves.svg',
       'weights.bin',
     ]);
+    const curves = readFileSync(join(out, 'training-curves.svg'), 'utf8');
+    for (const panel of ['loss', 'pixel accuracy', 'mean IoU']) {
+      expect(curves).toContain(`unet_resnet18 on shapes: ${panel}`);
+    }
     const metrics = readMetrics(out);
     expect(metrics).toMatchObject({
       task: 'segmentation',
@@ -173,6 +178,7 @@ describe('residual train, eval and predict on a segmentation data set (the built
     // normalised with the training statistics.
     const info = JSON.parse(readFileSync(join(out, 'inference.json'), 'utf8'));
     const { mean, std } = info.preprocessing.normalization;
+    await initBackend({ backend: 'wasm' });
     const model = await loadModel(out);
     const expected = tf.tidy(() => {
       const input = tf.div(

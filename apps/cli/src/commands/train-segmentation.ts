@@ -13,9 +13,9 @@ import {
 import { writeInferenceFile } from '../inference-file.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { EpochProgress, percent } from '../progress.js';
+import { writeSegmentationCurves } from '../segmentation-curves.js';
 import { firstImages, loadSegmentationFor } from '../segmentation-data.js';
 import type { Terminal } from '../terminal.js';
-import { writeTrainingCurves } from '../training-curves.js';
 import { UsageError } from '../usage-error.js';
 import { asUsageError, checkRunStart } from './train-config.js';
 import type { TrainValues } from './train-options.js';
@@ -149,11 +149,7 @@ export async function trainSegmentationRun(
     history: result.history,
   };
   await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-  await writeTrainingCurves(
-    out,
-    result.history,
-    `${config.model} on ${dataset.name} (pixel accuracy)`,
-  );
+  await writeSegmentationCurves(out, result.history, `${config.model} on ${dataset.name}`);
   const palette = Array.from({ length: dataset.numClasses }, (_, c) =>
     Array.from(dataset.palette.subarray(3 * c, 3 * c + 3)),
   ) as [number, number, number][];
