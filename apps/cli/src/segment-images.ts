@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type DecodedImage, decodeImage } from '@residual/datasets';
 import * as tf from '@tensorflow/tfjs';
 import type { InferenceInfo, SegmentationInfo } from './inference-file.js';
+import { upsampleArgmax } from './upsample-argmax.js';
 import { UsageError } from './usage-error.js';
 
 const LUMA = [0.299, 0.587, 0.114];
@@ -24,7 +25,7 @@ export interface SegmentedImage {
  * written; then, one image at a time, resizes it to the training images' size as the data sets
  * do (bilinear at pixel centres, rounded to bytes; grey for a grey model), normalises it with
  * the training statistics, and resizes the main head's logits back to the image's size
- * (bilinear) before taking each pixel's most probable class.
+ * (bilinear, `upsampleArgmax`) before taking each pixel's most probable class.
  * @throws UsageError / DatasetError naming an image that cannot be read or decoded.
  */
 export async function segmentImages(
@@ -48,7 +49,7 @@ export async function segmentImages(
   const classes = info.classNames.length;
   return decoded.map((image, i) => {
     const rgb = dropAlpha(image.rgba);
-    const predicted = tf.tidy(() => {
+    const logits = tf.tidy(() => {
       const pixels = tf.tensor4d(rgb, [1, image.height, image.width, 3], 'float32');
       const resized = tf.round(tf.image.resizeBilinear(pixels, [height, width], false, true));
       // Grey as the data sets make it: ITU-R BT.601 luma, rounded to a byte.
@@ -58,12 +59,12 @@ export async function segmentImages(
         std.slice(0, channels),
       );
       const output = model.predict(scaled);
-      const logits = (Array.isArray(output) ? output[0] : output) as tf.Tensor4D;
-      const full = tf.image.resizeBilinear(logits, [image.height, image.width], false, true);
-      return tf.argMax(full, -1);
+      return (Array.isArray(output) ? output[0] : output) as tf.Tensor4D;
     });
-    const mask = Uint8Array.from(predicted.dataSync());
-    predicted.dispose();
+    const [, rows, columns] = logits.shape;
+    const values = logits.dataSync() as Float32Array;
+    logits.dispose();
+    const mask = upsampleArgmax(values, rows, columns, classes, image.height, image.width);
     const counts = new Array<number>(classes).fill(0);
     for (const value of mask) counts[value]++;
     return {
