@@ -80,7 +80,7 @@ export const trainCommand = defineCommand({
     for (const name of SEGMENTATION_ONLY_OPTIONS) {
       if (values[name] !== undefined) {
         throw new UsageError(
-          `train --${name}: only for segmentation models (unet_*, fpn_*, fcn_*, deeplabv3_*); ${values.model} is a classifier.`,
+          `train --${name}: only for segmentation models (unet_*, fpn_*, fcn_*, deeplabv3_*); ${values.resume === undefined ? `${values.model} is a classifier` : `${values.resume} trains a classifier`}.`,
         );
       }
     }
