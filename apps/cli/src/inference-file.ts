@@ -12,6 +12,16 @@ export interface InferenceInfo {
   preprocessing: ImagePreprocessing;
   /** The name of each output class, by index. */
   classNames: readonly string[];
+  /** Segmentation models: the shape of the images they were trained on, and each class's colour. */
+  segmentation?: SegmentationInfo;
+}
+
+/** How `residual predict` feeds a segmentation model and draws its masks. */
+export interface SegmentationInfo {
+  /** [height, width, channels] of the training images: every image is resized to it. */
+  imageShape: [number, number, number];
+  /** The RGB colour of each class, by index (the data set's palette). */
+  palette: [number, number, number][];
 }
 
 export async function writeInferenceFile(dir: string, info: InferenceInfo): Promise<void> {
@@ -49,5 +59,30 @@ export async function readInferenceFile(dir: string): Promise<InferenceInfo> {
   if (!valid || info === null) {
     throw new UsageError(`${path}: not a valid ${INFERENCE_FILE} (preprocessing and classNames).`);
   }
+  if (
+    info.segmentation !== undefined &&
+    !validSegmentation(info.segmentation, (info as InferenceInfo).classNames)
+  ) {
+    throw new UsageError(
+      `${path}: not a valid ${INFERENCE_FILE} (segmentation: imageShape [height, width, 1 or 3] and an RGB colour per class).`,
+    );
+  }
   return info as InferenceInfo;
+}
+
+function validSegmentation(value: unknown, classNames: readonly string[]): boolean {
+  const info = value as Partial<SegmentationInfo> | null;
+  const shape = info?.imageShape;
+  const byte = (x: unknown) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 255;
+  return (
+    Array.isArray(shape) &&
+    shape.length === 3 &&
+    shape.every((size) => Number.isInteger(size) && size > 0) &&
+    (shape[2] === 1 || shape[2] === 3) &&
+    Array.isArray(info?.palette) &&
+    info.palette.length === classNames.length &&
+    info.palette.every(
+      (colour) => Array.isArray(colour) && colour.length === 3 && colour.every(byte),
+    )
+  );
 }

@@ -44,12 +44,16 @@ export class EpochProgress {
     );
   }
 
-  epochEnd(record: EpochRecord): void {
+  /** A segmentation epoch (with `testMeanIoU`) reports pixel accuracies and the mean IoU. */
+  epochEnd(record: EpochRecord & { testMeanIoU?: number }): void {
+    const pixels = record.testMeanIoU !== undefined;
+    const acc = pixels ? 'pixel acc' : 'acc';
     const parts = [
       `epoch ${record.epoch + 1}/${this.epochs}`,
       `loss ${record.loss.toFixed(4)}`,
-      `acc ${percent(record.accuracy)}`,
-      record.testAccuracy === undefined ? undefined : `test acc ${percent(record.testAccuracy)}`,
+      `${acc} ${percent(record.accuracy)}`,
+      record.testAccuracy === undefined ? undefined : `test ${acc} ${percent(record.testAccuracy)}`,
+      record.testMeanIoU === undefined ? undefined : `test mIoU ${percent(record.testMeanIoU)}`,
       record.endLearningRate === record.learningRate
         ? `lr ${rate(record.learningRate)}`
         : `lr ${rate(record.learningRate)}→${rate(record.endLearningRate)}`,

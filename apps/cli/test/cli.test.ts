@@ -20,13 +20,22 @@ describe('residual', () => {
   it('models lists the registry with trainable parameters, as a table and as JSON', async () => {
     const table = recordingTerminal();
     expect(await run(['models'], table)).toBe(0);
-    expect(table.stdout).toMatch(/cifar_resnet20\s+cifar_resnet\s+269,722\s+40\.6 M\s+32×32×3/);
-    expect(table.stdout).toMatch(/resnet50\s+resnet\s+25,557,032\s+4\.09 G\s+224×224×3/);
+    expect(table.stdout).toMatch(
+      /cifar_resnet20\s+cifar_resnet\s+classification\s+269,722\s+40\.6 M\s+32×32×3/,
+    );
+    expect(table.stdout).toMatch(
+      /resnet50\s+resnet\s+classification\s+25,557,032\s+4\.09 G\s+224×224×3/,
+    );
+    expect(table.stdout).toMatch(/unet_resnet18\s+unet\s+segmentation\s+14,331,109\s/);
+    expect(table.stdout).toMatch(/gpt_char_micro\s+gpt\s+language\s/);
     const json = recordingTerminal();
     expect(await run(['models', '--json'], json)).toBe(0);
     const rows = JSON.parse(json.stdout) as { name: string; trainableParams: number }[];
     expect(rows.map((r) => r.name)).toEqual(listModels().map((m) => m.name));
     expect(rows.find((r) => r.name === 'cifar_resnet110')?.trainableParams).toBe(1_727_962);
+    expect(rows.find((r) => r.name === 'deeplabv3_resnet50')).toMatchObject({
+      task: 'semantic-segmentation',
+    });
     const resnet50 = rows.find((r) => r.name === 'resnet50') as unknown as Record<string, unknown>;
     expect(resnet50).toMatchObject({ trainableParams: 25_557_032, totalParams: 25_610_152 });
     expect(Math.abs((resnet50.macs as number) / 4.09e9 - 1)).toBeLessThan(0.01);

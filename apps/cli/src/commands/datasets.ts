@@ -4,10 +4,12 @@ import {
   DATA_DIR_ENV,
   defaultDataDir,
   listDatasets,
+  listSegmentationDatasets,
   listTextDatasets,
   locateDataset,
 } from '@residual/datasets';
 import { defineCommand, JSON_OPTION } from '../command.js';
+import { formatTable } from '../format.js';
 import { text } from '../options.js';
 
 /** The `--data-dir` option `datasets` and `train` share. */
@@ -24,7 +26,11 @@ export const datasetsCommand = defineCommand({
     'and test images, image shape, number of classes, download size, and whether its files are ' +
     'already in the data folder. `residual train --dataset <name> --download` fetches a missing ' +
     'one, verified by SHA-256. A path to a folder works as a data set too: the standard files ' +
-    'of one of these, or one subfolder of PNG/JPEG images per class.',
+    'of one of these, or one subfolder of PNG/JPEG images per class. Segmentation data sets ' +
+    '(a class per pixel, for unet_*, fpn_*, fcn_* and deeplabv3_*) are listed in a table of ' +
+    'their own: shapes and digit-mosaics are generated, seeded, nothing to download; a folder ' +
+    "in Pascal VOC's layout, or images/ beside masks/ (PNG masks of class indices, 255 ignored), " +
+    'works too.',
   options: [DATA_DIR_OPTION, JSON_OPTION],
   examples: ['residual datasets', 'residual datasets --data-dir ~/data --json'],
   async run(values, terminal) {
@@ -70,8 +76,20 @@ export const datasetsCommand = defineCommand({
         };
       }),
     );
+    const segmentation = listSegmentationDatasets().map((info) => ({
+      name: info.name,
+      title: info.title,
+      trainImages: info.trainCount,
+      testImages: info.testCount,
+      imageShape: [...info.imageShape],
+      numClasses: info.numClasses,
+      classNames: [...info.classNames],
+      generated: info.format === 'generated',
+    }));
     if (values.json) {
-      terminal.out(`${JSON.stringify({ dataDir, datasets: rows, texts }, null, 2)}\n`);
+      terminal.out(
+        `${JSON.stringify({ dataDir, datasets: rows, segmentation, texts }, null, 2)}\n`,
+      );
       return 0;
     }
     const table = [
@@ -98,6 +116,25 @@ export const datasetsCommand = defineCommand({
           .trimEnd()}\n`,
       );
     }
+    terminal.out(
+      '\nsegmentation, a class per pixel (residual train --model unet_resnet18 --dataset <name>):\n',
+    );
+    terminal.out(
+      formatTable(
+        [
+          ['  dataset', 'train', 'test', 'shape', 'classes', 'here?'],
+          ...segmentation.map((r) => [
+            `  ${r.name}`,
+            r.trainImages.toLocaleString('en-US'),
+            r.testImages.toLocaleString('en-US'),
+            r.imageShape.join('×'),
+            `${r.numClasses} (${r.classNames.join(', ')})`,
+            'generated',
+          ]),
+        ],
+        [1, 2],
+      ),
+    );
     terminal.out(
       '\ntext for language models (residual train --model gpt_char_micro --dataset <name>):\n',
     );

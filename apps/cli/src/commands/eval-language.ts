@@ -45,7 +45,7 @@ export async function evalLanguage(
   const split = values.split === 'train' ? 'train' : 'validation';
   const evaluation = evaluateLanguageModel(model, text[split], {
     context,
-    batchSize: values['batch-size'],
+    batchSize: values['batch-size'] ?? 256,
   });
   const unit = tokenizer.unit;
   const result = {

@@ -10,17 +10,18 @@ import {
 } from '@residual/datasets';
 import { evaluateClassifier, type LabelledBatch } from '@residual/metrics';
 import { foldBatchNorm } from '@residual/models';
-import { loadModel, writeFileAtomic } from '@residual/train';
+import { loadModel, readRunConfig, writeFileAtomic } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_OPTION, type CommandValues, defineCommand, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { runImageShape, shapedDataset } from '../image-shape.js';
-import { readInferenceFile } from '../inference-file.js';
+import { INFERENCE_FILE, readInferenceFile } from '../inference-file.js';
 import { choice, integer, text } from '../options.js';
 import { renderReport } from '../render-report.js';
 import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
 import { evalLanguage } from './eval-language.js';
+import { evalSegmentation } from './eval-segmentation.js';
 
 export const EVAL_FILE = 'eval.json';
 
@@ -56,8 +57,7 @@ const EVAL_OPTIONS = [
   }),
   integer('batch-size', {
     placeholder: 'n',
-    description: 'Images per forward pass.',
-    default: 256,
+    description: 'Images per forward pass (default 256; 32 for a segmentation model).',
     min: 1,
   }),
   BACKEND_OPTION,
@@ -81,23 +81,26 @@ export const evalCommand = defineCommand({
     'Batch norms are folded into the convolutions before (foldBatchNorm): the same predictions, ' +
     'faster. For a language model (a directory with tokenizer.json) it reports the next-token ' +
     'loss, perplexity and bits per character (per byte for a byte tokenizer) on the held-out ' +
-    "tenth of the run's text (--split train: the rest), each token predicted once.",
+    "tenth of the run's text (--split train: the rest), each token predicted once. For a " +
+    'segmentation model it reports the mean IoU, pixel accuracy, mean class accuracy and each ' +
+    "class's IoU on the run's data set (--top-k and --bins do not apply).",
   options: EVAL_OPTIONS,
   examples: [
     'residual eval --model-dir runs/r8',
     'residual eval --model-dir runs/r8 --json',
     'residual eval --model-dir runs/r8 --split train --top-k 2',
     'residual eval --model-dir runs/moby',
+    'residual eval --model-dir runs/shapes',
   ],
   async run(values, terminal) {
-    const {
-      'model-dir': modelDir,
-      split: splitName,
-      'top-k': topK,
-      'batch-size': batchSize,
-    } = values;
+    const { 'model-dir': modelDir, split: splitName, 'top-k': topK } = values;
+    const batchSize = values['batch-size'] ?? 256;
     if (await exists(join(modelDir, TOKENIZER_FILE))) {
       return evalLanguage(modelDir, values, terminal, EVAL_FILE);
+    }
+    const segmentation = await segmentationInference(modelDir);
+    if (segmentation !== undefined) {
+      return evalSegmentation(modelDir, values, terminal, EVAL_FILE, segmentation);
     }
     const datasetName = values.dataset ?? (await runDataset(modelDir)) ?? 'digits';
     const backend = await initBackend({ backend: values.backend });
@@ -162,6 +165,21 @@ export const evalCommand = defineCommand({
     return 0;
   },
 });
+
+/**
+ * The inference.json of a segmentation run (undefined for any other model directory).
+ * @throws UsageError naming the file when a segmentation run's is missing or damaged.
+ */
+async function segmentationInference(modelDir: string) {
+  const info = await readInferenceFile(modelDir).catch(() => undefined);
+  if (info?.segmentation !== undefined) return { ...info, segmentation: info.segmentation };
+  const run = await readRunConfig(modelDir).catch(() => undefined);
+  if (run?.task !== 'segmentation') return undefined;
+  await readInferenceFile(modelDir);
+  throw new UsageError(
+    `${join(modelDir, INFERENCE_FILE)}: a segmentation run's has a segmentation entry (image shape, class colours); this one has none.`,
+  );
+}
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(

@@ -10,18 +10,31 @@ import { pretrainedModel } from '../pretrained-model.js';
 import { classNamesFor, knownModel } from '../pretrained-options.js';
 import { UsageError } from '../usage-error.js';
 import { readWeights } from '../weights-file.js';
+import { checkMaskFolder, predictMasks } from './predict-masks.js';
 
 export const predictCommand = defineCommand({
   name: 'predict',
-  summary: 'Classify images with a trained or imported model: top-5 classes and probabilities.',
+  summary:
+    'Classify images with a trained or imported model (top-5 classes and probabilities), or segment them (mask and overlay PNGs).',
   description:
     'Loads a model directory written by `residual train` or `residual import` (or builds --model ' +
     'and loads --weights into it) and prints, for ' +
     'each image (PNG or JPEG), its most probable classes with their softmax probabilities. ' +
     'Images are resized, cropped and normalised as the model expects (inference.json in the ' +
     'model directory: for imported weights, as the source library defines it). Models with ' +
-    '1000 classes name the ImageNet classes.',
-  positionals: [{ name: 'image', description: 'Image files to classify.', variadic: true }],
+    '1000 classes name the ImageNet classes. A segmentation model (a run of `residual train` ' +
+    'with unet_*, fpn_*, fcn_* or deeplabv3_*) labels every pixel instead: each image is resized ' +
+    "to the training images' size, the logits resized back to the image's, and <name>.mask.png " +
+    "(an indexed PNG: each pixel's class, in the data set's colours) and <name>.overlay.png (the " +
+    'image with the mask blended over it, background left clear) are written beside the image ' +
+    'or into --out; the share of each class is printed.',
+  positionals: [
+    {
+      name: 'image',
+      description: 'Image files (PNG or JPEG) to classify or segment.',
+      variadic: true,
+    },
+  ],
   options: [
     text('model-dir', {
       placeholder: 'dir',
@@ -40,6 +53,11 @@ export const predictCommand = defineCommand({
       description:
         'With --model: torchvision, timm or Keras weights (.pth, .pt, .safetensors, .h5, .keras).',
     }),
+    text('out', {
+      placeholder: 'dir',
+      description:
+        "Segmentation models: a new (or empty) folder for each image's <name>.mask.png and <name>.overlay.png (default: beside the image, replacing earlier ones of the same name).",
+    }),
     integer('top', {
       placeholder: 'k',
       description: 'How many classes to print per image.',
@@ -53,9 +71,12 @@ export const predictCommand = defineCommand({
     'residual predict --model-dir runs/r50 cat.jpg dog.jpg',
     'residual predict --model-dir runs/r50 --json --top 3 cat.jpg',
     'residual predict --model resnet50 --weights resnet50-11ad3fa6.pth cat.jpg',
+    'residual predict --model-dir runs/shapes --out masks shape1.png shape2.png',
   ],
   async run(values, terminal) {
     const { 'model-dir': modelDir, top, image: images } = values;
+    // Checked before any work: masks never go into a folder they cannot be written to.
+    if (values.out !== undefined) await checkMaskFolder(values.out);
     const backend = await initBackend({ backend: values.backend });
     if (modelDir !== undefined && (values.model !== undefined || values.weights !== undefined)) {
       throw new UsageError('predict: give --model-dir, or --model with --weights, not both.');
@@ -64,6 +85,20 @@ export const predictCommand = defineCommand({
       modelDir === undefined
         ? await fromWeights(values.model, values.weights)
         : await fromDirectory(modelDir);
+    if (info.segmentation !== undefined) {
+      return predictMasks(
+        model,
+        images,
+        { ...info, segmentation: info.segmentation },
+        { out: values.out, json: values.json, modelDir, backend },
+        terminal,
+      );
+    }
+    if (values.out !== undefined) {
+      throw new UsageError(
+        `predict --out: only for segmentation models, which write masks; ${model.name} is a classifier, whose classes are printed.`,
+      );
+    }
     const results = await classifyImages(model, images, info.preprocessing, info.classNames, top);
     if (values.json) {
       const json = {

@@ -34,6 +34,8 @@ const IMAGE_ONLY_OPTIONS = [
   'image-size',
   'channels',
   'print-every',
+  'loss',
+  'aux-weight',
 ] as const;
 
 /** Options only a language model takes: refused for an image model. */

@@ -1,5 +1,5 @@
 import { FREEZE_POINTS } from '@residual/models';
-import { RECIPE_NAMES } from '@residual/train';
+import { RECIPE_NAMES, SEGMENTATION_LOSSES } from '@residual/train';
 import { BACKEND_OPTION, type CommandValues } from '../command.js';
 import { DATASET_SOURCE_OPTIONS } from '../datasets.js';
 import { CHANNELS_OPTION } from '../image-shape.js';
@@ -21,7 +21,7 @@ export const TRAIN_OPTIONS = [
   text('dataset', {
     placeholder: 'name|path',
     description:
-      "Data set to train on: a name from 'residual datasets', or a folder (the standard files, or one subfolder of images per class); for a language model, a text corpus (moby-dick, tiny-shakespeare) or a UTF-8 file or folder of .txt files (default: digits, or moby-dick for a language model).",
+      "Data set to train on: a name from 'residual datasets', or a folder (the standard files, or one subfolder of images per class; for a segmentation model, Pascal VOC's layout or images/ beside masks/); for a language model, a text corpus (moby-dick, tiny-shakespeare) or a UTF-8 file or folder of .txt files (default: digits, shapes for a segmentation model, moby-dick for a language model).",
   }),
   ...DATASET_SOURCE_OPTIONS,
   text('weights', {
@@ -32,7 +32,7 @@ export const TRAIN_OPTIONS = [
   integer('image-size', {
     placeholder: 'n',
     description:
-      "Side of the images the model sees: the data set's resized to n×n (bilinear, as torchvision's Resize) and the model built for it; with --weights, the side of the centre crop (default: the images' own; with --weights the weights' own, 224).",
+      "Side of the images the model sees: the data set's resized to n×n (bilinear, as torchvision's Resize) and the model built for it; with --weights, the side of the centre crop; for a segmentation data set, the side shapes and digit-mosaics are generated at, or a folder's images (bilinear) and masks (nearest) resized to (default: the images' own; with --weights the weights' own, 224).",
     min: 1,
   }),
   CHANNELS_OPTION,
@@ -67,6 +67,18 @@ export const TRAIN_OPTIONS = [
     description:
       "Peak learning rate, which the recipe's schedule scales (default: quick and sgd 0.05, paper and modern 0.1).",
     above: 0,
+  }),
+  choice('loss', {
+    placeholder: 'name',
+    description:
+      "Segmentation models: the per-pixel loss, mask value 255 left out (PyTorch's CrossEntropyLoss(ignore_index=255), smp's multiclass DiceLoss, or their sum; default cross-entropy).",
+    choices: SEGMENTATION_LOSSES,
+  }),
+  number('aux-weight', {
+    placeholder: 'w',
+    description:
+      "Segmentation models with an auxiliary head (FCN, DeepLabv3): its share of the loss, main + w·aux (default 0.5, torchvision's reference).",
+    min: 0,
   }),
   integer('steps', {
     placeholder: 'n',

@@ -34,6 +34,8 @@ import { trainLanguage } from './train-language.js';
 import { LANGUAGE_ONLY_OPTIONS } from './train-language-config.js';
 import { TRAIN_OPTIONS, type TrainValues } from './train-options.js';
 import { inCommandWords } from './train-recompute.js';
+import { trainSegmentationRun } from './train-segmentation.js';
+import { isSegmentationRun, SEGMENTATION_ONLY_OPTIONS } from './train-segmentation-config.js';
 
 export const trainCommand = defineCommand({
   name: 'train',
@@ -45,7 +47,10 @@ export const trainCommand = defineCommand({
     'included) to --out. Checkpoints go to --out/checkpoints every --checkpoint-every steps and ' +
     'at each epoch end. Ctrl-C finishes the current step, writes a checkpoint and exits with ' +
     "status 130; 'residual train --resume <dir>' (or the same command again) continues the run " +
-    'and ends with the same weights as a run never interrupted.',
+    'and ends with the same weights as a run never interrupted. A segmentation model (unet_*, ' +
+    'fpn_*, fcn_*, deeplabv3_*) trains on a segmentation data set (shapes by default) with a ' +
+    'per-pixel loss (--loss, --aux-weight); its metrics.json holds the test mean IoU, pixel ' +
+    'accuracy, per-class IoU and confusion matrix, and each epoch line the test mean IoU.',
   options: TRAIN_OPTIONS,
   examples: [
     'residual train',
@@ -57,6 +62,8 @@ export const trainCommand = defineCommand({
     'residual train --model gpt_char_micro --steps 2000 --out runs/moby',
     'residual train --model gpt_char_micro --dataset tiny-shakespeare --download',
     'residual train --model resnet50 --weights resnet50-11ad3fa6.pth --dataset ./my-images --freeze all-but-head',
+    'residual train --model unet_resnet18 --dataset shapes --epochs 10 --out runs/shapes',
+    'residual train --model deeplabv3_resnet50 --dataset ./VOCdevkit/VOC2012 --image-size 256 --loss cross-entropy+dice --aux-weight 0.4',
   ],
   async run(values, terminal) {
     if (await isLanguageRun(values)) return trainLanguage(values, terminal);
@@ -64,6 +71,16 @@ export const trainCommand = defineCommand({
       if (values[name] !== undefined) {
         throw new UsageError(
           `train --${name}: only for language models; ${values.model} is an image model.`,
+        );
+      }
+    }
+    if (await isSegmentationRun(values, await savedTask(values))) {
+      return trainSegmentationRun(values, terminal);
+    }
+    for (const name of SEGMENTATION_ONLY_OPTIONS) {
+      if (values[name] !== undefined) {
+        throw new UsageError(
+          `train --${name}: only for segmentation models (unet_*, fpn_*, fcn_*, deeplabv3_*); ${values.resume === undefined ? `${values.model} is a classifier` : `${values.resume} trains a classifier`}.`,
         );
       }
     }
@@ -226,6 +243,15 @@ function pretrainedPreprocessing(config: ImageRunConfig): ImagePreprocessing | u
     );
   }
   return size === undefined ? preprocessing : withImageSize(preprocessing, size);
+}
+
+/** The task run.json of --resume names (undefined without --resume, or for an unreadable one). */
+async function savedTask(values: TrainValues): Promise<unknown> {
+  if (values.resume === undefined) return undefined;
+  return readRunConfig(values.resume).then(
+    (config) => config.task,
+    () => undefined,
+  );
 }
 
 /** A language model by name, or a resumed run that trained one. */
