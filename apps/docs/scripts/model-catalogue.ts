@@ -192,16 +192,16 @@ export function modelPage(entry: CatalogueEntry): string {
       `import { initBackend } from '@residual/backend';\nimport { createModel } from '@residual/models';\n\nawait initBackend();\nconst model = createModel('${entry.name}'); // ${shape}${classes}, ${outputs}${digitsLine}`,
     ),
     '',
-    // `residual train` trains classifiers and language models; it has no segmentation data
-    // sets yet, so a segmentation entry's page does not offer the command.
-    ...(task === 'semantic-segmentation'
-      ? []
-      : [
-          'Train it from the command line:',
-          '',
-          fence('sh', `residual train --model ${entry.name}`),
-          '',
-        ]),
+    'Train it from the command line:',
+    '',
+    // A segmentation model trains on a segmentation data set: the bundled synthetic shapes.
+    fence(
+      'sh',
+      task === 'semantic-segmentation'
+        ? `residual train --model ${entry.name} --dataset shapes`
+        : `residual train --model ${entry.name}`,
+    ),
+    '',
     `See its layers in the [model explorer](../demos/model-explorer.md?model=${entry.name}), ` +
       'which builds it in your browser.',
     '',

@@ -44,7 +44,7 @@ describe('the model catalogue', () => {
     expect(catalogueIndex([bare, withMacs])).toMatch(/\| \[`m`\]\(\.\/m\.md\) \| {2}\| 2\.00 M \|/);
   });
 
-  it('says a segmentation entry outputs per-pixel logits, without the digits example', () => {
+  it('says a segmentation entry outputs per-pixel logits and trains on shapes, without the digits example', () => {
     const page = modelPage(
       catalogueEntry({
         name: 'unet_resnet34',
@@ -59,7 +59,7 @@ describe('the model catalogue', () => {
       "createModel('unet_resnet34'); // 512×512×3 input, 21 classes, outputs per-pixel logits [batch, height, width, classes]",
     );
     expect(page).not.toContain('inputShape: [28, 28, 1]');
-    expect(page).not.toContain('residual train');
+    expect(page).toContain('residual train --model unet_resnet34 --dataset shapes');
   });
 });
 
