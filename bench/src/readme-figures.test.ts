@@ -277,8 +277,11 @@ describe('the Thousands of layers section', () => {
     expectShown(falls![7], mean(21, 30), 'mean of steps 21–30');
   });
 
-  it('shows the ResNet-110 study’s last ten steps and worst loss from its report', () => {
-    const study = readJson('bench/results/init-study/cifar_resnet110/init-study.json');
+  it.each([
+    ['cifar_resnet110', 4],
+    ['cifar_resnet1202', 5],
+  ])('shows the %s study’s last ten steps and worst loss from its report', (model, column) => {
+    const study = readJson(`bench/results/init-study/${model}/init-study.json`);
     const names: Record<string, string> = {
       'He init': 'he',
       'He init + 0.01 warm-up': 'he-warmup',
@@ -290,7 +293,7 @@ describe('the Thousands of layers section', () => {
     for (const [label, scheme] of Object.entries(names)) {
       const row = new RegExp(`^\\| ${label.replace(/[+.]/g, '\\$&')} \\|.*$`, 'm').exec(section);
       expect(row, label).not.toBeNull();
-      const cell = row![0].split('|')[4].trim();
+      const cell = row![0].split('|')[column].trim();
       const run = study.training.find((t: { scheme: string }) => t.scheme === scheme);
       const losses = run.losses as (number | null)[];
       if (run.diverged) {
