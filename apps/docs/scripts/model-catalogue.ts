@@ -18,6 +18,8 @@ export interface CatalogueEntry {
   macs?: number;
   inputShape?: readonly number[];
   numClasses?: number;
+  /** What the model does: 'image-classification' (the default), 'semantic-segmentation', … */
+  task?: string;
   reference?: { title: string; url?: string; detail?: string };
   options: readonly string[];
   /** Metadata the catalogue has no column for, shown as it is. */
@@ -38,6 +40,7 @@ const KNOWN_FIELDS = new Set([
   'inputShape',
   'defaultNumClasses',
   'numClasses',
+  'task',
   'reference',
   'options',
   'build',
@@ -61,6 +64,7 @@ export function catalogueEntry(entry: object): CatalogueEntry {
     macs: number(record.macs, record.multiplyAccumulates),
     inputShape: shape,
     numClasses: number(record.defaultNumClasses, record.numClasses),
+    task: typeof record.task === 'string' ? record.task : undefined,
     reference:
       typeof reference === 'string'
         ? { title: reference }
@@ -143,6 +147,7 @@ export function catalogueIndex(entries: readonly CatalogueEntry[]): string {
 
 export function modelPage(entry: CatalogueEntry): string {
   const facts: [string, string][] = [['Family', code(entry.family)]];
+  if (entry.task !== undefined) facts.push(['Task', code(entry.task)]);
   if (entry.trainableParams !== undefined)
     facts.push(['Trainable parameters', integer(entry.trainableParams)]);
   if (entry.totalParams !== undefined) facts.push(['Total parameters', integer(entry.totalParams)]);
@@ -159,8 +164,14 @@ export function modelPage(entry: CatalogueEntry): string {
 
   const shape = entry.inputShape ? `${entry.inputShape.join('×')} input` : 'default input';
   const classes = entry.numClasses === undefined ? '' : `, ${entry.numClasses} classes`;
+  const task = entry.task ?? 'image-classification';
+  const outputs =
+    task === 'semantic-segmentation'
+      ? 'outputs per-pixel logits [batch, height, width, classes]'
+      : 'outputs logits';
+  // The digits are a classification data set (and 28 pixels fit no stride-32 decoder).
   const digitsLine =
-    entry.inputShape && entry.inputShape[2] !== 1
+    task === 'image-classification' && entry.inputShape && entry.inputShape[2] !== 1
       ? `\n// On the bundled digits (28×28 grey, 10 classes):\nconst forDigits = createModel('${entry.name}', { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });`
       : '';
   return [
@@ -178,13 +189,19 @@ export function modelPage(entry: CatalogueEntry): string {
     '',
     fence(
       'ts',
-      `import { initBackend } from '@residual/backend';\nimport { createModel } from '@residual/models';\n\nawait initBackend();\nconst model = createModel('${entry.name}'); // ${shape}${classes}, outputs logits${digitsLine}`,
+      `import { initBackend } from '@residual/backend';\nimport { createModel } from '@residual/models';\n\nawait initBackend();\nconst model = createModel('${entry.name}'); // ${shape}${classes}, ${outputs}${digitsLine}`,
     ),
     '',
-    'Train it from the command line:',
-    '',
-    fence('sh', `residual train --model ${entry.name}`),
-    '',
+    // `residual train` trains classifiers and language models; it has no segmentation data
+    // sets yet, so a segmentation entry's page does not offer the command.
+    ...(task === 'semantic-segmentation'
+      ? []
+      : [
+          'Train it from the command line:',
+          '',
+          fence('sh', `residual train --model ${entry.name}`),
+          '',
+        ]),
     `See its layers in the [model explorer](../demos/model-explorer.md?model=${entry.name}), ` +
       'which builds it in your browser.',
     '',

@@ -43,6 +43,24 @@ describe('the model catalogue', () => {
     const withMacs = catalogueEntry({ name: 'm', family: 'f', multiplyAccumulates: 2_000_000 });
     expect(catalogueIndex([bare, withMacs])).toMatch(/\| \[`m`\]\(\.\/m\.md\) \| {2}\| 2\.00 M \|/);
   });
+
+  it('says a segmentation entry outputs per-pixel logits, without the digits example', () => {
+    const page = modelPage(
+      catalogueEntry({
+        name: 'unet_resnet34',
+        family: 'unet',
+        task: 'semantic-segmentation',
+        defaultInputShape: [512, 512, 3],
+        defaultNumClasses: 21,
+      }),
+    );
+    expect(page).toContain('- **Task**: `semantic-segmentation`');
+    expect(page).toContain(
+      "createModel('unet_resnet34'); // 512×512×3 input, 21 classes, outputs per-pixel logits [batch, height, width, classes]",
+    );
+    expect(page).not.toContain('inputShape: [28, 28, 1]');
+    expect(page).not.toContain('residual train');
+  });
 });
 
 describe('the CLI reference', () => {

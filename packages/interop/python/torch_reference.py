@@ -3,7 +3,9 @@
   reference: builds torchvision's or timm's model with random weights and randomised batch-norm
              statistics, saves them as weights.pth (torch.save) and weights.safetensors, runs a
              random batch at each size in eval mode, and saves inputs and logits to
-             reference.safetensors (input_<size> NCHW, logits_<size>).
+             reference.safetensors (input_<size> NCHW, logits_<size>; for torchvision's
+             segmentation models, fcn_* and deeplabv3_* with their auxiliary head, the
+             per-pixel logits_<size> and aux_logits_<size>, NCHW).
   logits:    loads a weights file that Residual wrote into a fresh model with
              load_state_dict(strict=True) (.pth through torch.load(weights_only=True)), runs the
              inputs of a reference.safetensors and writes its logits_<size> to --out.
@@ -20,12 +22,26 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 
 
+SEGMENTATION_PREFIXES = ("fcn_", "deeplabv3_")
+
+
 def build(library, name, num_classes):
     if library == "timm":
         import timm
         return timm.create_model(name, pretrained=False, num_classes=num_classes)
     import torchvision
+    if name.startswith(SEGMENTATION_PREFIXES):
+        builder = getattr(torchvision.models.segmentation, name)
+        return builder(weights=None, weights_backbone=None, num_classes=num_classes, aux_loss=True)
     return getattr(torchvision.models, name)(weights=None, num_classes=num_classes)
+
+
+def outputs(model, x, size):
+    """logits_<size>, and aux_logits_<size> for a segmentation model (a dict out, aux)."""
+    y = model(x)
+    if isinstance(y, dict):
+        return {f"logits_{size}": y["out"], f"aux_logits_{size}": y["aux"]}
+    return {f"logits_{size}": y}
 
 
 def randomise_batch_norms(model, generator):
@@ -57,7 +73,7 @@ def reference(args):
         for size in args.sizes:
             x = torch.randn(args.batch, 3, size, size, generator=generator)
             tensors[f"input_{size}"] = x
-            tensors[f"logits_{size}"] = model(x)
+            tensors.update(outputs(model, x, size))
     safetensors_io.save(tensors, os.path.join(args.out, "reference.safetensors"))
 
 
@@ -74,7 +90,7 @@ def logits(args):
     with torch.no_grad():
         for name, x in inputs.items():
             if name.startswith("input_"):
-                out["logits_" + name[len("input_"):]] = model(x)
+                out.update(outputs(model, x, name[len("input_"):]))
     safetensors_io.save(out, args.out)
 
 

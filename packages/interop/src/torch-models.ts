@@ -16,6 +16,10 @@ export const TORCH_MODELS: Readonly<Record<string, 'torchvision' | 'timm'>> = {
   wide_resnet101_2: 'torchvision',
   resnet50d: 'timm',
   seresnet50: 'timm',
+  fcn_resnet50: 'torchvision',
+  fcn_resnet101: 'torchvision',
+  deeplabv3_resnet50: 'torchvision',
+  deeplabv3_resnet101: 'torchvision',
 };
 
 /** The library `modelName`'s weights come from, or undefined when it has no PyTorch counterpart. */

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { InteropError } from './interop-error.js';
 import { TORCH_MODELS, torchLibraryOf } from './torch-models.js';
 import { TORCH_PARAMETER_NAMES, torchModuleName } from './torch-names.js';
+import { torchSegmentationModuleName } from './torch-segmentation-names.js';
 
 /** One of our weights and the PyTorch tensor it corresponds to. */
 export interface MappedWeight {
@@ -23,8 +24,8 @@ function parameterName(variable: tf.LayerVariable): string {
 }
 
 /**
- * Maps every weight of `model` to its torchvision/timm state dict key and layout, in the
- * order of the model's layers. Refuses models without a PyTorch counterpart, naming them.
+ * Maps every weight of `model` to its torchvision/timm state dict key and layout (for FCN and
+ * DeepLabv3, torchvision's segmentation names), in the order of the model's layers. Refuses models without a PyTorch counterpart, naming them.
  */
 export function mapWeights(model: tf.LayersModel, fileName: string): MappedWeight[] {
   if (torchLibraryOf(model.name) === undefined) {
@@ -33,10 +34,20 @@ export function mapWeights(model: tf.LayersModel, fileName: string): MappedWeigh
     );
   }
   const avgDown = model.layers.some((layer) => layer.name.endsWith('_shortcut_pool'));
+  const has = (name: string) => model.layers.some((layer) => layer.name === name);
+  // torchvision's segmentation models: the ResNet under `backbone.`, heads under `classifier.`.
+  const segmentationHead = has('aspp_project_conv')
+    ? 'deeplabv3'
+    : has('head_classifier_conv')
+      ? 'fcn'
+      : undefined;
   const weights: MappedWeight[] = [];
   for (const layer of model.layers) {
     if (layer.weights.length === 0) continue;
-    const module = torchModuleName(layer.name, avgDown);
+    const module =
+      segmentationHead === undefined
+        ? torchModuleName(layer.name, avgDown)
+        : torchSegmentationModuleName(layer.name, segmentationHead);
     if (module === undefined) {
       throw new InteropError(
         `${fileName}: layer "${layer.name}" of ${model.name} has no PyTorch counterpart (was the model built with non-default options?)`,

@@ -20,6 +20,11 @@ export interface BottleneckBlockOptions extends ResidualBlockOptions {
   width?: number;
   /** Groups of the 3×3 convolution: ResNeXt's cardinality. Default 1. */
   groups?: number;
+  /**
+   * Dilation of the 3×3 convolution, which then keeps stride 1: torchvision's
+   * `replace_stride_with_dilation` for segmentation backbones. Default 1.
+   */
+  dilation?: number;
 }
 
 /**
@@ -52,6 +57,7 @@ export function bottleneckBlock(
     kernelSize: 3,
     strides: options.strides,
     groups: options.groups,
+    dilation: options.dilation,
     name: `${name}_2`,
     gain: plan.innerGain,
   });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BatchNormalization } from './batch-normalization.js';
 import { GroupedConv2D } from './grouped-conv2d.js';
 import type { KernelInitializerFactory } from './initializers.js';
+import { LayerError } from './layer-error.js';
 
 /** Batch-norm settings of torchvision's ResNets (PyTorch momentum 0.1 is Keras momentum 0.9). */
 export const BATCH_NORM_MOMENTUM = 0.9;
@@ -16,6 +17,12 @@ export interface ConvOptions {
   kernelSize: number;
   /** Default 1. */
   strides?: number;
+  /**
+   * Dilation (atrous rate) of the kernel: taps `dilation` pixels apart, padded by
+   * `dilation · ⌊k/2⌋` so a stride-1 convolution keeps the size, as PyTorch's
+   * `padding=dilation` does (torchvision's dilated ResNets, DeepLab's ASPP). Default 1.
+   */
+  dilation?: number;
   /** Grouped convolution (ResNeXt's cardinality). Default 1, a standard `Conv2D`. */
   groups?: number;
   /** Default false: a normalisation that follows makes a bias redundant. */
@@ -37,7 +44,9 @@ export function conv(x: tf.SymbolicTensor, options: ConvOptions): tf.SymbolicTen
   const { filters, kernelSize, name, kernelInitializer } = options;
   const strides = options.strides ?? 1;
   const groups = options.groups ?? 1;
+  const dilation = options.dilation ?? 1;
   const convName = `${name}_conv`;
+  if (dilation !== 1) checkDilation(name, dilation, strides, groups);
   let input = x;
   let padding: 'same' | 'valid' = 'same';
   if (strides > 1 && kernelSize > 1) {
@@ -55,9 +64,22 @@ export function conv(x: tf.SymbolicTensor, options: ConvOptions): tf.SymbolicTen
     useBias: options.useBias ?? false,
     kernelInitializer: kernelInitializer(convName, options.gain),
     name: convName,
+    ...(dilation === 1 ? {} : { dilationRate: dilation }),
   };
   const layer = groups === 1 ? tf.layers.conv2d(common) : new GroupedConv2D({ ...common, groups });
   return layer.apply(input) as tf.SymbolicTensor;
+}
+
+/** tfjs dilates only stride-1, ungrouped convolutions (and torchvision never asks for more). */
+function checkDilation(name: string, dilation: number, strides: number, groups: number): void {
+  if (!Number.isInteger(dilation) || dilation < 1) {
+    throw new LayerError(`${name}: dilation must be a positive integer, got ${dilation}.`);
+  }
+  if (strides !== 1 || groups !== 1) {
+    throw new LayerError(
+      `${name}: a dilated convolution (dilation ${dilation}) needs stride 1 and groups 1, got stride ${strides} and groups ${groups}.`,
+    );
+  }
 }
 
 export interface ConvBnOptions extends ConvOptions {

@@ -2,7 +2,9 @@ import type * as tf from '@tensorflow/tfjs';
 import { CausalAttention } from './causal-attention.js';
 import { ChannelScale } from './channel-scale.js';
 import { DropPath } from './drop-path.js';
+import { GroupNormalization } from './group-normalization.js';
 import { GroupedConv2D } from './grouped-conv2d.js';
+import { Interpolate } from './interpolate.js';
 import { PositionEmbedding } from './position-embedding.js';
 import { ScalarBias } from './scalar-bias.js';
 import { ScalarMultiply } from './scalar-multiply.js';
@@ -19,6 +21,8 @@ export const CUSTOM_LAYER_CLASS_NAMES: readonly string[] = [
   ChannelScale.className,
   DropPath.className,
   GroupedConv2D.className,
+  GroupNormalization.className,
+  Interpolate.className,
   PositionEmbedding.className,
   ScalarBias.className,
   ScalarMultiply.className,

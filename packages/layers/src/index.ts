@@ -28,6 +28,7 @@ export { CUSTOM_LAYER_CLASS_NAMES, customLayerClassNames } from './custom-layers
 export { DropPath, type DropPathArgs, stochasticDepthRate } from './drop-path.js';
 export { GeluActivation } from './gelu-activation.js';
 export { gptMlp, MLP_EXPANSION } from './gpt-mlp.js';
+export { GroupNormalization, type GroupNormalizationArgs } from './group-normalization.js';
 export { GroupedConv2D, type GroupedConv2DArgs } from './grouped-conv2d.js';
 export {
   GPT_INIT_STDDEV,
@@ -37,6 +38,12 @@ export {
   type KernelInitializerFactory,
   layerSeed,
 } from './initializers.js';
+export {
+  INTERPOLATION_MODES,
+  Interpolate,
+  type InterpolateArgs,
+  type InterpolationMode,
+} from './interpolate.js';
 export type { LayerArgs, SerializedInitializer } from './layer-config.js';
 export { LayerError } from './layer-error.js';
 export { LAYER_NORM_EPSILON, layerNorm } from './layer-norm.js';

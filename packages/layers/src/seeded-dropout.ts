@@ -11,6 +11,12 @@ export interface SeededDropoutArgs extends LayerArgs {
    * same seed gives the same masks run after run. Default: unseeded.
    */
   seed?: number;
+  /**
+   * Drop whole channels of NHWC images (one draw per image and channel) instead of single
+   * values: PyTorch's `nn.Dropout2d` (Tompson et al. 2015), which smp's FPN decoder uses.
+   * Default false.
+   */
+  perChannel?: boolean;
 }
 
 /**
@@ -18,12 +24,19 @@ export interface SeededDropoutArgs extends LayerArgs {
  * unchanged in expectation, and inference is the identity. `seed` is the mask's seed, or
  * undefined for an unseeded one.
  */
-export function dropout(x: tf.Tensor, rate: number, seed: number | undefined): tf.Tensor {
+export function dropout(
+  x: tf.Tensor,
+  rate: number,
+  seed: number | undefined,
+  perChannel = false,
+): tf.Tensor {
   if (rate === 0) return x;
   return tf.tidy(() => {
     const keep = 1 - rate;
+    // One draw per image and channel, broadcast over the pixels.
+    const shape = perChannel ? [x.shape[0]!, 1, 1, x.shape[3]!] : x.shape;
     // floor(u + keep) is 1 with probability keep, else 0.
-    const mask = tf.floor(tf.add(tf.randomUniform(x.shape, 0, 1, 'float32', seed), keep));
+    const mask = tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', seed), keep));
     return tf.mul(x, tf.div(mask, keep));
   });
 }
@@ -56,6 +69,7 @@ export class SeededDropout extends tf.layers.Layer {
   static className = 'SeededDropout';
   readonly rate: number;
   readonly seed?: number;
+  readonly perChannel: boolean;
   /** Training calls so far: call k draws its mask from (seed, name, k). See `maskCounts`. */
   trainingCalls = 0;
 
@@ -63,12 +77,15 @@ export class SeededDropout extends tf.layers.Layer {
     super(args);
     this.rate = checkDropoutRate(this.name, args.rate);
     this.seed = args.seed ?? undefined;
+    this.perChannel = args.perChannel ?? false;
+    if (this.perChannel) this.inputSpec = [{ ndim: 4 }];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict): tf.Tensor {
     const x = singleInput(inputs);
     if (kwargs.training !== true || this.rate === 0) return x;
-    return dropout(x, this.rate, dropoutSeed(this.seed, this.name, this.trainingCalls++));
+    const seed = dropoutSeed(this.seed, this.name, this.trainingCalls++);
+    return dropout(x, this.rate, seed, this.perChannel);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -78,6 +95,7 @@ export class SeededDropout extends tf.layers.Layer {
   override getConfig(): tf.serialization.ConfigDict {
     const own: tf.serialization.ConfigDict = { rate: this.rate };
     if (this.seed !== undefined) own.seed = this.seed;
+    if (this.perChannel) own.perChannel = true;
     return { ...own, ...super.getConfig() };
   }
 }

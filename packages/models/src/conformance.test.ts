@@ -33,16 +33,35 @@ function testInput(entry: ModelEntry, shape: number[]): tf.Tensor {
     : tf.randomNormal([2, ...shape], 0, 1, 'float32', 1);
 }
 
-/** Logits for two inputs: [2, classes], or next-token logits [2, length, vocabulary]. */
+/**
+ * Logits for two inputs: [2, classes], per-pixel logits [2, height, width, classes], or
+ * next-token logits [2, length, vocabulary].
+ */
 function outputShape(entry: ModelEntry, shape: number[]): number[] {
-  return entry.task === 'language-model'
-    ? [2, shape[0], entry.defaultNumClasses]
-    : [2, entry.defaultNumClasses];
+  if (entry.task === 'language-model') return [2, shape[0], entry.defaultNumClasses];
+  if (entry.task === 'semantic-segmentation') {
+    return [2, shape[0], shape[1], entry.defaultNumClasses];
+  }
+  return [2, entry.defaultNumClasses];
 }
+
+/** The outputs of a model as a list: FCN and DeepLabv3 add their auxiliary logits. */
+const outputList = (y: tf.Tensor | tf.Tensor[]): tf.Tensor[] => (Array.isArray(y) ? y : [y]);
 
 /** The only entries with a layer Keras lacks; every other entry is made of standard layers. */
 const GPT_LAYERS = ['CausalAttention', 'PositionEmbedding', 'TokenEmbedding'];
+// Segmentation heads resize to the input's size (Interpolate) and seed their dropout; U-Net is
+// made of standard layers.
+const RESIZING_HEADS = ['Interpolate', 'SeededDropout'];
 const CUSTOM_LAYERS: Record<string, string[]> = {
+  ...Object.fromEntries(
+    ['fcn', 'deeplabv3'].flatMap((head) =>
+      [50, 101].map((depth) => [`${head}_resnet${depth}`, RESIZING_HEADS]),
+    ),
+  ),
+  ...Object.fromEntries(
+    [18, 34, 50].map((depth) => [`fpn_resnet${depth}`, ['GroupNormalization', ...RESIZING_HEADS]]),
+  ),
   resnext50_32x4d: ['GroupedConv2D'],
   resnext101_32x8d: ['GroupedConv2D'],
   resnext101_64x4d: ['GroupedConv2D'],
@@ -83,15 +102,17 @@ describe.each(listModels().map((entry) => [entry.name, entry] as const))('%s', (
     const x = testInput(entry, inputShape);
     // Inference uses the batch norms' initial statistics (mean 0, variance 1), under which an
     // untrained 1000-layer network can overflow; finiteness is checked on the training loss.
-    const y = await expectNoLeakedTensors(() => model.predict(x) as tf.Tensor);
-    expect(y.shape).toEqual(outputShape(entry, inputShape));
+    const y = await expectNoLeakedTensors(() => outputList(model.predict(x)));
+    for (const output of y) expect(output.shape).toEqual(outputShape(entry, inputShape));
     const names = model.layers.map((l) => l.name);
 
     // The original goes before the copy comes back, so only one set of weights is alive.
     const restored = await saveAndLoad(model);
     expect(restored.layers.map((l) => l.name)).toEqual(names);
-    const again = restored.predict(x) as tf.Tensor;
-    expectTensorsClose(again, y, { rtol: 1e-4, atol: 1e-4 });
+    const again = outputList(restored.predict(x));
+    for (const [i, output] of again.entries()) {
+      expectTensorsClose(output, y[i]!, { rtol: 1e-4, atol: 1e-4 });
+    }
 
     // One SGD step of the loaded model: every name builds, loads and trains.
     const labels = tf.tidy(() =>
@@ -100,26 +121,36 @@ describe.each(listModels().map((entry) => [entry.name, entry] as const))('%s', (
         entry.defaultNumClasses,
       ),
     );
-    // The output layer: 'logits', or the token embedding that a tied GPT reuses for it.
-    const output = restored.layers.some((l) => l.name === 'logits') ? 'logits' : 'token_embedding';
+    // The output layer: 'logits', or the token embedding that a tied GPT reuses for it, or a
+    // segmentation head's classifier (its 'logits' resizes, without weights).
+    const weighted = restored.layers.filter((l) => l.weights.length > 0).map((l) => l.name);
+    const output = weighted.includes('logits')
+      ? 'logits'
+      : (weighted.find((n) => n === 'head_classifier_conv' || n === 'segmentation_head_conv') ??
+        'token_embedding');
     const logitsKernel = () =>
       tf.tidy(() => restored.getLayer(output).getWeights()[0].dataSync().slice(0, 8));
     const before = logitsKernel();
     const optimizer = tf.train.sgd(0.01);
-    await expectNoLeakedTensors(() => {
-      const loss = optimizer.minimize(
-        () =>
-          tf.losses.softmaxCrossEntropy(
-            labels,
-            restored.apply(x, { training: true }) as tf.Tensor,
-          ) as tf.Scalar,
-        true,
-      );
-      expect(Number.isFinite(loss?.dataSync()[0])).toBe(true);
-      loss?.dispose();
-    });
+    const step = () =>
+      expectNoLeakedTensors(() => {
+        const loss = optimizer.minimize(
+          () =>
+            tf.addN(
+              outputList(restored.apply(x, { training: true }) as tf.Tensor | tf.Tensor[]).map(
+                (logits) => tf.losses.softmaxCrossEntropy(labels, logits),
+              ),
+            ) as tf.Scalar,
+          true,
+        );
+        expect(Number.isFinite(loss?.dataSync()[0])).toBe(true);
+        loss?.dispose();
+      });
+    // Dilated models (FCN, DeepLabv3) included: @residual/backend gives dilated convolutions
+    // the gradient tfjs 4.22 refuses.
+    await step();
     expect(logitsKernel()).not.toEqual(before);
-    tf.dispose([x, y, again, labels]);
+    tf.dispose([x, ...y, ...again, labels]);
     restored.dispose();
   }, 600_000);
 });

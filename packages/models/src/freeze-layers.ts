@@ -4,6 +4,8 @@ import { ModelError } from './model-error.js';
 /**
  * Where fine-tuning may stop freezing: the stem, the end of a stage, or everything but the
  * classifier. Every registry model names its layers `stem…`, `stage<k>_block<j>_…`, `logits`.
+ * For a segmentation model 'all-but-head' freezes the encoder (stem and stages) and leaves the
+ * whole decoder or head trainable.
  */
 export const FREEZE_POINTS = [
   'stem',
@@ -14,6 +16,9 @@ export const FREEZE_POINTS = [
   'all-but-head',
 ] as const;
 export type FreezePoint = (typeof FREEZE_POINTS)[number];
+
+/** The layers a segmentation model adds to its encoder (FCN, DeepLabv3, U-Net, FPN). */
+const SEGMENTATION_HEAD = /^(head_|aux_|aspp_|decoder\d+_|fpn_|seg\d+_)/;
 
 /**
  * Marks the layers of `model` up to and including `upTo` non-trainable, as torchvision
@@ -28,7 +33,9 @@ export function freezeLayers(model: tf.LayersModel, upTo: FreezePoint): string[]
   }
   const names = model.layers.map((layer) => layer.name);
   let frozen: (name: string) => boolean;
-  if (upTo === 'all-but-head') {
+  if (upTo === 'all-but-head' && names.some((name) => SEGMENTATION_HEAD.test(name))) {
+    frozen = (name) => name.startsWith('stem') || /^stage\d+_/.test(name);
+  } else if (upTo === 'all-but-head') {
     if (!names.includes('logits')) {
       throw new ModelError(`freeze: ${model.name} has no classifier (a layer named "logits").`);
     }

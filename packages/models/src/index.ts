@@ -1,8 +1,9 @@
 // Registration order is listing order: the paper's CIFAR nets, then torchvision/timm, then
-// Keras, then the GPT language models.
+// Keras, then the segmentation networks (on the ResNets above), then the GPT language models.
 import './cifar-models.js';
 import './resnet-models.js';
 import './resnet-v2-models.js';
+import './segmentation-models.js';
 import './gpt-models.js';
 
 export { type CifarResNetOptions, type CifarResNetSpec, cifarResNet } from './cifar-resnet.js';
@@ -48,3 +49,11 @@ export {
 export { replaceClassifier } from './replace-classifier.js';
 export { type ResNetOptions, type ResNetSpec, resNet } from './resnet.js';
 export { type ResNetV2Options, type ResNetV2Spec, resNetV2 } from './resnet-v2.js';
+export {
+  createSegmentationModel,
+  SEGMENTATION_HEADS,
+  SEGMENTATION_NUM_CLASSES,
+  type SegmentationHead,
+  type SegmentationOptions,
+  segmentationEncoders,
+} from './segmentation.js';

@@ -90,6 +90,10 @@ export type ModelOptions = NetworkOptions &
   GptOptions & {
     /** Shortcut where a stage changes shape (entries with residual shortcuts). */
     shortcut?: ShortcutOption;
+    /** Dilate stages 2 to 4 instead of striding them (ImageNet ResNets; see `ResNetOptions`). */
+    replaceStrideWithDilation?: readonly boolean[];
+    /** FCN and DeepLabv3: include the auxiliary head on stage 3 (see `SegmentationOptions`). */
+    aux?: boolean;
   };
 
 /** Every option resolved to a value, checked once before building. */

@@ -32,6 +32,8 @@ describe('the registry', () => {
       'resnet50v2',
       'resnet101v2',
       'resnet152v2',
+      ...['fcn', 'deeplabv3'].flatMap((head) => [`${head}_resnet50`, `${head}_resnet101`]),
+      ...['unet', 'fpn'].flatMap((head) => [18, 34, 50].map((d) => `${head}_resnet${d}`)),
       'gpt_char_micro',
       'gpt_char_small',
     ];

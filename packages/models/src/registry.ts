@@ -11,7 +11,7 @@ export interface ModelReference {
   detail?: string;
 }
 
-export type ModelTask = 'image-classification' | 'language-model';
+export type ModelTask = 'image-classification' | 'semantic-segmentation' | 'language-model';
 
 /** One registered architecture: how to build it and what it is held to. */
 export interface ModelEntry<Options extends CommonModelOptions = CommonModelOptions> {
@@ -23,7 +23,9 @@ export interface ModelEntry<Options extends CommonModelOptions = CommonModelOpti
    * What the model reads: 'image-classification' (default) takes images
    * [batch, ...defaultInputShape] and outputs [batch, classes] logits; 'language-model' takes
    * int32 token ids [batch, length ≤ defaultInputShape[0]] and outputs next-token logits
-   * [batch, length, vocabulary].
+   * [batch, length, vocabulary]; 'semantic-segmentation' takes images and outputs per-pixel
+   * logits [batch, height, width, classes] at the input's size (FCN and DeepLabv3 with their
+   * auxiliary head: a second output of the same shape).
    */
   task?: ModelTask;
   /** [height, width, channels] for images; [context length] for language models. */

@@ -38,7 +38,7 @@ registerVariants<ResNetSpec, ResNetOptions>(
     options: (spec) =>
       spec.residual === false
         ? [...HEAD_OPTION_NAMES]
-        : [...HEAD_OPTION_NAMES, ...RESIDUAL_OPTION_NAMES, 'shortcut'],
+        : [...HEAD_OPTION_NAMES, ...RESIDUAL_OPTION_NAMES, 'shortcut', 'replaceStrideWithDilation'],
     build: resNet,
   },
   [

@@ -1,5 +1,6 @@
 import { basicBlock, bottleneckBlock, convBn, type ResidualBlockOptions } from '@residual/layers';
 import * as tf from '@tensorflow/tfjs';
+import { ModelError } from './model-error.js';
 import {
   checkChoice,
   checkDepths,
@@ -15,6 +16,13 @@ import { residualStages, stageBlockOptions } from './stages.js';
 export interface ResNetOptions extends NetworkOptions {
   /** Shortcut where a stage changes shape. Default: the variant's ('B' in torchvision). */
   shortcut?: ShortcutOption;
+  /**
+   * torchvision's `replace_stride_with_dilation`: for stages 2, 3 and 4, keep the resolution
+   * and dilate the 3×3 convolutions instead of striding (bottleneck blocks only).
+   * `[false, true, true]` gives output stride 8, the backbone of FCN and DeepLabv3.
+   * Default `[false, false, false]`.
+   */
+  replaceStrideWithDilation?: readonly boolean[];
 }
 
 /** One ImageNet ResNet variant, as torchvision's and timm's `ResNet` classes take it. */
@@ -58,25 +66,74 @@ export function resNet(spec: ResNetSpec, options: ResNetOptions = {}): tf.Layers
   );
   const groups = spec.groups ?? 1;
   const widthPerGroup = spec.widthPerGroup ?? 64;
+  const dilations = stageDilations(spec, options.replaceStrideWithDilation);
   const input = tf.input({ shape: [...settings.inputShape], name: 'input' });
   const x = stem(input, spec.stem ?? 'standard', settings);
 
   const stages = residualStages(x, spec.depths, settings, (x, at) => {
     const planes = 64 * 2 ** at.stage;
+    const dilation = dilations[at.stage];
     const options: ResidualBlockOptions = {
       ...stageBlockOptions(settings, at, planes, residual, shortcut),
       squeezeExcitation: spec.squeezeExcitation,
+      ...(dilation === undefined ? {} : { strides: 1 }),
     };
     return spec.block === 'basic'
       ? basicBlock(x, options)
       : bottleneckBlock(x, {
           ...options,
+          // The first block of a dilated stage keeps the previous stage's dilation, as
+          // torchvision's `_make_layer` passes `previous_dilation` to it.
+          dilation: at.block === 0 ? dilation?.first : dilation?.rest,
           // torchvision: width = planes · (width_per_group / 64) · groups
           width: Math.floor((planes * widthPerGroup) / 64) * groups,
           groups,
         });
   });
   return finishNetwork(input, stages, settings);
+}
+
+/**
+ * Per stage, the dilation of its first and other blocks where strides are replaced by
+ * dilation (undefined: a normal stage), following torchvision's `ResNet._make_layer`: each
+ * replaced stride doubles the dilation from then on.
+ */
+function stageDilations(
+  spec: ResNetSpec,
+  replace: readonly boolean[] | undefined,
+): ({ first: number; rest: number } | undefined)[] {
+  if (replace === undefined) return [];
+  const stagesAfterFirst = spec.depths.length - 1;
+  if (
+    !Array.isArray(replace) ||
+    replace.length !== stagesAfterFirst ||
+    replace.some((r) => typeof r !== 'boolean')
+  ) {
+    throw new ModelError(
+      `${spec.name}: replaceStrideWithDilation must list ${stagesAfterFirst} booleans (stages 2 to ${stagesAfterFirst + 1}), got ${JSON.stringify(replace)}.`,
+    );
+  }
+  if (spec.block === 'basic' && replace.some(Boolean)) {
+    throw new ModelError(
+      `${spec.name}: replaceStrideWithDilation needs bottleneck blocks; basic blocks have no dilated form (torchvision refuses it too).`,
+    );
+  }
+  // torchvision would then stride a dilated convolution, which tfjs cannot run.
+  if (replace.some((dilate, i) => !dilate && replace.slice(0, i).some(Boolean))) {
+    throw new ModelError(
+      `${spec.name}: replaceStrideWithDilation ${JSON.stringify(replace)}: a stage after a dilated one must be dilated too.`,
+    );
+  }
+  let dilation = 1;
+  return [
+    undefined,
+    ...replace.map((dilate) => {
+      if (!dilate) return undefined;
+      const first = dilation;
+      dilation *= 2;
+      return { first, rest: dilation };
+    }),
+  ];
 }
 
 function stem(

@@ -22,6 +22,11 @@ export {
   evaluationWindows,
   type LanguageEvaluation,
 } from './evaluate-language-model.js';
+export {
+  type EvaluateSegmentationOptions,
+  evaluateSegmentation,
+  type SegmentationEvaluation,
+} from './evaluate-segmentation.js';
 export { type GenerateTextOptions, generateText, sampleToken } from './generate-text.js';
 export type { LanguageFingerprint } from './language-fingerprint.js';
 export { languageModelContext } from './language-model-context.js';
@@ -75,6 +80,7 @@ export {
   type RecomputePlan,
   WASM_HEAP_BYTES,
 } from './recompute-plan.js';
+export { interpolationWeights, resizeToMask } from './resize-to-mask.js';
 export {
   CHECKPOINTS_DIR,
   checkWritableDirectory,
@@ -104,6 +110,22 @@ export {
   type StepDecayOptions,
   stepDecay,
 } from './schedules.js';
+export {
+  diceLoss,
+  type PixelCrossEntropyOptions,
+  pixelCrossEntropy,
+  SEGMENTATION_LOSSES,
+  type SegmentationLossName,
+  type SegmentationLossOptions,
+  segmentationLoss,
+} from './segmentation-loss.js';
+export { checkSegmentationLoss, checkSegmentationModel } from './segmentation-options.js';
+export type {
+  SegmentationCallbacks,
+  SegmentationEpochRecord,
+  SegmentationFingerprint,
+  SegmentationTrainingData,
+} from './segmentation-training-data.js';
 export { SgdMomentum, type SgdMomentumOptions } from './sgd-momentum.js';
 export {
   ACTIVATION_FACTOR,
@@ -136,6 +158,11 @@ export {
   trainLanguageModel,
 } from './train-language-model.js';
 export { TrainOptionsError } from './train-options-error.js';
+export {
+  type TrainSegmentationOptions,
+  type TrainSegmentationResult,
+  trainSegmentation,
+} from './train-segmentation.js';
 export type { TrainingData } from './training-data.js';
 export type { TrainingFingerprint } from './training-fingerprint.js';
 export type { WeightDecayTarget } from './weight-decay.js';

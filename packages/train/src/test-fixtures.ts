@@ -91,3 +91,53 @@ export function tinyCorpus(length: number, seed: number): Int32Array {
   }
   return tokens;
 }
+
+/**
+ * A tiny fully-convolutional residual network for segmentation tests, seeded: a 3×3 stem at
+ * full resolution, a stride-2 convolution, one residual block at half resolution (two 3×3
+ * convolutions with batch norm around an identity shortcut), upsampling added back to the stem
+ * (a skip connection), a 3×3 convolution and a 1×1 head of per-pixel logits
+ * [batch, size, size, classes]. With `aux`, a second output like FCN's and DeepLab's auxiliary
+ * head: logits from the half-resolution block, which the loss upsamples.
+ */
+export function tinySegmenter(
+  seed: number,
+  options: { size: number; classes: number; aux?: boolean; filters?: number },
+): tf.LayersModel {
+  const { size, classes, filters = 16 } = options;
+  let id = 0;
+  const conv = (kernelSize: number, units: number, name: string, strides = 1) =>
+    tf.layers.conv2d({
+      filters: units,
+      kernelSize,
+      strides,
+      padding: 'same',
+      name,
+      kernelInitializer: tf.initializers.heNormal({ seed: seed + id++ }),
+    });
+  // Batch-norm momentum 0.9 (PyTorch's 0.1): the moving statistics settle within a short test.
+  const normalized = (x: tf.SymbolicTensor, name: string) =>
+    tf.layers
+      .batchNormalization({ name: `${name}_bn`, momentum: 0.9 })
+      .apply(x) as tf.SymbolicTensor;
+  const convBnRelu = (x: tf.SymbolicTensor, name: string, strides = 1) =>
+    tf.layers
+      .reLU()
+      .apply(
+        normalized(conv(3, filters, name, strides).apply(x) as tf.SymbolicTensor, name),
+      ) as tf.SymbolicTensor;
+  const input = tf.input({ shape: [size, size, 3] });
+  const stem = convBnRelu(input, 'stem');
+  const down = convBnRelu(stem, 'down', 2);
+  const branch = normalized(
+    conv(3, filters, 'block_conv2').apply(convBnRelu(down, 'block_conv1')) as tf.SymbolicTensor,
+    'block_conv2',
+  );
+  const block = tf.layers.reLU().apply(tf.layers.add().apply([down, branch])) as tf.SymbolicTensor;
+  const up = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(block) as tf.SymbolicTensor;
+  const merged = convBnRelu(tf.layers.add().apply([stem, up]) as tf.SymbolicTensor, 'merge');
+  const main = conv(1, classes, 'head').apply(merged) as tf.SymbolicTensor;
+  if (!options.aux) return tf.model({ inputs: input, outputs: main, name: 'tiny_segmenter' });
+  const aux = conv(1, classes, 'aux_head').apply(block) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: [main, aux], name: 'tiny_segmenter_aux' });
+}

@@ -49,13 +49,16 @@ export interface CheckpointInfo {
   batch: number;
 }
 
-/** Called as training runs; a returned promise is awaited before training goes on. */
-export interface TrainCallbacks {
+/**
+ * Called as training runs; a returned promise is awaited before training goes on. `Record` and
+ * `Result` are a classification run's by default; `trainSegmentation` passes its own.
+ */
+export interface TrainCallbacks<Record extends EpochRecord = EpochRecord, Result = Evaluation> {
   /** At the start of each epoch, and when a resumed run continues one. */
   onEpochStart?(epoch: number): void | Promise<void>;
   onBatchStart?(info: BatchStartInfo): void | Promise<void>;
   onBatchEnd?(info: BatchEndInfo): void | Promise<void>;
   /** After the epoch's evaluation and its checkpoint. */
-  onEpochEnd?(record: EpochRecord, evaluation?: Evaluation): void | Promise<void>;
+  onEpochEnd?(record: Record, evaluation?: Result): void | Promise<void>;
   onCheckpoint?(info: CheckpointInfo): void | Promise<void>;
 }

@@ -3,12 +3,19 @@ import { sgdRecipe } from './recipes.js';
 import type { TrainOptions } from './train.js';
 import { TrainOptionsError } from './train-options-error.js';
 
+/** The options of `train` and `trainSegmentation` that decide the recipe. */
+export type RecipeOptions = Pick<
+  TrainOptions,
+  'recipe' | 'epochs' | 'batchSize' | 'learningRate' | 'momentum' | 'seed' | 'checkpoints'
+>;
+
 /**
- * The recipe a call to `train` runs: `options.recipe` with the caller's overrides, or plain
- * SGD from `epochs`, `batchSize` and `learningRate`. Checks that the model fits the data.
+ * The recipe a call to `train` (or `trainSegmentation`, named by `caller`) runs:
+ * `options.recipe` with the caller's overrides, or plain SGD from `epochs`, `batchSize` and
+ * `learningRate`.
  * @throws TrainOptionsError naming the value that cannot work.
  */
-export function resolveRecipe(options: TrainOptions): Recipe {
+export function resolveRecipe(options: RecipeOptions, caller = 'train'): Recipe {
   const base = options.recipe;
   const epochs = options.epochs ?? base?.epochs;
   const batchSize = options.batchSize ?? base?.batchSize;
@@ -19,7 +26,7 @@ export function resolveRecipe(options: TrainOptions): Recipe {
     );
     if (missing.length > 0) {
       throw new TrainOptionsError(
-        `Give train a recipe, or epochs, batchSize and learningRate (missing: ${missing.join(', ')}).`,
+        `Give ${caller} a recipe, or epochs, batchSize and learningRate (missing: ${missing.join(', ')}).`,
       );
     }
   }
@@ -35,7 +42,6 @@ export function resolveRecipe(options: TrainOptions): Recipe {
   if (every !== undefined) positiveInteger('checkpoints.every', every);
   const keep = options.checkpoints?.keep;
   if (keep !== undefined) positiveInteger('checkpoints.keep', keep);
-  checkModelFitsData(options);
   const recipe =
     base === undefined
       ? sgdRecipe({ epochs, batchSize, learningRate, momentum: options.momentum })
@@ -49,7 +55,16 @@ function positiveInteger(name: string, value: number): void {
   }
 }
 
-function checkModelFitsData({ model, data }: TrainOptions): void {
+/**
+ * Checks that a classification model fits the data: logits [batch, classes], the data's image
+ * size. @throws TrainOptionsError naming what differs.
+ */
+export function checkModelFitsData({ model, data }: Pick<TrainOptions, 'model' | 'data'>): void {
+  if ((data as { task?: string }).task === 'segmentation') {
+    throw new TrainOptionsError(
+      'The data set labels pixels (a segmentation data set); train it with trainSegmentation, not train.',
+    );
+  }
   const outputs = model.outputs[0].shape;
   if (outputs.length !== 2 || outputs[1] !== data.numClasses) {
     throw new TrainOptionsError(
