@@ -26,8 +26,9 @@ const KERNELS: Record<AtrousConv, { forward: string; input: string; filter: stri
   },
 };
 
-function pair(value: number | [number, number] | undefined): [number, number] {
-  if (value === undefined) return [1, 1];
+/** tfjs leaves an attribute it was not given undefined, or null where a caller passed null. */
+function pair(value: number | [number, number] | null | undefined): [number, number] {
+  if (value === undefined || value === null) return [1, 1];
   return typeof value === 'number' ? [value, value] : value;
 }
 
