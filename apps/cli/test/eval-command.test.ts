@@ -79,6 +79,10 @@ describe('residual eval', () => {
     ],
     [['--top-k', '11'], 'residual: eval --top-k: digits has 10 classes, got k = 11.\n'],
     [
+      ['--examples', '4'],
+      'residual: eval --examples: only for a segmentation model (unet_*, fpn_*, fcn_*, deeplabv3_*); the model in MODEL_DIR classifies whole images.\n',
+    ],
+    [
       ['--dataset', 'imagenet'],
       'residual: Unknown data set "imagenet". Known: digits, mnist, fashion-mnist, cifar10, cifar100, or a path to a folder.\n',
     ],
@@ -87,7 +91,7 @@ describe('residual eval', () => {
     const withDir =
       args.includes('--model-dir') || args.length === 0 ? args : ['--model-dir', modelDir, ...args];
     expect(await run(['eval', ...withDir], terminal)).toBe(2);
-    expect(terminal.stderr).toBe(message);
+    expect(terminal.stderr).toBe(message.replace('MODEL_DIR', modelDir));
   });
 
   it('refuses a model that does not fit the data set, naming both shapes', async () => {

@@ -128,6 +128,32 @@ describe('residual train, eval and predict on a segmentation data set (the built
     );
   });
 
+  it('draws the first test images with their true and predicted masks into examples.png', async () => {
+    const { stdout } = await residual('eval', '--model-dir', out, '--examples', '3');
+    expect(stdout).toContain(`and ${join(out, 'examples.png')}`);
+    const figure = await decodeImage(readFileSync(join(out, 'examples.png')), 'examples.png');
+    // 32×32 images enlarged 6 times (to about 192 pixels), 4 columns and 3 rows, 4 pixels apart.
+    expect([figure.width, figure.height]).toEqual([4 * 192 + 5 * 4, 3 * 192 + 4 * 4]);
+    const { test } = syntheticShapes({ size: 32, trainCount: 1, testCount: 3 });
+    const palette = vocPalette();
+    const colourAt = (x: number, y: number) =>
+      Array.from(figure.rgba.subarray((y * figure.width + x) * 4, (y * figure.width + x) * 4 + 3));
+    // Row 2 (the third test image): its pixel (x 5, y 20) in the image and the true mask columns.
+    const [x, y, row] = [5, 20, 2];
+    const top = 4 + row * (192 + 4) + y * 6;
+    const image = Array.from(
+      test.images.subarray((row * 1024 + y * 32 + x) * 3, (row * 1024 + y * 32 + x) * 3 + 3),
+    );
+    expect(colourAt(4 + x * 6 + 3, top + 3)).toEqual(image);
+    const label = test.masks[row * 1024 + y * 32 + x];
+    expect(colourAt(4 + 196 + x * 6, top)).toEqual(
+      Array.from(palette.subarray(3 * label, 3 * label + 3)),
+    );
+    // The predicted mask's pixel is drawn in the colour of one of the four classes.
+    const classColours = [0, 1, 2, 3].map((c) => Array.from(palette.subarray(3 * c, 3 * c + 3)));
+    expect(classColours).toContainEqual(colourAt(4 + 2 * 196 + x * 6, top));
+  });
+
   it('predicts masks and overlays for PNG and JPEG images, at their own size, as training fed them', async () => {
     const images = mkdtempSync(join(tmpdir(), 'residual-segment-images-'));
     // A 40×56 PNG (another size than training's 32×32), a 32×32 PNG and a JPEG.

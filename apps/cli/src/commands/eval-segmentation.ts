@@ -1,15 +1,22 @@
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
-import { datasetTask } from '@residual/datasets';
+import { datasetTask, type SegmentationSplit } from '@residual/datasets';
 import type { SegmentationReport } from '@residual/metrics';
 import { evaluateSegmentation, loadModel, readRunConfig, writeFileAtomic } from '@residual/train';
+import type * as tf from '@tensorflow/tfjs';
 import type { InferenceInfo, SegmentationInfo } from '../inference-file.js';
 import { percent } from '../progress.js';
 import { DEFAULT_SEGMENTATION_DATASET, loadSegmentationFor } from '../segmentation-data.js';
+import { examplesPng, predictFirstMasks } from '../segmentation-examples.js';
 import { formatTable } from '../table.js';
 import type { Terminal } from '../terminal.js';
 import { UsageError } from '../usage-error.js';
 import type { EvalValues } from './eval.js';
+
+/** The picture `--examples` writes in the model directory. */
+export const EXAMPLES_FILE = 'examples.png';
+/** How tall each picture of examples.png is drawn, about: small images are enlarged to it. */
+const EXAMPLE_HEIGHT = 192;
 
 /** Images per forward pass of a segmentation model when --batch-size is not given. */
 const SEGMENTATION_EVAL_BATCH = 32;
@@ -72,7 +79,10 @@ export async function evalSegmentation(
   };
   // NaN (a class neither present nor predicted) is written as null.
   const json = `${JSON.stringify(result, null, 2)}\n`;
+  const examples =
+    values.examples === undefined ? undefined : examplesFigure(model, split, values.examples, info);
   await writeFileAtomic(join(modelDir, evalFile), json);
+  if (examples !== undefined) await writeFileAtomic(join(modelDir, EXAMPLES_FILE), examples);
   if (values.json) {
     terminal.out(json);
     return 0;
@@ -80,7 +90,7 @@ export async function evalSegmentation(
   terminal.out(
     `${model.name} (${modelDir}) on the ${dataset.name} ${values.split} split: ${split.count} images, ${report.pixels.toLocaleString('en-US')} pixels\n\n` +
       renderSegmentationReport(report) +
-      `\nwritten to ${join(modelDir, evalFile)}\n`,
+      `\nwritten to ${join(modelDir, evalFile)}${examples === undefined ? '' : ` and ${join(modelDir, EXAMPLES_FILE)}`}\n`,
   );
   return 0;
 }
@@ -105,4 +115,20 @@ export function renderSegmentationReport(report: SegmentationReport & { loss?: n
     ]),
   ]);
   return `${summary}\n${classes}`;
+}
+
+/**
+ * examples.png for the first `count` images of the split (fewer if it has fewer), each
+ * picture enlarged to about EXAMPLE_HEIGHT pixels.
+ */
+function examplesFigure(
+  model: tf.LayersModel,
+  split: SegmentationSplit,
+  count: number,
+  info: InferenceInfo & { segmentation: SegmentationInfo },
+): Uint8Array {
+  const shown = Math.min(count, split.count);
+  const predicted = predictFirstMasks(model, split, shown, info.preprocessing.normalization);
+  const scale = Math.max(1, Math.round(EXAMPLE_HEIGHT / split.imageShape[0]));
+  return examplesPng(split, predicted, info.segmentation.palette, scale);
 }

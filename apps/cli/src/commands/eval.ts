@@ -60,6 +60,13 @@ const EVAL_OPTIONS = [
     description: 'Images per forward pass (default 256; 32 for a segmentation model).',
     min: 1,
   }),
+  integer('examples', {
+    placeholder: 'n',
+    description:
+      'Segmentation models: also write examples.png in the model directory, the first n images of the split in a row each: the image, its true mask, the predicted mask and the overlay.',
+    min: 1,
+    max: 64,
+  }),
   BACKEND_OPTION,
   JSON_OPTION,
 ] as const;
@@ -91,14 +98,19 @@ export const evalCommand = defineCommand({
     'residual eval --model-dir runs/r8 --split train --top-k 2',
     'residual eval --model-dir runs/moby',
     'residual eval --model-dir runs/shapes',
+    'residual eval --model-dir runs/shapes --examples 6',
   ],
   async run(values, terminal) {
     const { 'model-dir': modelDir, split: splitName, 'top-k': topK } = values;
     const batchSize = values['batch-size'] ?? 256;
-    if (await exists(join(modelDir, TOKENIZER_FILE))) {
-      return evalLanguage(modelDir, values, terminal, EVAL_FILE);
+    const language = await exists(join(modelDir, TOKENIZER_FILE));
+    const segmentation = language ? undefined : await segmentationInference(modelDir);
+    if (values.examples !== undefined && segmentation === undefined) {
+      throw new UsageError(
+        `eval --examples: only for a segmentation model (unet_*, fpn_*, fcn_*, deeplabv3_*); the model in ${modelDir} ${language ? 'is a language model' : 'classifies whole images'}.`,
+      );
     }
-    const segmentation = await segmentationInference(modelDir);
+    if (language) return evalLanguage(modelDir, values, terminal, EVAL_FILE);
     if (segmentation !== undefined) {
       return evalSegmentation(modelDir, values, terminal, EVAL_FILE, segmentation);
     }
