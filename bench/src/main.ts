@@ -21,14 +21,17 @@ import {
   timeTorchConv,
 } from './kernels.js';
 import {
+  isSegmentationModel,
   memoryOverSteps,
   modelExists,
   type NetworkCase,
   networkCases,
   timeNetwork,
   timeTorchNetwork,
+  trainableParameters,
 } from './networks.js';
 import { type BenchOptions, parseOptions, USAGE } from './options.js';
+import { checkSameNetwork, OURS, type ParameterCounts, parameterLine } from './same-network.js';
 import { resultEntry, speedTables } from './speed-tables.js';
 import { startPeers, torchRuns } from './torch-peers.js';
 import { measureTransformers } from './transformers.js';
@@ -144,19 +147,34 @@ if (options.kernels) {
 // ---------------------------------------------------------------------------------------------
 // Whole networks
 
-const networkResults: { case: NetworkCase; images: RowSpeeds }[] = [];
+const networkResults: {
+  case: NetworkCase;
+  images: RowSpeeds;
+  trainableParameters: ParameterCounts;
+}[] = [];
 let memory: Record<string, unknown> | undefined;
 if (options.networks) {
   const requested =
-    options.models.length > 0 ? options.models : ['cifar_resnet20', 'cifar_resnet56', 'resnet18'];
+    options.models.length > 0
+      ? options.models
+      : ['cifar_resnet20', 'cifar_resnet56', 'resnet18', 'unet_resnet18'];
   const missing = requested.filter((name) => !modelExists(name));
   if (missing.length > 0) log(`not in the model registry, skipped: ${missing.join(', ')}`);
-  const cases = networkCases(requested.filter(modelExists), options.batches, options.networkModes);
+  const segmentation = requested.filter(isSegmentationModel);
+  if (segmentation.length > 0 && options.networkModes.includes('infer-folded')) {
+    log(`infer-folded is measured on classifiers only, not on ${segmentation.join(', ')}`);
+  }
+  const cases = networkCases(requested.filter(modelExists), options.batches, options.networkModes, {
+    size: options.segmentationSize,
+    batches: options.segmentationBatches,
+  });
   for (const [index, c] of cases.entries()) {
     log(
       `networks ${index + 1}/${cases.length}: ${c.model} ${c.mode} batch ${c.batch} at ${c.size}²`,
     );
     const times: Record<string, number[]> = {};
+    const counts: ParameterCounts = { [OURS]: trainableParameters(c) };
+    const absent = new Set<string>();
     for (let round = 0; round < options.rounds; round++) {
       for (const mode of modes) {
         await activate(mode);
@@ -168,14 +186,30 @@ if (options.networks) {
         options.threads,
       )) {
         const { warmup, steps } = options;
-        const seconds = await timeTorchNetwork(peer.worker, c, layout, threads, warmup, steps);
-        if (seconds !== undefined) record(times, key, seconds);
+        const timing = await timeTorchNetwork(peer.worker, c, layout, threads, warmup, steps);
+        if (typeof timing === 'string') {
+          if (!absent.has(peer.label)) log(`${peer.label} skipped ${c.model}: ${timing}`);
+          absent.add(peer.label);
+          continue;
+        }
+        checkSameNetwork(c.model, counts, peer.label, timing.trainableParameters);
+        record(times, key, timing.seconds);
       }
     }
-    networkResults.push({ case: c, images: rowSpeeds(times, c.batch, options.threads) });
+    networkResults.push({
+      case: c,
+      images: rowSpeeds(times, c.batch, options.threads),
+      trainableParameters: counts,
+    });
   }
 
-  const memoryCase: NetworkCase = { model: 'cifar_resnet20', mode: 'train', batch: 32, size: 32 };
+  const memoryCase: NetworkCase = {
+    model: 'cifar_resnet20',
+    mode: 'train',
+    batch: 32,
+    size: 32,
+    classes: 10,
+  };
   if (modelExists(memoryCase.model)) {
     log('memory: 20 training steps of cifar_resnet20, batch 32');
     await activate(modes[0]);
@@ -228,6 +262,12 @@ if (networkResults.length > 0) {
   }));
   const title = 'Whole networks, images per second (median)';
   console.log(speedTables(title, ['network', 'mode', 'batch'], rows, options.threads));
+  // One line per network and size: every mode and batch builds the same weights.
+  const counted = new Map(
+    networkResults.map((r) => [`${r.case.model} ${r.case.size}²`, r.trainableParameters]),
+  );
+  console.log("\nTrainable parameters, ours and each PyTorch peer's (checked equal)\n");
+  for (const [row, counts] of counted) console.log(parameterLine(row, counts));
 }
 if (transformerResults.length > 0) {
   const rows = transformerResults.map((r) => ({
@@ -291,6 +331,7 @@ const results = {
   })),
   networks: networkResults.map((r) => ({
     case: r.case,
+    trainableParameters: r.trainableParameters,
     ...resultEntry('imagesPerSecond', r.images, options.threads),
   })),
   transformers: transformerResults.map((r) => ({

@@ -12,6 +12,10 @@ export interface BenchOptions {
   minTime: number;
   models: string[];
   batches: number[];
+  /** Square input size of the segmentation networks (unet_*, fpn_*, fcn_*, deeplabv3_*). */
+  segmentationSize: number;
+  /** Batch sizes of the segmentation networks. */
+  segmentationBatches: number[];
   /** What each network case measures: training, inference, folded inference. */
   networkModes: NetworkMode[];
   /** PyTorch's layouts to measure (the tables compare with the fastest). */
@@ -29,8 +33,14 @@ export const USAGE = `pnpm bench [options]
 
 Times the convolution kernels (forward and both gradients, at the shapes of ResNet-20 and
 ResNet-50 stages) on every backend available here, then training and inference of whole
-networks and of a character GPT (training and generation tokens/s), with PyTorch measured side
-by side in the same run. Prints tables and writes bench/results/<name>.json.
+networks (classifiers and segmentation networks) and of a character GPT (training and
+generation tokens/s), with PyTorch measured side by side in the same run. Prints tables and
+writes bench/results/<name>.json.
+
+Segmentation networks (unet_resnet18, fpn_resnet34, ...) train on per-pixel cross-entropy with 4
+classes (the bundled shapes data set's) and SGD momentum; PyTorch builds the same network
+(packages/models/scripts/segmentation-reference.py), and the bench stops if a peer's trainable
+parameter count differs from ours.
 
 PyTorch peers: every interpreter that can import torch is measured, each in its own worker,
 image networks and convolutions in both NCHW and channels_last; the tables set ours against the
@@ -41,9 +51,12 @@ PyTorch 1.13 on the reference BLAS) and the repo's .venv-torch when it exists, a
 
   --name <name>        results file name (default: the date and time)
   --threads <list>     native / PyTorch thread counts to compare (default: 1,2)
-  --models <list>      networks (default: cifar_resnet20,cifar_resnet56,resnet18 when registered)
+  --models <list>      networks (default: cifar_resnet20,cifar_resnet56,resnet18,unet_resnet18)
   --batches <list>     batch sizes of the CIFAR networks (default: 32,128)
-  --modes <list>       what each network measures: train, infer, infer-folded (default: all)
+  --seg-size <n>       input size of the segmentation networks, a multiple of 32 (default: 64)
+  --seg-batches <list> batch sizes of the segmentation networks (default: 16,32)
+  --modes <list>       what each network measures: train, infer, infer-folded (default: all;
+                       segmentation networks: train and infer)
   --layouts <list>     PyTorch layouts: NCHW, channels_last (default: both)
   --rounds <n>         interleaved rounds of ours and PyTorch (default: 2)
   --steps <n>          timed steps per round (default: 3; the median counts)
@@ -67,6 +80,17 @@ function list(value: string, what: string): number[] {
     );
   }
   return numbers;
+}
+
+/** U-Net and FPN halve the input five times, so their input is a multiple of 32. */
+function segmentationSize(value: string): number {
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 32 || size % 32 !== 0) {
+    throw new BenchOptionError(
+      `--seg-size: expected a multiple of 32 (U-Net and FPN halve it five times), got "${value}".`,
+    );
+  }
+  return size;
 }
 
 /** A comma-separated list of names, each one of `accepted`. */
@@ -104,6 +128,8 @@ export function parseOptions(
       threads: { type: 'string', default: '1,2' },
       models: { type: 'string' },
       batches: { type: 'string', default: '32,128' },
+      'seg-size': { type: 'string', default: '64' },
+      'seg-batches': { type: 'string', default: '16,32' },
       modes: { type: 'string', default: NETWORK_MODES.join(',') },
       layouts: { type: 'string', default: LAYOUTS.join(',') },
       rounds: { type: 'string', default: '2' },
@@ -130,6 +156,8 @@ export function parseOptions(
     minTime: quick ? 0.1 : Number(values['min-time']),
     models: values.models?.split(',') ?? (quick ? ['cifar_resnet20'] : []),
     batches: quick ? [32] : list(values.batches, 'batches'),
+    segmentationSize: segmentationSize(values['seg-size']),
+    segmentationBatches: quick ? [16] : list(values['seg-batches'], 'seg-batches'),
     networkModes: names(values.modes, 'modes', NETWORK_MODES),
     layouts: names(values.layouts, 'layouts', LAYOUTS),
     torch: !values['no-torch'],

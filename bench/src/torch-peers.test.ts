@@ -1,6 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { timeTorchConv } from './kernels.js';
-import { timeTorchNetwork } from './networks.js';
+import {
+  SEGMENTATION_CLASSES,
+  type TorchNetworkTiming,
+  timeTorchNetwork,
+  trainableParameters,
+} from './networks.js';
 import { parseOptions } from './options.js';
 import { DEBIAN_PYTHON } from './torch.js';
 import {
@@ -93,15 +98,39 @@ afterAll(() => {
 
 describe.each(peers.map((peer) => [peer.label, peer] as const))('the %s worker', (_, peer) => {
   it('times a network step and a convolution in both layouts', async () => {
-    const c = { model: 'cifar_resnet20', batch: 2, size: 8 };
+    const c = { model: 'cifar_resnet20', batch: 2, size: 8, classes: 10 };
     for (const layout of LAYOUTS) {
       for (const mode of ['train', 'infer-folded'] as const) {
-        const seconds = await timeTorchNetwork(peer.worker, { ...c, mode }, layout, 1, 0, 1);
-        expect(seconds, `${mode} ${layout}`).toBeGreaterThan(0);
+        const timing = await timeTorchNetwork(peer.worker, { ...c, mode }, layout, 1, 0, 1);
+        expect(timing, `${mode} ${layout}`).toMatchObject({ seconds: expect.any(Number) });
+        expect((timing as TorchNetworkTiming).seconds).toBeGreaterThan(0);
       }
       const shape = { network: 'tiny', batch: 2, size: 8, inChannels: 4, outChannels: 4 };
       const conv = { ...shape, kernel: 3, stride: 2 };
       expect(await timeTorchConv(peer.worker, conv, 'filter', layout, 1, 0)).toBeGreaterThan(0);
     }
   }, 60_000);
+
+  it('trains the same U-Net as ours (equal trainable parameters) on per-pixel classes', async () => {
+    const c = {
+      model: 'unet_resnet18',
+      mode: 'train',
+      // Two images: batch norm in training needs more than one value per channel at 1×1.
+      batch: 2,
+      size: 32,
+      classes: SEGMENTATION_CLASSES,
+    } as const;
+    const timing = await timeTorchNetwork(peer.worker, c, 'channels_last', 1, 0, 1);
+    expect(timing).toEqual({
+      seconds: expect.any(Number),
+      trainableParameters: trainableParameters(c),
+    });
+  }, 60_000);
+
+  it('says why it has no counterpart of a network', async () => {
+    const c = { model: 'unet_resnet50', mode: 'train', batch: 1, size: 32, classes: 4 } as const;
+    expect(await timeTorchNetwork(peer.worker, c, 'NCHW', 1, 0, 1)).toBe(
+      'no PyTorch counterpart for unet_resnet50',
+    );
+  });
 });

@@ -12,7 +12,8 @@ The benchmark starts one worker per PyTorch installation (Debian's 1.13, a pip-i
    "in_channels", "out_channels", "kernel", "stride", "layout", "threads", "min_time"}
                                                        -> {"times": [seconds per call, ...]}
   {"kind": "model", "name", "mode": "train" | "infer" | "infer-folded", "batch", "size", "channels",
-   "classes", "layout", "threads", "warmup", "steps"}  -> {"times": [...]} or {"error": why}
+   "classes", "layout", "threads", "warmup", "steps"}  -> {"times": [...], "params": trainable
+                                                          parameters} or {"error": why}
   {"kind": "dilated_conv", "batch", "size", "channels", "dilation", "layout", "threads",
    "min_time"}                                         -> {"times": [...]}  (a 3x3 convolution
                                                           padded to keep the size: forward and
@@ -25,10 +26,16 @@ The benchmark starts one worker per PyTorch installation (Debian's 1.13, a pip-i
   {"kind": "memory"}                                   -> {"peak_rss_bytes": n}
 
 The networks mirror the @residual/models registry: the CIFAR ResNets of He et al. 2015 with
-option-A (subsample + zero-pad) shortcuts, and torchvision's resnet18; and nanoGPT's GPT
-(pre-LN blocks, tied token embedding and output, exact GELU, biases, no dropout) for gpt_char_*.
+option-A (subsample + zero-pad) shortcuts, and torchvision's resnet18; the segmentation networks
+(unet_*, fpn_* on ResNet-18 and -34) of packages/models/scripts/segmentation-reference.py, the
+re-implementation the registry's counts come from, and torchvision's fcn_* and deeplabv3_* where
+torchvision loads; and nanoGPT's GPT (pre-LN blocks, tied token embedding and output, exact GELU,
+biases, no dropout) for gpt_char_*. A segmentation network trains on per-pixel cross-entropy
+against random masks (plus 0.5 of the auxiliary head's, torchvision's reference).
 """
+import importlib.util
 import json
+import pathlib
 import resource
 import sys
 import time
@@ -125,7 +132,70 @@ def resnet18(channels, classes):
     return nn.Sequential(*layers)
 
 
+class ResNetEncoder(nn.Module):
+    """torchvision's ResNet-18/34 without avgpool and fc, its attributes named as torchvision's.
+
+    The segmentation reference takes it in place of torchvision's own, which a pip-installed
+    PyTorch 2.x may lack (torchvision's wheel must match the torch build exactly).
+    """
+
+    def __init__(self, channels, stage_depths):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, 64, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        cin = 64
+        for stage, (width, depth) in enumerate(zip([64, 128, 256, 512], stage_depths)):
+            blocks = []
+            for block in range(depth):
+                blocks.append(TorchvisionBlock(cin, width, 2 if stage > 0 and block == 0 else 1))
+                cin = width
+            setattr(self, f"layer{stage + 1}", nn.Sequential(*blocks))
+
+
+ENCODER_DEPTHS = {"resnet18": [2, 2, 2, 2], "resnet34": [3, 4, 6, 3]}
+SEGMENTATION_REFERENCE = (
+    pathlib.Path(__file__).resolve().parents[2] / "packages/models/scripts/segmentation-reference.py"
+)
+_reference = None
+
+
+def segmentation_reference():
+    """The models package's segmentation-reference.py, imported by path (its name has a hyphen)."""
+    global _reference
+    if _reference is None:
+        spec = importlib.util.spec_from_file_location("segmentation_reference", SEGMENTATION_REFERENCE)
+        _reference = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(_reference)
+    return _reference
+
+
+def segmentation_net(name, channels, classes):
+    """A segmentation network whose output is the logits, or a dict with "out" and "aux"."""
+    head, _, encoder_name = name.partition("_")
+    if head in ("unet", "fpn") and encoder_name in ENCODER_DEPTHS:
+        reference = segmentation_reference()
+        resnet = ResNetEncoder(channels, ENCODER_DEPTHS[encoder_name])
+        return (reference.Unet if head == "unet" else reference.FPN)(encoder_name, classes, resnet=resnet)
+    if head in ("fcn", "deeplabv3"):
+        try:
+            import torchvision.models.segmentation as segmentation
+        except Exception as error:  # a torchvision built for another torch fails in many ways
+            raise ValueError(f"{name} needs torchvision, which does not load here ({error})")
+        builder = getattr(segmentation, name, None)
+        if builder is not None and channels == 3:
+            return builder(weights=None, weights_backbone=None, num_classes=classes, aux_loss=True)
+    raise ValueError(f"no PyTorch counterpart for {name}")
+
+
+def is_segmentation(name):
+    return name.split("_")[0] in ("unet", "fpn", "fcn", "deeplabv3")
+
+
 def build(name, channels, classes):
+    if is_segmentation(name):
+        return segmentation_net(name, channels, classes)
     if name.startswith("cifar_resnet"):
         return cifar_resnet(int(name[len("cifar_resnet"):]), channels, classes)
     if name == "resnet18":
@@ -208,19 +278,29 @@ def model(req):
     torch.manual_seed(0)
     try:
         fmt = memory_format(req)
+        if is_segmentation(req["name"]) and req["mode"] == "infer-folded":
+            raise ValueError(f"{req['name']}: folded inference is not measured for segmentation")
         net = build(req["name"], req["channels"], req["classes"])
     except ValueError as error:
         return {"error": str(error)}
-    x = torch.randn(req["batch"], req["channels"], req["size"], req["size"]).to(memory_format=fmt)
-    y = torch.randint(0, req["classes"], (req["batch"],))
+    params = sum(p.numel() for p in net.parameters() if p.requires_grad)
+    batch, size = req["batch"], req["size"]
+    x = torch.randn(batch, req["channels"], size, size).to(memory_format=fmt)
+    # A class per image, or per pixel (a mask) for a segmentation network.
+    y = torch.randint(0, req["classes"], (batch, size, size) if is_segmentation(req["name"]) else (batch,))
     if req["mode"] == "train":
         net.train()
         net = net.to(memory_format=fmt)
         opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
 
+        def loss_of(output):
+            if isinstance(output, dict):  # torchvision's FCN and DeepLabv3
+                return F.cross_entropy(output["out"], y) + 0.5 * F.cross_entropy(output["aux"], y)
+            return F.cross_entropy(output, y)
+
         def step():
             opt.zero_grad()
-            F.cross_entropy(net(x), y).backward()
+            loss_of(net(x)).backward()
             opt.step()
     else:
         net.eval()
@@ -240,7 +320,7 @@ def model(req):
         t0 = time.perf_counter()
         step()
         times.append(time.perf_counter() - t0)
-    return {"times": times}
+    return {"times": times, "params": params}
 
 
 class GptBlock(nn.Module):
@@ -332,25 +412,31 @@ def main():
         req = json.loads(line)
         if "threads" in req:
             torch.set_num_threads(req["threads"])
-        kind = req["kind"]
-        if kind == "hello":
-            answer = {"torch": torch.__version__, "threads": torch.get_num_threads()}
-        elif kind == "conv":
-            answer = conv(req)
-        elif kind == "model":
-            answer = model(req)
-        elif kind == "dilated_conv":
-            answer = dilated_conv(req)
-        elif kind == "matmul":
-            answer = matmul(req)
-        elif kind == "gpt":
-            answer = gpt(req)
-        elif kind == "memory":
-            # ru_maxrss is in kilobytes on Linux.
-            answer = {"peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
-        else:
-            answer = {"error": f"unknown request {kind}"}
+        try:
+            answer = handle(req)
+        except Exception as error:  # answered, so the benchmark goes on with its other rows
+            answer = {"error": f"{type(error).__name__}: {error}"}
         print(json.dumps(answer), flush=True)
+
+
+def handle(req):
+    kind = req["kind"]
+    if kind == "hello":
+        return {"torch": torch.__version__, "threads": torch.get_num_threads()}
+    if kind == "conv":
+        return conv(req)
+    if kind == "model":
+        return model(req)
+    if kind == "dilated_conv":
+        return dilated_conv(req)
+    if kind == "matmul":
+        return matmul(req)
+    if kind == "gpt":
+        return gpt(req)
+    if kind == "memory":
+        # ru_maxrss is in kilobytes on Linux.
+        return {"peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+    return {"error": f"unknown request {kind}"}
 
 
 if __name__ == "__main__":

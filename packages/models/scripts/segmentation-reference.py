@@ -24,6 +24,10 @@ Run from the repository root with Debian's python3-torch and python3-torchvision
 
 `src/segmentation-counts.test.ts` holds the registry (and the models it builds) to that file.
 
+`pnpm bench` imports this file for its U-Net and FPN rows (bench/torch/worker.py), passing a
+ResNet of torchvision's layout as `resnet`: a pip-installed PyTorch 2.x may have no
+torchvision that loads, so torchvision is imported only where a model needs it.
+
 `parity OUT_DIR` writes, for unet_resnet18 and fpn_resnet18, random weights (batch-norm and
 group-norm parameters and statistics included) named as Residual's layers name them, a random
 2×64×96×3 batch and the re-implementation's eval-mode logits, all NHWC float32, to
@@ -38,7 +42,6 @@ import sys
 
 import torch
 import torch.nn.functional as F
-import torchvision
 from torch import nn
 
 CLASSES = 21
@@ -54,11 +57,18 @@ def conv_bn_relu(cin, cout, kernel):
     )
 
 
-def encoder(name):
-    """torchvision's ResNet without avgpool and fc: the stem's ReLU and the four stages."""
-    resnet = getattr(torchvision.models, name)(weights=None)
-    del resnet.fc, resnet.avgpool
-    expansion = 4 if isinstance(resnet.layer1[0], torchvision.models.resnet.Bottleneck) else 1
+def encoder(name, resnet=None):
+    """torchvision's ResNet without avgpool and fc: the stem's ReLU and the four stages.
+
+    `resnet`, when given, is used instead: a module of the same layout (conv1, bn1, relu,
+    maxpool, layer1 to layer4) without avgpool and fc.
+    """
+    if resnet is None:
+        import torchvision
+        resnet = getattr(torchvision.models, name)(weights=None)
+        del resnet.fc, resnet.avgpool
+    # Bottleneck blocks (ResNet-50 and deeper) have a third convolution and expand by 4.
+    expansion = 4 if hasattr(resnet.layer1[0], 'conv3') else 1
     channels = [64, 64 * expansion, 128 * expansion, 256 * expansion, 512 * expansion]
     return resnet, channels
 
@@ -90,9 +100,10 @@ class UnetBlock(nn.Module):
 class Unet(nn.Module):
     """smp.Unet(encoder, classes) re-implemented (see the module docstring)."""
 
-    def __init__(self, encoder_name, classes, decoder_channels=(256, 128, 64, 32, 16)):
+    def __init__(self, encoder_name, classes, decoder_channels=(256, 128, 64, 32, 16),
+                 resnet=None):
         super().__init__()
-        self.encoder, channels = encoder(encoder_name)
+        self.encoder, channels = encoder(encoder_name, resnet)
         reversed_channels = channels[::-1]  # layer4 … stem
         ins = [reversed_channels[0]] + list(decoder_channels[:-1])
         skips = reversed_channels[1:] + [0]
@@ -124,9 +135,9 @@ class Conv3x3GNReLU(nn.Module):
 class FPN(nn.Module):
     """smp.FPN(encoder, classes) re-implemented (see the module docstring)."""
 
-    def __init__(self, encoder_name, classes, pyramid=256, segmentation=128):
+    def __init__(self, encoder_name, classes, pyramid=256, segmentation=128, resnet=None):
         super().__init__()
-        self.encoder, channels = encoder(encoder_name)
+        self.encoder, channels = encoder(encoder_name, resnet)
         self.p5 = nn.Conv2d(channels[4], pyramid, 1)
         self.skips = nn.ModuleList(nn.Conv2d(channels[c], pyramid, 1) for c in (3, 2, 1))
         self.seg_blocks = nn.ModuleList()
@@ -150,6 +161,7 @@ class FPN(nn.Module):
 
 def build(head, encoder_name, aux=True):
     if head in ('fcn', 'deeplabv3'):
+        import torchvision
         builder = getattr(torchvision.models.segmentation, f'{head}_{encoder_name}')
         return builder(weights=None, weights_backbone=None, num_classes=CLASSES, aux_loss=aux)
     return (Unet if head == 'unet' else FPN)(encoder_name, CLASSES)
