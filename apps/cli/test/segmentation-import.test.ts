@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { toStateDict, writePth } from '@residual/interop';
 import { createModel } from '@residual/models';
 import { loadModel } from '@residual/train';
 import type * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { writePng } from './image-files.js';
 import { recordingTerminal } from './recording-terminal.js';
@@ -61,6 +62,8 @@ function pixel(y: number, x: number): [number, number, number] {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'residual-segmentation-import-'));
+// Each FCN file and model directory is about 140 MB.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(problem !== undefined)(
   'torchvision fcn_resnet50 weights: import → predict → eval',
