@@ -25,15 +25,19 @@ export function pretrainedModel(
   weights: WeightsFile,
   options: PretrainedOptions = {},
 ): { model: tf.LayersModel; sourceClasses: number } {
-  const wanted = options.numClasses ?? getModelEntry(name).defaultNumClasses;
+  const entry = getModelEntry(name);
+  const wanted = options.numClasses ?? entry.defaultNumClasses;
+  // torchvision publishes FCN and DeepLabv3 with their auxiliary head; one trained with
+  // aux_loss=False (torchvision's default without weights) has none.
+  const aux = entry.options.includes('aux') ? { aux: hasAuxiliaryHead(weights) } : {};
   const build = (numClasses: number) =>
-    createModel(name, { inputShape: options.inputShape, numClasses, seed: options.seed });
+    createModel(name, { inputShape: options.inputShape, numClasses, seed: options.seed, ...aux });
   const first = build(wanted);
   const report = applyWeights(first, weights, false);
   if (report.missing.length + report.unexpected.length + report.mismatched.length === 0) {
     return { model: first, sourceClasses: wanted };
   }
-  const source = classifierClasses(report, wanted);
+  const source = classifierClasses(report, wanted, first.outputs.length);
   // Anything but a classifier of another size: the strict import reports it, naming the keys.
   const model = source === undefined ? first : build(source);
   applyWeights(model, weights, true);
@@ -47,11 +51,22 @@ export function pretrainedModel(
   };
 }
 
+/** Whether a PyTorch file holds torchvision's auxiliary segmentation head. */
+function hasAuxiliaryHead(weights: WeightsFile): boolean {
+  if (weights.library !== 'torch') return true;
+  return [...weights.stateDict.keys()].some((key) => key.startsWith('aux_classifier.'));
+}
+
 /**
  * The class count of the weights' classifier, when the only tensors that differ from a model
- * built for `wanted` classes are shaped like a classifier for another count.
+ * built for `wanted` classes are shaped like a classifier (weight and bias per output: the
+ * main and auxiliary heads of a segmentation model) for another count.
  */
-function classifierClasses(report: ImportReport, wanted: number): number | undefined {
+function classifierClasses(
+  report: ImportReport,
+  wanted: number,
+  outputs: number,
+): number | undefined {
   if (report.missing.length > 0 || report.unexpected.length > 0) return undefined;
   const counts = new Set<number>();
   for (const { expected, actual } of report.mismatched) {
@@ -60,5 +75,5 @@ function classifierClasses(report: ImportReport, wanted: number): number | undef
     if (differing.length !== 1 || expected[differing[0]] !== wanted) return undefined;
     counts.add(actual[differing[0]]);
   }
-  return counts.size === 1 && report.mismatched.length <= 2 ? [...counts][0] : undefined;
+  return counts.size === 1 && report.mismatched.length <= 2 * outputs ? [...counts][0] : undefined;
 }

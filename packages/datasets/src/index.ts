@@ -106,6 +106,11 @@ export {
   segmentationLayoutKind,
   VOC_CLASSES,
 } from './segmentation-layout.js';
+export {
+  COCO_WITH_VOC_LABELS,
+  SEGMENTATION_PREPROCESSING,
+  segmentationPreprocessing,
+} from './segmentation-preprocessing.js';
 export { SHAPE_CLASSES, type SyntheticShapesOptions, syntheticShapes } from './synthetic-shapes.js';
 export {
   DEFAULT_TEXT_DATASET,

@@ -1,13 +1,13 @@
 import { initBackend } from '@residual/backend';
-import { imagenetPreprocessing } from '@residual/datasets';
 import { loadModel } from '@residual/train';
 import type * as tf from '@tensorflow/tfjs';
 import { type ClassScore, classifyImages } from '../classify.js';
 import { BACKEND_OPTION, defineCommand, JSON_OPTION } from '../command.js';
 import { type InferenceInfo, readInferenceFile } from '../inference-file.js';
 import { integer, parsed, text } from '../options.js';
+import { pretrainedInference, sourcePreprocessing } from '../pretrained-inference.js';
 import { pretrainedModel } from '../pretrained-model.js';
-import { classNamesFor, knownModel } from '../pretrained-options.js';
+import { knownModel } from '../pretrained-options.js';
 import { UsageError } from '../usage-error.js';
 import { readWeights } from '../weights-file.js';
 import { checkMaskFolder, predictMasks } from './predict-masks.js';
@@ -23,11 +23,13 @@ export const predictCommand = defineCommand({
     'Images are resized, cropped and normalised as the model expects (inference.json in the ' +
     'model directory: for imported weights, as the source library defines it). Models with ' +
     '1000 classes name the ImageNet classes. A segmentation model (a run of `residual train` ' +
-    'with unet_*, fpn_*, fcn_* or deeplabv3_*) labels every pixel instead: each image is resized ' +
-    "to the training images' size, the logits resized back to the image's, and <name>.mask.png " +
-    "(an indexed PNG: each pixel's class, in the data set's colours) and <name>.overlay.png (the " +
-    'image with the mask blended over it, background left clear) are written beside the image ' +
-    'or into --out; the share of each class is printed.',
+    "with unet_*, fpn_*, fcn_* or deeplabv3_*, or torchvision's FCN and DeepLabv3 weights " +
+    'imported) labels every pixel instead, with its main head: each image is resized to the ' +
+    "model's image size (inference.json), the logits resized back to the image's, and " +
+    "<name>.mask.png (an indexed PNG: each pixel's class, in the data set's colours, Pascal " +
+    "VOC's for imported weights) and <name>.overlay.png (the image with the mask blended over " +
+    'it, background left clear) are written beside the image or into --out; the share of each ' +
+    'class is printed.',
   positionals: [
     {
       name: 'image',
@@ -72,6 +74,7 @@ export const predictCommand = defineCommand({
     'residual predict --model-dir runs/r50 --json --top 3 cat.jpg',
     'residual predict --model resnet50 --weights resnet50-11ad3fa6.pth cat.jpg',
     'residual predict --model-dir runs/shapes --out masks shape1.png shape2.png',
+    'residual predict --model-dir models/deeplab photo.jpg',
   ],
   async run(values, terminal) {
     const { 'model-dir': modelDir, top, image: images } = values;
@@ -141,7 +144,7 @@ async function fromWeights(
   }
   if (name === undefined) throw requiredWith('model', 'weights');
   if (weightsPath === undefined) throw requiredWith('weights', 'model');
-  const preprocessing = imagenetPreprocessing(name);
+  const preprocessing = sourcePreprocessing(name);
   if (preprocessing === undefined) {
     throw new UsageError(
       `predict --model: ${name} has no pretrained weights elsewhere; use --model-dir with a model trained here.`,
@@ -149,7 +152,7 @@ async function fromWeights(
   }
   const weights = await readWeights(weightsPath, 'predict');
   const { model, sourceClasses } = pretrainedModel(name, weights);
-  return { model, info: { preprocessing, classNames: classNamesFor(sourceClasses) } };
+  return { model, info: pretrainedInference(name, preprocessing, sourceClasses) };
 }
 
 /** One of --model and --weights without the other. */
