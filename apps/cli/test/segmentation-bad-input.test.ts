@@ -81,6 +81,14 @@ describe('residual train on a segmentation data set refuses, in one line and wri
       'train --loss: only for segmentation models',
     );
     await expectRefused(
+      ['train', '--model', 'cifar_resnet8', '--optimizer', 'adamw'],
+      'train --optimizer: only for segmentation models',
+    );
+    await expectRefused(
+      ['train', '--model', 'unet_resnet18', '--optimizer', 'adam'],
+      "train --optimizer: 'adam' is not one of sgd, adamw.",
+    );
+    await expectRefused(
       ['train', '--model', 'unet_resnet18', '--aux-weight', '0.3', '--image-size', '32'],
       'train --aux-weight: unet_resnet18 has no auxiliary head',
     );

@@ -12,10 +12,10 @@ import {
 } from './checkpoints.js';
 import { DivergenceError } from './divergence-error.js';
 import { maskCounts } from './mask-counts.js';
+import type { Optimizer } from './optimizer.js';
 import type { RecomputePlan } from './recompute-plan.js';
 import { startingPoint } from './resume.js';
 import type { LearningRateSchedule } from './schedules.js';
-import type { SgdMomentum } from './sgd-momentum.js';
 import { isOutOfMemory, StepMemoryError } from './step-memory-error.js';
 import { testPausePoint } from './test-hooks.js';
 import type { CheckpointOptions } from './train.js';
@@ -35,7 +35,7 @@ export interface LoopStep {
 
 export interface EpochLoop<Batch, Record extends EpochRecord, Fingerprint, Evaluation> {
   model: tf.LayersModel;
-  optimizer: SgdMomentum;
+  optimizer: Optimizer;
   epochs: number;
   batchSize: number;
   stepsPerEpoch: number;
@@ -99,7 +99,7 @@ export async function runEpochs<
       history,
       training: fingerprint,
       maskCounts: maskCounts(model),
-      optimizer: { kind: 'sgd-momentum', slots: [] },
+      optimizer: { kind: optimizer.kind, slots: [] },
     };
     const optimizerState = optimizer.stateTensors();
     try {

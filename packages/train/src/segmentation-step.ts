@@ -1,8 +1,8 @@
 import type { SegmentationBatch } from '@residual/datasets';
 import * as tf from '@tensorflow/tfjs';
+import type { Optimizer } from './optimizer.js';
 import { resizeToMask } from './resize-to-mask.js';
 import { type SegmentationLossOptions, segmentationLoss } from './segmentation-loss.js';
-import type { SgdMomentum } from './sgd-momentum.js';
 import { stepGradients } from './step-gradients.js';
 
 export interface SegmentationStepOutcome {
@@ -24,7 +24,7 @@ export interface SegmentationStepOutcome {
  */
 export async function segmentationStep(options: {
   model: tf.LayersModel;
-  optimizer: SgdMomentum;
+  optimizer: Optimizer;
   batch: SegmentationBatch;
   loss: SegmentationLossOptions;
   learningRate: number;

@@ -1,5 +1,6 @@
 import type { Normalization, SegmentationSplit } from '@residual/datasets';
 import type { SegmentationEvaluation } from './evaluate-segmentation.js';
+import type { OptimizerKind } from './optimizer.js';
 import type { SegmentationLossName } from './segmentation-loss.js';
 import type { EpochRecord, TrainCallbacks } from './train-callbacks.js';
 import type { TrainingFingerprint } from './training-fingerprint.js';
@@ -35,4 +36,5 @@ export interface SegmentationFingerprint extends TrainingFingerprint {
   loss: SegmentationLossName;
   classWeights: number[] | null;
   auxWeight: number;
+  optimizer: OptimizerKind;
 }

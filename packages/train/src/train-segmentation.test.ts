@@ -115,6 +115,43 @@ describe('trainSegmentation', () => {
     );
   });
 
+  it('trains with AdamW, resumes it bit for bit, and refuses to resume it with SGD', async () => {
+    const base = (dir: string, seed: number): TrainSegmentationOptions => ({
+      model: tinySegmenter(seed, { size: SIZE, classes: shapes.numClasses }),
+      data: shapes,
+      recipe: quickRecipe({ epochs: 2, batchSize: 32, learningRate: 0.003 }),
+      optimizer: 'adamw',
+      seed: 2,
+      checkpoints: { dir, every: 2 },
+    });
+    const straight = base(mkdtempSync(join(tmpdir(), 'residual-seg-adamw-')), 5);
+    const reference = await trainSegmentation(straight);
+    expect(reference.steps).toBe(6);
+    expect(reference.history[1].loss).toBeLessThan(reference.history[0].loss);
+    // The option is honoured: the same run with momentum SGD ends elsewhere.
+    const sgd = { ...base(mkdtempSync(join(tmpdir(), 'residual-seg-sgd-')), 5) };
+    await trainSegmentation({ ...sgd, optimizer: 'sgd-momentum' });
+    expect(weightBytes(sgd.model)).not.toEqual(weightBytes(straight.model));
+
+    const dir = mkdtempSync(join(tmpdir(), 'residual-seg-adamw-resumed-'));
+    const controller = new AbortController();
+    await trainSegmentation({
+      ...base(dir, 5),
+      signal: controller.signal,
+      callbacks: { onBatchEnd: ({ step }) => void (step === 4 && controller.abort()) },
+    });
+    const resumed = base(dir, 60);
+    await trainSegmentation({ ...resumed, resume: join(dir, 'step-00000004') });
+    expect(weightBytes(resumed.model)).toEqual(weightBytes(straight.model));
+    await expect(
+      trainSegmentation({
+        ...base(dir, 5),
+        optimizer: 'sgd-momentum',
+        resume: join(dir, 'step-00000004'),
+      }),
+    ).rejects.toThrow(/optimizer is "adamw" there, "sgd-momentum" here\.$/);
+  });
+
   it('is deterministic with the joint augmentation: the same seed gives the same losses', async () => {
     const losses = async (seed: number) => {
       const seen: number[] = [];

@@ -5,9 +5,11 @@ import {
   segmentationBatches,
 } from '@residual/datasets';
 import * as tf from '@tensorflow/tfjs';
+import { AdamW } from './adamw.js';
 import type { Checkpoint } from './checkpoints.js';
 import { runEpochs } from './epoch-loop.js';
 import { evaluateSegmentation, type SegmentationEvaluation } from './evaluate-segmentation.js';
+import type { OptimizerKind } from './optimizer.js';
 import { recomputingForward } from './recompute.js';
 import { planRecompute } from './recompute-plan.js';
 import type { SegmentationLossName, SegmentationLossOptions } from './segmentation-loss.js';
@@ -45,6 +47,13 @@ export interface TrainSegmentationOptions
    * augmentation is for whole-image labels and is never applied to masks.
    */
   augmentation?: SegmentationAugmentation | false;
+  /**
+   * 'sgd-momentum' (default): the recipe's momentum SGD. 'adamw': Adam with decoupled weight
+   * decay (PyTorch's `AdamW`, β 0.9 / 0.999, the recipe's weight decay decoupled) at the
+   * recipe's learning rate and schedule, as segmentation_models_pytorch's examples train;
+   * give it a rate near 1e-3.
+   */
+  optimizer?: OptimizerKind;
   callbacks?: SegmentationCallbacks;
   /** Continue from this checkpoint: the rest of the run is then bit for bit the original. */
   resume?: string | Checkpoint<SegmentationEpochRecord, SegmentationFingerprint>;
@@ -109,6 +118,7 @@ export async function trainSegmentation(
     loss: loss.loss ?? 'cross-entropy',
     classWeights: options.classWeights === undefined ? null : [...options.classWeights],
     auxWeight: loss.auxWeight ?? 0.5,
+    optimizer: options.optimizer ?? 'sgd-momentum',
   };
   // Recomputation runs a single-output graph layer by layer; a model with an auxiliary head
   // keeps its activations ('auto'), and an explicit setting is refused in one line.
@@ -117,7 +127,13 @@ export async function trainSegmentation(
     plan.segments === undefined || plan.graph === undefined
       ? undefined
       : recomputingForward(plan.graph, plan.segments);
-  const optimizer = new SgdMomentum(model.trainableWeights, recipe);
+  const optimizer =
+    options.optimizer === 'adamw'
+      ? new AdamW(model.trainableWeights, {
+          weightDecay: recipe.weightDecay,
+          weightDecayAppliesTo: recipe.weightDecayAppliesTo,
+        })
+      : new SgdMomentum(model.trainableWeights, recipe);
   const test = data.test;
   try {
     const result = await runEpochs<

@@ -36,6 +36,7 @@ const IMAGE_ONLY_OPTIONS = [
   'print-every',
   'loss',
   'aux-weight',
+  'optimizer',
 ] as const;
 
 /** Options only a language model takes: refused for an image model. */

@@ -74,6 +74,12 @@ export const TRAIN_OPTIONS = [
       "Segmentation models: the per-pixel loss, mask value 255 left out (PyTorch's CrossEntropyLoss(ignore_index=255), smp's multiclass DiceLoss, or their sum; default cross-entropy).",
     choices: SEGMENTATION_LOSSES,
   }),
+  choice('optimizer', {
+    placeholder: 'name',
+    description:
+      "Segmentation models: 'sgd' (the recipe's momentum SGD, default) or 'adamw' (PyTorch's AdamW, the recipe's schedule and weight decay; --lr defaults to 0.001 with it).",
+    choices: ['sgd', 'adamw'],
+  }),
   number('aux-weight', {
     placeholder: 'w',
     description:

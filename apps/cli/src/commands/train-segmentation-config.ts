@@ -17,6 +17,7 @@ const SEGMENTATION_RUN_OPTIONS = [
   'image-size',
   'loss',
   'aux-weight',
+  'optimizer',
   'recipe',
   'epochs',
   'batch-size',
@@ -35,7 +36,10 @@ export type SegmentationRunConfig = Pick<TrainValues, (typeof SEGMENTATION_RUN_O
 const CLASSIFICATION_ONLY_OPTIONS = ['weights', 'freeze', 'channels'] as const;
 
 /** Options only a segmentation model takes: refused for the other tasks. */
-export const SEGMENTATION_ONLY_OPTIONS = ['loss', 'aux-weight'] as const;
+export const SEGMENTATION_ONLY_OPTIONS = ['loss', 'aux-weight', 'optimizer'] as const;
+
+/** AdamW's learning rate when --optimizer adamw is given without --lr (the recipes' are SGD's). */
+export const ADAMW_LEARNING_RATE = 0.001;
 
 /**
  * Whether `residual train` trains a segmentation model: a resumed segmentation run, a
@@ -75,10 +79,11 @@ export async function segmentationRunConfig(
   if (resumed !== undefined) {
     return { config: { ...resumed.config, task: 'segmentation' }, out: resumed.out };
   }
+  const optimizer = values.optimizer ?? 'sgd';
   const recipe = recipeByName(values.recipe, {
     epochs: values.epochs,
     batchSize: values['batch-size'],
-    learningRate: values.lr,
+    learningRate: values.lr ?? (optimizer === 'adamw' ? ADAMW_LEARNING_RATE : undefined),
   });
   const config: SegmentationRunConfig = {
     task: 'segmentation',
@@ -87,6 +92,7 @@ export async function segmentationRunConfig(
     'image-size': values['image-size'],
     loss: values.loss ?? 'cross-entropy',
     'aux-weight': values['aux-weight'],
+    optimizer,
     recipe: values.recipe,
     epochs: recipe.epochs,
     'batch-size': recipe.batchSize,

@@ -66,7 +66,7 @@ export async function trainSegmentationRun(
   const run = await openRunDirectory(out, config).catch(asUsageError(option));
   terminal.err(
     `training ${config.model} on ${dataset.name} (${train.count} train / ${test.count} test images of ${imageShape.join('×')}, ${dataset.numClasses} classes) ` +
-      `with the ${recipe.name} recipe, the ${config.loss} loss and the ${backend} backend` +
+      `with the ${recipe.name} recipe${config.optimizer === 'adamw' ? ' (AdamW)' : ''}, the ${config.loss} loss and the ${backend} backend` +
       `${native?.available ? ` (native kernels: ${native.isa}, ${native.threads} threads)` : ''}` +
       `${plan.segments === undefined ? '' : `, recomputing activations in ${plan.segments.length} segments`}` +
       `${run.resumeFrom === undefined ? '' : `, resuming from ${run.resumeFrom}`}\n`,
@@ -89,6 +89,7 @@ export async function trainSegmentationRun(
       recipe,
       loss: config.loss,
       auxWeight,
+      optimizer: config.optimizer === 'adamw' ? 'adamw' : 'sgd-momentum',
       seed: config.seed,
       signal: interrupt.signal,
       checkpoints: {
