@@ -39,6 +39,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Plain vs residual', link: '/demos/plain-vs-residual' },
       { text: 'Model explorer', link: '/demos/model-explorer' },
       { text: 'A character GPT learns Moby-Dick', link: '/demos/char-model' },
+      { text: 'Segmentation, live', link: '/demos/segmentation' },
     ],
   },
 ];

@@ -238,6 +238,86 @@ describe.skipIf(SKIP_BROWSER_TESTS)('the built site, in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('trains a U-Net on the shapes, then segments a drawn circle and a held-out image', async () => {
+    const { page } = await open('/demos/segmentation.html');
+    const demo = page.locator('.segmentation-demo');
+    // Two steps of 8 images: enough to run every part of the page, fast.
+    await page.locator('input[name=epochs]').fill('1');
+    await page.locator('input[name=train-images]').fill('16');
+    await page.locator('input[name=batch]').fill('8');
+    await page.getByRole('button', { name: 'Train' }).click();
+    await page.waitForSelector('.segmentation-demo:is([data-state=done], [data-state=failed])', {
+      timeout: 300_000,
+    });
+    const status = await text(page.locator('.status'));
+    expect(await demo.getAttribute('data-state'), status).toBe('done');
+    expect(await text(page.locator('.status code'))).toMatch(/^(webgl|wasm)$/);
+    const card = page.locator('.card[data-steps]');
+    expect(Number(await card.getAttribute('data-steps'))).toBe(2);
+    expect(Number.isFinite(Number(await card.getAttribute('data-latest-loss')))).toBe(true);
+    const heldOut = page.locator('.card.held-out');
+    expect(Number(await heldOut.getAttribute('data-evaluations'))).toBe(1);
+    const meanIoU = Number(await heldOut.getAttribute('data-mean-iou'));
+    expect(meanIoU).toBeGreaterThanOrEqual(0);
+    expect(meanIoU).toBeLessThanOrEqual(1);
+
+    // Drag a circle from the middle of the picture outwards, in the first pen colour (red).
+    const canvas = page.locator('canvas.picture');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    if (box === null) throw new Error('the drawing canvas is not visible');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const centre = await canvas.evaluate((element: HTMLCanvasElement) =>
+      Array.from(element.getContext('2d')!.getImageData(16, 16, 1, 1).data),
+    );
+    expect(centre).toEqual([220, 40, 40, 255]);
+
+    const size = 32;
+    const masks = async () => {
+      const prediction = page.locator('.prediction');
+      expect(Number(await prediction.getAttribute('data-size'))).toBe(size);
+      const counts = ((await prediction.getAttribute('data-counts')) ?? '').split(',').map(Number);
+      expect(counts).toHaveLength(4);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(size * size);
+      // Every pixel of the mask is drawn, in one of the four class colours.
+      const drawn = await page
+        .locator('canvas.predicted-mask')
+        .evaluate((element: HTMLCanvasElement) => {
+          const { data } = element
+            .getContext('2d')!
+            .getImageData(0, 0, element.width, element.height);
+          const colours = new Set<string>();
+          for (let i = 0; i < data.length; i += 4) {
+            if (data[i + 3] !== 255) return { width: element.width, colours: -1 };
+            colours.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+          }
+          return { width: element.width, height: element.height, colours: colours.size };
+        });
+      expect(drawn).toMatchObject({ width: size, height: size });
+      expect(drawn.colours).toBeGreaterThanOrEqual(1);
+      expect(drawn.colours).toBeLessThanOrEqual(4);
+      return counts;
+    };
+    await masks();
+    expect(await page.locator('.class-counts tbody tr').count()).toBe(4);
+
+    await page.getByRole('button', { name: 'Random held-out image' }).click();
+    await page.waitForSelector('canvas.true-mask');
+    await masks();
+    const trueCounts = await page.locator('.class-counts tbody tr td:nth-child(3)').allInnerTexts();
+    expect(trueCounts.map(Number).reduce((a, b) => a + b, 0)).toBe(size * size);
+
+    await page.screenshot({
+      path: join(ARTIFACTS, 'segmentation-trained-desktop.png'),
+      fullPage: true,
+    });
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
   it('saves screenshots of the home page, the catalogue and the model explorer', async () => {
     for (const viewport of VIEWPORTS) {
       for (const [name, path] of [
