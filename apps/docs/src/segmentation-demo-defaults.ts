@@ -15,7 +15,10 @@ export const SEGMENTATION_DEMO_DEFAULTS = {
   learningRate: 0.1,
   /** Cross-entropy alone settles on "all background" for longer; Dice counts each class equally. */
   loss: 'cross-entropy+dice',
-  /** Zero-γ: 45% held-out mean IoU after 500 steps where the standard start reaches 36%. */
+  /**
+   * Zero-γ: a held-out mean IoU of 47% after the 500 steps, where the standard start reached
+   * 36% (and AdamW at 1e-3, 41-42%, either start).
+   */
   zeroInitResidual: true,
   seed: 1,
 } as const;
