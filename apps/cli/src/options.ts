@@ -72,7 +72,14 @@ export function flag<const N extends string>(
   name: N,
   declaration: { description: string },
 ): OptionSpec<N, boolean> {
-  return { name, type: 'boolean', ...declaration, default: false, read: (raw) => raw === true };
+  // run.json gives a stored flag back as the text 'true'.
+  return {
+    name,
+    type: 'boolean',
+    ...declaration,
+    default: false,
+    read: (raw) => raw === true || raw === 'true',
+  };
 }
 
 /** Free text (a path, a name checked later against something that needs loading). */

@@ -40,6 +40,9 @@ describe('option declarations', () => {
     const json = flag('json', { description });
     expect(read(json, undefined)).toBe(false);
     expect(read(json, true)).toBe(true);
+    // As run.json gives a stored flag back to a resumed run.
+    expect(read(json, 'true')).toBe(true);
+    expect(read(json, 'false')).toBe(false);
     expect(json).toMatchObject({ type: 'boolean', default: false });
   });
 

@@ -9,6 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadModel } from '@residual/train';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { recordingTerminal } from './recording-terminal.js';
@@ -85,6 +86,46 @@ describe('residual train (the built command, as a user runs it)', () => {
     expect(a.history[0].loss).toBe(b.history[0].loss);
     expect(a.testLoss).toBe(b.testLoss);
     expect(a.confusionMatrix).toEqual(b.confusionMatrix);
+  });
+
+  it('starts every block as the identity with --zero-init-residual, and keeps it in run.json', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'residual-zero-gamma-'));
+    // One step at a vanishing rate: the saved weights are the initial ones, to ~1e-30.
+    const args = ['train', '--epochs', '1', '--limit', '8', '--batch-size', '8', '--lr', '1e-30'];
+    const terminal = recordingTerminal();
+    const out = join(root, 'zero');
+    expect(await run([...args, '--zero-init-residual', '--out', out], terminal)).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).config).toMatchObject({
+      'zero-init-residual': true,
+    });
+    const lastGammas = async (dir: string) => {
+      const model = await loadModel(dir);
+      return model.layers
+        .filter((layer) => /^stage\d_block\d_2_bn$/.test(layer.name))
+        .map((layer) => Math.max(...Array.from(layer.getWeights()[0].dataSync(), Math.abs)));
+    };
+    const zero = await lastGammas(out);
+    expect(zero).toHaveLength(3);
+    for (const gamma of zero) expect(gamma).toBeLessThan(1e-20);
+    const plain = join(root, 'plain');
+    expect(await run([...args, '--out', plain], recordingTerminal())).toBe(0);
+    for (const gamma of await lastGammas(plain)) expect(gamma).toBeCloseTo(1, 6);
+
+    const refusals: [string[], string][] = [
+      [
+        [...args, '--model', 'cifar_plain20'],
+        'residual: train --zero-init-residual: cifar_plain20 has no residual blocks to start as the identity.\n',
+      ],
+      [
+        ['train', '--model', 'gpt_char_micro'],
+        'residual: train --zero-init-residual: not an option for a language model',
+      ],
+    ];
+    for (const [given, message] of refusals) {
+      const refused = recordingTerminal();
+      expect(await run([...given, '--zero-init-residual'], refused)).toBe(2);
+      expect(refused.stderr).toContain(message);
+    }
   });
 
   it('refuses a step that cannot fit in one line, before writing anything', async () => {

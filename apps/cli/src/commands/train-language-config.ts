@@ -37,6 +37,7 @@ const IMAGE_ONLY_OPTIONS = [
   'loss',
   'aux-weight',
   'optimizer',
+  'zero-init-residual',
 ] as const;
 
 /** Options only a language model takes: refused for an image model. */

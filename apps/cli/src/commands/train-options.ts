@@ -3,7 +3,7 @@ import { RECIPE_NAMES, SEGMENTATION_LOSSES } from '@residual/train';
 import { BACKEND_OPTION, type CommandValues } from '../command.js';
 import { DATASET_SOURCE_OPTIONS } from '../datasets.js';
 import { CHANNELS_OPTION } from '../image-shape.js';
-import { choice, integer, number, parsed, text } from '../options.js';
+import { choice, flag, integer, number, parsed, text } from '../options.js';
 import { knownModel } from '../pretrained-options.js';
 import { RECOMPUTE_OPTION } from './train-recompute.js';
 
@@ -73,6 +73,10 @@ export const TRAIN_OPTIONS = [
     description:
       "Segmentation models: the per-pixel loss, mask value 255 left out (PyTorch's CrossEntropyLoss(ignore_index=255), smp's multiclass DiceLoss, or their sum; default cross-entropy).",
     choices: SEGMENTATION_LOSSES,
+  }),
+  flag('zero-init-residual', {
+    description:
+      "Image models: start every residual block as the identity, its last batch norm's γ at zero (torchvision's zero_init_residual=True, Goyal et al. 2017); U-Net and FPN encoders too.",
   }),
   choice('optimizer', {
     placeholder: 'name',

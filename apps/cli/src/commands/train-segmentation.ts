@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { initBackend, nativeKernelStatus } from '@residual/backend';
-import { createModel, ModelError } from '@residual/models';
+import { createModel, ModelError, type ModelOptions } from '@residual/models';
 import {
   evaluateSegmentation,
   openRunDirectory,
@@ -47,7 +47,12 @@ export async function trainSegmentationRun(
   const train = firstImages(dataset.train, config.limit);
   const test = firstImages(dataset.test, config['test-limit']);
   const imageShape = [...train.imageShape] as [number, number, number];
-  const model = buildModel(config.model, imageShape, dataset.numClasses, config.seed);
+  const model = buildModel(config.model, {
+    inputShape: imageShape,
+    numClasses: dataset.numClasses,
+    seed: config.seed,
+    ...(config['zero-init-residual'] ? { zeroInitResidual: true } : {}),
+  });
   const auxWeight = config['aux-weight'];
   if (auxWeight !== undefined && model.outputs.length < 2) {
     throw new UsageError(
@@ -173,14 +178,9 @@ export async function trainSegmentationRun(
 }
 
 /** The registry's model for the images and classes. @throws UsageError for a size it cannot take. */
-function buildModel(
-  name: string,
-  inputShape: [number, number, number],
-  numClasses: number,
-  seed: number,
-) {
+function buildModel(name: string, options: ModelOptions) {
   try {
-    return createModel(name, { inputShape, numClasses, seed });
+    return createModel(name, options);
   } catch (error) {
     // U-Net and FPN halve the image five times: say which option changes the size.
     if (error instanceof ModelError && /multiples of 32/.test(error.message)) {

@@ -6,7 +6,7 @@ import {
   imagenetPreprocessing,
   withImageSize,
 } from '@residual/datasets';
-import { createModel, freezeLayers } from '@residual/models';
+import { createModel, freezeLayers, getModelEntry, type ModelOptions } from '@residual/models';
 import {
   evaluate,
   openRunDirectory,
@@ -219,9 +219,14 @@ async function setUp(config: ImageRunConfig, values: TrainValues, terminal: Term
     numClasses: dataset.numClasses,
     seed: config.seed,
   };
+  if (weights !== undefined && config['zero-init-residual']) {
+    throw new UsageError(
+      'train --zero-init-residual: with --weights every block starts from the weights; drop --zero-init-residual.',
+    );
+  }
   const model =
     weights === undefined
-      ? createModel(config.model, shape)
+      ? freshModel(config.model, { ...shape, zeroInitResidual: config['zero-init-residual'] })
       : pretrainedModel(config.model, weights, shape).model;
   if (config.freeze !== undefined) freezeLayers(model, config.freeze);
   const recipe = recipeByName(config.recipe, {
@@ -281,4 +286,19 @@ function takeFirst<
     labels: split.labels.subarray(0, n),
     count: n,
   };
+}
+
+/**
+ * The registry's model with fresh weights; zero-γ only where asked (an entry without residual
+ * blocks has no such option). @throws UsageError naming --zero-init-residual for such an entry.
+ */
+function freshModel(name: string, options: ModelOptions & { zeroInitResidual?: boolean }) {
+  const { zeroInitResidual, ...rest } = options;
+  if (!zeroInitResidual) return createModel(name, rest);
+  if (!getModelEntry(name).options.includes('zeroInitResidual')) {
+    throw new UsageError(
+      `train --zero-init-residual: ${name} has no residual blocks to start as the identity.`,
+    );
+  }
+  return createModel(name, { ...rest, zeroInitResidual: true });
 }
