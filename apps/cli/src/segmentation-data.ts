@@ -13,21 +13,32 @@ const SIZE_ADVICE = /pass a size to resize them all/;
 /** The data set a segmentation model trains on when --dataset is not given. */
 export const DEFAULT_SEGMENTATION_DATASET = 'shapes';
 
+/** The data sets that are generated, and so can have as many training images as asked for. */
+const GENERATED = ['shapes', 'digit-mosaics'];
+
 /**
  * Loads a segmentation data set for `command`: shapes and digit-mosaics generated at `size`×`size`
- * (their generators draw at any size), a folder's images and masks resized to it (bilinear and
- * nearest); without a size, the data set's own. Bad files in a folder are `DatasetError`s naming
- * the file. @throws UsageError naming --image-size when a generator cannot draw at that size.
+ * (their generators draw at any size) with `trainImages` training images (their default when
+ * undefined; the test images do not change), a folder's images and masks resized to it (bilinear
+ * and nearest); without a size, the data set's own. Bad files in a folder are `DatasetError`s
+ * naming the file. @throws UsageError naming --image-size when a generator cannot draw at that
+ * size, or --train-images for a data set that is not generated.
  */
 export async function loadSegmentationFor(
   source: string,
   size: number | undefined,
   command: string,
+  trainImages?: number,
 ): Promise<SegmentationDataset> {
+  if (trainImages !== undefined && !GENERATED.includes(source)) {
+    throw new UsageError(
+      `${command} --train-images: only for the generated data sets (${GENERATED.join(', ')}); ${source} has the images it has (--limit trains on fewer).`,
+    );
+  }
   try {
     return await loadSegmentationDataset(source, {
-      shapes: { size },
-      digitMosaics: { size },
+      shapes: { size, trainCount: trainImages },
+      digitMosaics: { size, trainCount: trainImages },
       folder: size === undefined ? undefined : { size: [size, size] },
     });
   } catch (error) {

@@ -81,6 +81,10 @@ describe('residual train on a segmentation data set refuses, in one line and wri
       'train --loss: only for segmentation models',
     );
     await expectRefused(
+      ['train', '--model', 'cifar_resnet8', '--train-images', '100'],
+      'train --train-images: only for segmentation models',
+    );
+    await expectRefused(
       ['train', '--model', 'cifar_resnet8', '--optimizer', 'adamw'],
       'train --optimizer: only for segmentation models',
     );
@@ -116,6 +120,10 @@ describe('residual train on a segmentation data set refuses, in one line and wri
       '--batch-size',
       '4',
     ];
+    await expectRefused(
+      [...train(writeFolder()), '--train-images', '10'],
+      'train --train-images: only for the generated data sets (shapes, digit-mosaics);',
+    );
     const small = writeFolder();
     writeFileSync(join(small, 'masks', '2.png'), png(new Uint8Array(16 * 16), 16, 16, 1));
     await expectRefused(train(small), 'masks/2.png: the mask is 16×16, but its image');

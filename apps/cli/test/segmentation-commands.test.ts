@@ -128,6 +128,25 @@ describe('residual train, eval and predict on a segmentation data set (the built
     );
   });
 
+  it('generates as many training images as --train-images asks, and keeps it in run.json', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'residual-train-images-')), 'run');
+    const args = [...TRAIN.filter((_, i) => i < 7), '--test-limit', '4', '--batch-size', '8'];
+    const { stderr } = await residual(
+      ...args,
+      '--train-images',
+      '24',
+      '--epochs',
+      '1',
+      '--out',
+      dir,
+    );
+    expect(stderr).toContain(
+      'training unet_resnet18 on shapes (24 train / 4 test images of 32×32×3',
+    );
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    expect(run.config).toMatchObject({ 'train-images': 24 });
+  });
+
   it('draws the first test images with their true and predicted masks into examples.png', async () => {
     const { stdout } = await residual('eval', '--model-dir', out, '--examples', '3');
     expect(stdout).toContain(`and ${join(out, 'examples.png')}`);

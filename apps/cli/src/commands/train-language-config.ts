@@ -38,6 +38,7 @@ const IMAGE_ONLY_OPTIONS = [
   'aux-weight',
   'optimizer',
   'zero-init-residual',
+  'train-images',
 ] as const;
 
 /** Options only a language model takes: refused for an image model. */

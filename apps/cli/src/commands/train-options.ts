@@ -74,6 +74,13 @@ export const TRAIN_OPTIONS = [
       "Segmentation models: the per-pixel loss, mask value 255 left out (PyTorch's CrossEntropyLoss(ignore_index=255), smp's multiclass DiceLoss, or their sum; default cross-entropy).",
     choices: SEGMENTATION_LOSSES,
   }),
+  integer('train-images', {
+    placeholder: 'n',
+    description:
+      'Generated segmentation data sets (shapes, digit-mosaics): how many training images to generate (default 2000); the test images stay the same.',
+    min: 1,
+    max: 100_000,
+  }),
   flag('zero-init-residual', {
     description:
       "Image models: start every residual block as the identity, its last batch norm's γ at zero (torchvision's zero_init_residual=True, Goyal et al. 2017); U-Net and FPN encoders too.",

@@ -14,6 +14,7 @@ import type { TrainValues } from './train-options.js';
 const SEGMENTATION_RUN_OPTIONS = [
   'model',
   'dataset',
+  'train-images',
   'image-size',
   'loss',
   'aux-weight',
@@ -37,7 +38,12 @@ export type SegmentationRunConfig = Pick<TrainValues, (typeof SEGMENTATION_RUN_O
 const CLASSIFICATION_ONLY_OPTIONS = ['weights', 'freeze', 'channels'] as const;
 
 /** Options only a segmentation model takes: refused for the other tasks. */
-export const SEGMENTATION_ONLY_OPTIONS = ['loss', 'aux-weight', 'optimizer'] as const;
+export const SEGMENTATION_ONLY_OPTIONS = [
+  'loss',
+  'aux-weight',
+  'optimizer',
+  'train-images',
+] as const;
 
 /** AdamW's learning rate when --optimizer adamw is given without --lr (the recipes' are SGD's). */
 export const ADAMW_LEARNING_RATE = 0.001;
@@ -90,6 +96,7 @@ export async function segmentationRunConfig(
     task: 'segmentation',
     model: values.model,
     dataset: values.dataset ?? DEFAULT_SEGMENTATION_DATASET,
+    'train-images': values['train-images'],
     'image-size': values['image-size'],
     loss: values.loss ?? 'cross-entropy',
     'aux-weight': values['aux-weight'],

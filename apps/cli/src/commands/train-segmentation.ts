@@ -43,6 +43,7 @@ export async function trainSegmentationRun(
     config.dataset ?? 'shapes',
     config['image-size'],
     'train',
+    config['train-images'],
   );
   const train = firstImages(dataset.train, config.limit);
   const test = firstImages(dataset.test, config['test-limit']);
