@@ -353,3 +353,85 @@ describe('the speed-at-depth table', () => {
     }
   });
 });
+
+describe('the segmentation figures (README and guide)', () => {
+  const guide = readFileSync(`${root}apps/docs/guide/segmentation.md`, 'utf8');
+  const texts: [string, string][] = [
+    ['README.md', readme],
+    ['apps/docs/guide/segmentation.md', guide],
+  ];
+  const row =
+    /^\| `([\w-]+)` \| `(\w+)` \| ([\d,]+) \| (\d+) \| (\d+) \| ([\d.]+) min \| ([\d.]+) % \| ([\d.]+) % \| `(bench\/results\/segmentation\/[\w-]+\.json)` \|$/gm;
+
+  it.each(texts)(
+    '%s: every row is its results file’s, from bench/segmentation-target.sh',
+    (_, text) => {
+      const rows = [...text.matchAll(row)];
+      expect(rows.map((match) => match[1]).sort()).toEqual(['digit-mosaics', 'shapes']);
+      for (const [
+        line,
+        dataset,
+        model,
+        images,
+        epochs,
+        batch,
+        minutes,
+        iou,
+        pixels,
+        file,
+      ] of rows) {
+        const result = readJson(file);
+        expect(result, line).toMatchObject({
+          dataset,
+          model,
+          trainImages: Number(images.replace(/,/g, '')),
+          epochs: Number(epochs),
+          batchSize: Number(batch),
+        });
+        expectShown(minutes, result.trainingSeconds / 60, `${line}: minutes`);
+        expectShown(iou, result.testMeanIoU * 100, `${line}: mean IoU`);
+        expectShown(pixels, result.testPixelAccuracy * 100, `${line}: pixel accuracy`);
+      }
+    },
+  );
+
+  const pace = readJson('bench/results/segmentation/unet_resnet18-shapes-pace.json');
+
+  it.each(texts)('%s: the epochs of bench/segmentation-pace.sh', (_, wrapped) => {
+    const text = wrapped.replace(/\s+/g, ' ');
+    const shown =
+      /PyTorch ([\d.]+) learns no faster[\s\S]*?training loss after epochs 1 and 2 ([\d.]+) and ([\d.]+),\s+against our ([\d.]+) and ([\d.]+); test mean\s+IoU ([\d.]+) % and ([\d.]+) %, against our ([\d.]+) % and\s+([\d.]+) %/.exec(
+        text,
+      );
+    expect(shown, 'the pace sentence').not.toBeNull();
+    expect(pace.torchVersion).toMatch(new RegExp(`^${shown![1].replace('.', '\\.')}`));
+    const [torchLoss1, torchLoss2, oursLoss1, oursLoss2, torch1, torch2, ours1, ours2] = shown!
+      .slice(2)
+      .map(String);
+    expectShown(torchLoss1, pace.torch[0].loss, 'PyTorch loss, epoch 1');
+    expectShown(torchLoss2, pace.torch[1].loss, 'PyTorch loss, epoch 2');
+    expectShown(oursLoss1, pace.residual[0].loss, 'our loss, epoch 1');
+    expectShown(oursLoss2, pace.residual[1].loss, 'our loss, epoch 2');
+    expectShown(torch1, pace.torch[0].testMeanIoU * 100, 'PyTorch epoch 1');
+    expectShown(torch2, pace.torch[1].testMeanIoU * 100, 'PyTorch epoch 2');
+    expectShown(ours1, pace.residual[0].testMeanIoU * 100, 'ours epoch 1');
+    expectShown(ours2, pace.residual[1].testMeanIoU * 100, 'ours epoch 2');
+  });
+
+  it.each(texts)('%s: the memorising run of its results file', (_, wrapped) => {
+    const text = wrapped.replace(/\s+/g, ' ');
+    const shown =
+      /after (\d+) epochs \(([\d.]+) minutes\) of the 2,000 images it is at ([\d.]+) % training against ([\d.]+) % test pixel\s+accuracy, ([\d.]+) % mean IoU \(`(bench\/results\/segmentation\/[\w-]+\.json)`\)/.exec(
+        text,
+      );
+    expect(shown, 'the 2,000-image sentence').not.toBeNull();
+    const [, epochs, minutes, train, test, iou, file] = shown!;
+    const run = readJson(file);
+    const last = run.history[run.history.length - 1];
+    expect(run).toMatchObject({ epochs: Number(epochs), trainImages: 2000 });
+    expectShown(minutes, run.trainingSeconds / 60, 'minutes');
+    expectShown(train, last.accuracy * 100, 'training pixel accuracy');
+    expectShown(test, last.testAccuracy * 100, 'test pixel accuracy');
+    expectShown(iou, run.testMeanIoU * 100, 'mean IoU');
+  });
+});

@@ -29,6 +29,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Residual connections in transformers', link: '/guide/residual-transformers' },
       { text: 'Backends and performance', link: '/guide/performance' },
       { text: 'Thousands of layers', link: '/guide/thousands-of-layers' },
+      { text: 'Semantic segmentation', link: '/guide/segmentation' },
       { text: 'Command line', link: '/guide/cli' },
       { text: 'Contributing to a package', link: '/guide/contributing' },
     ],
