@@ -61,7 +61,8 @@ export async function languageRunConfig(
   values: TrainValues,
 ): Promise<{ config: LanguageRunConfig; out: string }> {
   for (const name of IMAGE_ONLY_OPTIONS) {
-    if (values[name] !== undefined) {
+    // A flag not given is false, not undefined.
+    if (values[name] !== undefined && values[name] !== false) {
       throw new UsageError(
         `train --${name}: not an option for a language model (it trains for --steps on random windows).`,
       );
