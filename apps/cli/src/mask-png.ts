@@ -35,6 +35,15 @@ export function overlayPng(
   width: number,
   palette: readonly (readonly [number, number, number])[],
 ): Uint8Array {
+  return encode({ width, height, data: overlayRgb(rgb, mask, palette), channels: 3, depth: 8 });
+}
+
+/** The RGB bytes `overlayPng` encodes: each class's colour over the image, background clear. */
+export function overlayRgb(
+  rgb: Uint8Array,
+  mask: Uint8Array,
+  palette: readonly (readonly [number, number, number])[],
+): Uint8Array {
   const blended = new Uint8Array(rgb.length);
   for (let p = 0; p < mask.length; p++) {
     const colour = palette[mask[p]];
@@ -46,5 +55,5 @@ export function overlayPng(
           : Math.round((1 - OVERLAY_OPACITY) * pixel + OVERLAY_OPACITY * colour[c]);
     }
   }
-  return encode({ width, height, data: blended, channels: 3, depth: 8 });
+  return blended;
 }

@@ -6,7 +6,8 @@ import {
 } from '@residual/datasets';
 import * as tf from '@tensorflow/tfjs';
 import { encode } from 'fast-png';
-import { OVERLAY_OPACITY } from './mask-png.js';
+import { overlayRgb } from './mask-png.js';
+import { firstImages } from './segmentation-data.js';
 
 type Colour = readonly [number, number, number];
 
@@ -25,14 +26,8 @@ export function predictFirstMasks(
   count: number,
   normalization: Normalization,
 ): Uint8Array {
-  const [height, width, channels] = split.imageShape;
-  const first: SegmentationSplit = {
-    ...split,
-    count,
-    images: split.images.subarray(0, count * height * width * channels),
-    masks: split.masks.subarray(0, count * height * width),
-  };
-  const masks = new Uint8Array(count * height * width);
+  const first = firstImages(split, count);
+  const masks = new Uint8Array(first.masks.length);
   let offset = 0;
   for (const batch of segmentationBatches(first, { batchSize: 8, normalization })) {
     const classes = tf.tidy(() => {
@@ -58,47 +53,56 @@ export function examplesPng(
   palette: readonly Colour[],
   scale: number,
 ): Uint8Array {
-  const [height, width, channels] = split.imageShape;
+  const [height, width] = split.imageShape;
   const pixels = height * width;
   const count = predicted.length / pixels;
-  const columns = 4;
+  const rows = Array.from({ length: count }, (_, n) => {
+    const image = imageRgb(split, n);
+    const truth = split.masks.subarray(n * pixels, (n + 1) * pixels);
+    const prediction = predicted.subarray(n * pixels, (n + 1) * pixels);
+    return [
+      image,
+      maskRgb(truth, palette),
+      maskRgb(prediction, palette),
+      overlayRgb(image, prediction, palette),
+    ];
+  });
   const tileWidth = width * scale;
   const tileHeight = height * scale;
-  const gridWidth = columns * tileWidth + (columns + 1) * GAP;
+  const gridWidth = 4 * tileWidth + 5 * GAP;
   const gridHeight = count * tileHeight + (count + 1) * GAP;
   const grid = new Uint8Array(gridWidth * gridHeight * 3).fill(255);
-  const colourOf = (index: number): Colour =>
-    index === IGNORE_INDEX ? IGNORED_COLOUR : (palette[index] ?? IGNORED_COLOUR);
-
-  for (let n = 0; n < count; n++) {
-    const imageColour = (p: number): Colour => {
-      const at = (n * pixels + p) * channels;
-      const image = split.images;
-      return channels === 1
-        ? [image[at], image[at], image[at]]
-        : [image[at], image[at + 1], image[at + 2]];
-    };
-    const truth = (p: number) => colourOf(split.masks[n * pixels + p]);
-    const prediction = (p: number) => colourOf(predicted[n * pixels + p]);
-    const overlay = (p: number): Colour => {
-      const base = imageColour(p);
-      const label = predicted[n * pixels + p];
-      if (label === 0) return base;
-      const colour = colourOf(label);
-      const blend = (c: number) =>
-        Math.round((1 - OVERLAY_OPACITY) * base[c] + OVERLAY_OPACITY * colour[c]);
-      return [blend(0), blend(1), blend(2)];
-    };
-    [imageColour, truth, prediction, overlay].forEach((draw, column) => {
+  rows.forEach((tiles, row) => {
+    tiles.forEach((tile, column) => {
       const left = GAP + column * (tileWidth + GAP);
-      const top = GAP + n * (tileHeight + GAP);
+      const top = GAP + row * (tileHeight + GAP);
       for (let y = 0; y < tileHeight; y++) {
         for (let x = 0; x < tileWidth; x++) {
-          const colour = draw(Math.floor(y / scale) * width + Math.floor(x / scale));
-          grid.set(colour, ((top + y) * gridWidth + left + x) * 3);
+          const source = (Math.floor(y / scale) * width + Math.floor(x / scale)) * 3;
+          grid.set(tile.subarray(source, source + 3), ((top + y) * gridWidth + left + x) * 3);
         }
       }
     });
-  }
+  });
   return encode({ width: gridWidth, height: gridHeight, data: grid, channels: 3, depth: 8 });
+}
+
+/** Image `n` of the split as RGB bytes (a grey image's level in all three). */
+function imageRgb(split: SegmentationSplit, n: number): Uint8Array {
+  const [height, width, channels] = split.imageShape;
+  const pixels = height * width;
+  const image = split.images.subarray(n * pixels * channels, (n + 1) * pixels * channels);
+  if (channels === 3) return image;
+  const rgb = new Uint8Array(pixels * 3);
+  for (let p = 0; p < pixels; p++) rgb.fill(image[p], 3 * p, 3 * p + 3);
+  return rgb;
+}
+
+/** A mask as RGB bytes: each class in its colour, ignored pixels pale grey. */
+function maskRgb(mask: Uint8Array, palette: readonly Colour[]): Uint8Array {
+  const rgb = new Uint8Array(mask.length * 3);
+  mask.forEach((label, p) => {
+    rgb.set(label === IGNORE_INDEX ? IGNORED_COLOUR : (palette[label] ?? IGNORED_COLOUR), 3 * p);
+  });
+  return rgb;
 }
