@@ -43,3 +43,26 @@ export async function launchChromium() {
     ],
   });
 }
+
+/**
+ * How long a test page may take to load. Playwright's default (30 s) is too short when the
+ * whole test suite shares two cores: a page that inlines tfjs parses megabytes of script, and
+ * CI has failed on exactly that. The test's own timeout still bounds the wait.
+ */
+export const PAGE_LOAD_TIMEOUT_MS = 150_000;
+
+/**
+ * Opens the HTML file at `htmlPath` in a fresh headless Chromium and returns what the page's
+ * `window.result` (a value or a promise) settles to. The wait is on the page's own promise,
+ * never on a timer; the browser is closed whatever happens.
+ */
+export async function pageResult(htmlPath) {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`file://${htmlPath}`, { timeout: PAGE_LOAD_TIMEOUT_MS });
+    return await page.evaluate('window.result');
+  } finally {
+    await browser.close();
+  }
+}

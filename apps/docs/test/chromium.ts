@@ -1,6 +1,10 @@
-import { chromiumSkipReason, launchChromium } from '@residual/vitest-config/chromium';
+import {
+  chromiumSkipReason,
+  launchChromium,
+  PAGE_LOAD_TIMEOUT_MS,
+} from '@residual/vitest-config/chromium';
 
-export { launchChromium };
+export { launchChromium, PAGE_LOAD_TIMEOUT_MS };
 
 /**
  * CI (`bash .ci/run`) installs Chromium and sets RESIDUAL_REQUIRE_BROWSER=1: there a missing

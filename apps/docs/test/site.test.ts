@@ -5,7 +5,7 @@ import { listModels } from '@residual/models';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DOCS_ROOT, SITE_DIR } from '../scripts/paths.js';
-import { launchChromium, SKIP_BROWSER_TESTS } from './chromium.js';
+import { launchChromium, PAGE_LOAD_TIMEOUT_MS, SKIP_BROWSER_TESTS } from './chromium.js';
 import { type StaticSite, serveSite } from './static-server.js';
 
 /** Screenshots for people to look at; gitignored. */
@@ -46,6 +46,7 @@ describe.skipIf(SKIP_BROWSER_TESTS)('the built site, in Chromium', () => {
   /** A page that records every problem, naming the path it was showing. */
   async function newPage(viewport: { width: number; height: number } = VIEWPORTS[0]) {
     const page = await browser.newPage({ viewport });
+    page.setDefaultNavigationTimeout(PAGE_LOAD_TIMEOUT_MS);
     const where = () => new URL(page.url()).pathname;
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`${where()}: console error: ${message.text()}`);

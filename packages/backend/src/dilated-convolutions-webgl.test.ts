@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromiumSkipReason, launchChromium } from '@residual/vitest-config/chromium';
+import { chromiumSkipReason, pageResult } from '@residual/vitest-config/chromium';
 import { build } from 'tsup';
 import { describe, expect, it } from 'vitest';
 import {
@@ -139,15 +139,7 @@ describe.skipIf(skip !== undefined)('dilated convolutions on webgl in headless C
           `window.IMAGES = ${JSON.stringify(Array.from(images))};</script>` +
           `<script>${readFileSync(join(dir, 'page.global.js'), 'utf8')}</script></body>`,
       );
-      const browser = await launchChromium();
-      try {
-        const page = await browser.newPage();
-        await page.goto(`file://${join(dir, 'index.html')}`);
-        // The page's own promise: waited on, not a timer.
-        result = (await page.evaluate('window.result')) as PageOutcome;
-      } finally {
-        await browser.close();
-      }
+      result = (await pageResult(join(dir, 'index.html'))) as PageOutcome;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -161,5 +153,5 @@ describe.skipIf(skip !== undefined)('dilated convolutions on webgl in headless C
     });
     expect(result.losses.every(Number.isFinite)).toBe(true);
     expect(result.losses[result.losses.length - 1]).toBeLessThan(result.losses[0] * 0.8);
-  }, 180_000);
+  }, 300_000);
 });

@@ -4,7 +4,7 @@
 // (RESIDUAL_REQUIRE_BROWSER=1, set by .ci/run, which installs Chromium), where that fails.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromiumSkipReason, launchChromium } from '@residual/vitest-config/chromium';
+import { chromiumSkipReason, pageResult } from '@residual/vitest-config/chromium';
 import { build } from 'tsup';
 import { describe, expect, it } from 'vitest';
 import { jpegBytes, pngBytes, rgbaImage, tempDir } from './test-files.js';
@@ -73,16 +73,7 @@ describe.skipIf(skip !== undefined)('decodeImageInBrowser in headless Chromium',
         `window.JPEG = '${base64(jpegBytes(rgbaImage(3, 5, () => [200, 40, 90, 255])))}';</script>` +
         `<script>${readFileSync(join(dir, 'page.global.js'), 'utf8')}</script></body>`,
     );
-    const browser = await launchChromium();
-    let result: PageOutcome;
-    try {
-      const page = await browser.newPage();
-      await page.goto(`file://${join(dir, 'index.html')}`);
-      // The page's own promise: waited on, not a timer.
-      result = (await page.evaluate('window.result')) as PageOutcome;
-    } finally {
-      await browser.close();
-    }
+    const result = (await pageResult(join(dir, 'index.html'))) as PageOutcome;
     expect(result.failed).toBeUndefined();
     expect(result.png).toEqual({ width: 5, height: 3, rgba: Array.from(image.data) });
     expect(result.jpeg.width).toBe(5);
@@ -91,5 +82,5 @@ describe.skipIf(skip !== undefined)('decodeImageInBrowser in headless Chromium',
     });
     expect(result.garbage).toBe('DatasetError: c.png: the browser cannot decode this image');
     expect(result.dataset).toEqual({ classNames: ['a', 'b'], train: 2, shape: [3, 5, 3] });
-  });
+  }, 240_000);
 });
