@@ -47,8 +47,10 @@ export function residualVitestConfig(overrides = {}) {
       test: {
         environment: 'node',
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        testTimeout: 60_000,
-        hookTimeout: 60_000,
+        // CI runs every package's tests side by side on two cores, where a test takes two to
+        // three times what it takes alone: the limits leave room for that and still end a hang.
+        testTimeout: 120_000,
+        hookTimeout: 120_000,
         // tfjs keeps one global engine per process; forks isolate files from each other.
         pool: 'forks',
       },
