@@ -5,16 +5,18 @@ import { cpuConvKernels } from './conv.js';
 import { cpuGeluKernels } from './gelu.js';
 import { cpuLayerNormKernels } from './layer-norm.js';
 import { cpuReluGradKernel } from './relu-gradient.js';
+import { cpuResizeNearestNeighborGradKernel } from './resize-nearest-neighbor-gradient.js';
 import { cpuTileReduceKernels } from './tile-reduce.js';
 
 /**
  * The kernels of the `cpu` backend, the last resort where WebAssembly cannot start: tfjs's own
- * kernels are slow there too.
+ * kernels are slow there too, and one of them is wrong (the nearest-neighbour resize gradient).
  */
 export const cpuKernels: readonly tf.KernelConfig[] = [
   ...cpuConvKernels,
   ...cpuTileReduceKernels,
   cpuReluGradKernel,
+  cpuResizeNearestNeighborGradKernel,
   cpuAdamWUpdateKernel,
   ...cpuGeluKernels,
   ...cpuLayerNormKernels,

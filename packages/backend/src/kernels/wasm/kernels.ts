@@ -9,6 +9,7 @@ import { wasmDepthwiseBackpropKernels } from './depthwise-backprop.js';
 import { wasmGeluKernels } from './gelu.js';
 import { wasmLayerNormKernels } from './layer-norm.js';
 import { wasmMatMulKernels } from './matmul.js';
+import { wasmResizeNearestNeighborGradKernel } from './resize-nearest-neighbor-gradient.js';
 import { wasmSharedDataKernels } from './shared-data.js';
 import { wasmCopyKernels } from './strided-copy.js';
 import { wasmTileReduceKernels } from './tile-reduce.js';
@@ -32,4 +33,5 @@ export const wasmKernels: readonly tf.KernelConfig[] = [
   ...wasmGeluKernels(),
   ...wasmLayerNormKernels(),
   ...wasmCausalSoftmaxKernels(),
+  wasmResizeNearestNeighborGradKernel,
 ];
