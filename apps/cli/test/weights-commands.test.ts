@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { readWeightsFile, toStateDict, writePth, writeSafetensors } from '@resid
 import { createModel } from '@residual/models';
 import { loadModel } from '@residual/train';
 import type * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { writeColourFolder, writePng } from './image-files.js';
 import { recordingTerminal } from './recording-terminal.js';
@@ -35,6 +36,8 @@ beforeAll(async () => {
   writeFileSync(pth, writePth(stateDict));
   writePng(image, 30, 40, (y, x) => [x * 6, y * 8, 100]);
 });
+// The models and weights written here come to hundreds of megabytes.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const weightsOf = (model: tf.LayersModel, layer: string) =>
   model
