@@ -156,6 +156,10 @@ describe('residual train (language model): bad input', () => {
         ['--dataset', corpus, '--epochs', '2'],
         'residual: train --epochs: not an option for a language model (it trains for --steps on random windows).\n',
       ],
+      [
+        ['--dataset', corpus, '--optimizer', 'sgd'],
+        "residual: train --optimizer: not an option for a language model (it always trains with AdamW, by nanoGPT's recipe).\n",
+      ],
     ];
     for (const [args, message] of cases) {
       const out = join(root, 'run');

@@ -41,6 +41,11 @@ const IMAGE_ONLY_OPTIONS = [
   'train-images',
 ] as const;
 
+/** Why an image option is refused, where the general reason would mislead. */
+const REFUSED_BECAUSE: Partial<Record<(typeof IMAGE_ONLY_OPTIONS)[number], string>> = {
+  optimizer: "it always trains with AdamW, by nanoGPT's recipe",
+};
+
 /** Options only a language model takes: refused for an image model. */
 export const LANGUAGE_ONLY_OPTIONS = [
   'steps',
@@ -64,7 +69,7 @@ export async function languageRunConfig(
     // A flag not given is false, not undefined.
     if (values[name] !== undefined && values[name] !== false) {
       throw new UsageError(
-        `train --${name}: not an option for a language model (it trains for --steps on random windows).`,
+        `train --${name}: not an option for a language model (${REFUSED_BECAUSE[name] ?? 'it trains for --steps on random windows'}).`,
       );
     }
   }
