@@ -1,0 +1,6 @@
+/**
+ * A new, empty folder under the system's temporary directory, named `prefix` plus random
+ * characters. Made inside a test, it is removed when that test has finished; made anywhere else
+ * (top level, describe, beforeAll), when the test file's tests have all finished.
+ */
+export declare function temporaryDirectory(prefix: string): string;
