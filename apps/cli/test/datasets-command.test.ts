@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { describe, expect, it } from 'vitest';
 import { downloadProgress } from '../src/download-progress.js';
 import { run } from '../src/main.js';
 import { recordingTerminal } from './recording-terminal.js';
 
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'residual-cli-datasets-'));
+  return temporaryDirectory('residual-cli-datasets-');
 }
 
 /** An IDX file of uint8 values: images N×H×W or labels N. */

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@residual/backend';
 import { IMAGENET_PREPROCESSING, withImageSize } from '@residual/datasets';
 import { createModel } from '@residual/models';
 import { loadModel, saveModel } from '@residual/train';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import type * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { writeInferenceFile } from '../src/inference-file.js';
@@ -41,7 +41,7 @@ if (problem !== undefined) console.warn(`Skipping the torchrun round trip: ${pro
 describe.skipIf(problem !== undefined)('export → torchrun DDP (2 workers) → import → eval', () => {
   it('trains our model under DistributedDataParallel and brings it back', async () => {
     await initBackend({ backend: 'wasm' });
-    const dir = mkdtempSync(join(tmpdir(), 'residual-ddp-'));
+    const dir = temporaryDirectory('residual-ddp-');
     const folder = writeColourFolder(join(dir, 'colours'), 6, 64);
     // A 2-class resnet18 at 64×64 stands in for a model fine-tuned here.
     const start = join(dir, 'start');

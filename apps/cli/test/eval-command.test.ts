@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import { IMAGENET_PREPROCESSING, withImageSize } from '@residual/datasets';
 import { createModel } from '@residual/models';
 import { saveModel } from '@residual/train';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeInferenceFile } from '../src/inference-file.js';
 import { run } from '../src/main.js';
@@ -17,7 +17,7 @@ let modelDir: string;
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
-  modelDir = mkdtempSync(join(tmpdir(), 'residual-eval-'));
+  modelDir = temporaryDirectory('residual-eval-');
   await saveModel(
     createModel('cifar_resnet8', { inputShape: [28, 28, 1], numClasses: 10, seed: 3 }),
     modelDir,
@@ -95,7 +95,7 @@ describe('residual eval', () => {
   });
 
   it('refuses a model that does not fit the data set, naming both shapes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'residual-eval-'));
+    const dir = temporaryDirectory('residual-eval-');
     await saveModel(
       createModel('cifar_resnet8', { inputShape: [28, 28, 1], numClasses: 7, seed: 1 }),
       dir,
@@ -111,7 +111,7 @@ describe('residual eval', () => {
 
 describe('residual eval of a model with inference.json', () => {
   it('feeds an image folder as the model expects: resized, cropped, its own statistics', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'residual-eval-'));
+    const dir = temporaryDirectory('residual-eval-');
     const model = createModel('cifar_resnet8', { inputShape: [16, 16, 3], numClasses: 2, seed: 1 });
     await saveModel(model, dir);
     await writeInferenceFile(dir, {

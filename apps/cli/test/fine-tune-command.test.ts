@@ -1,16 +1,16 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import { createModel } from '@residual/models';
 import { loadModel } from '@residual/train';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import type * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { writeColourFolder, writePng } from './image-files.js';
 import { recordingTerminal } from './recording-terminal.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'residual-fine-tune-'));
+const dir = temporaryDirectory('residual-fine-tune-');
 const folder = writeColourFolder(join(dir, 'colours'), 5, 16);
 
 beforeAll(async () => {

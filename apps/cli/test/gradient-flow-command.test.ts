@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { recordingTerminal } from './recording-terminal.js';
 
 describe('residual gradient-flow', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'residual-gradient-flow-')), 'study');
+  const out = join(temporaryDirectory('residual-gradient-flow-'), 'study');
 
   it('prints the depth-study table and writes the JSON report and the SVG chart', async () => {
     const terminal = recordingTerminal();
@@ -52,7 +52,7 @@ describe('residual gradient-flow', () => {
 
   it('prints JSON only with --json', async () => {
     const terminal = recordingTerminal();
-    const dir = join(mkdtempSync(join(tmpdir(), 'residual-gradient-flow-')), 'json');
+    const dir = join(temporaryDirectory('residual-gradient-flow-'), 'json');
     expect(
       await run(['gradient-flow', '--models', 'cifar_plain8', '--json', '--out', dir], terminal),
     ).toBe(0);

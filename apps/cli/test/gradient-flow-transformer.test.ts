@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { recordingTerminal } from './recording-terminal.js';
 
 describe('residual gradient-flow with a language model', () => {
   it('compares residual forms per block, writes the report and the chart', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'residual-gradient-flow-gpt-')), 'study');
+    const out = join(temporaryDirectory('residual-gradient-flow-gpt-'), 'study');
     const terminal = recordingTerminal();
     const args = [
       'gradient-flow',
@@ -74,7 +74,7 @@ describe('residual gradient-flow with a language model', () => {
   });
 
   it('warms the rate up with --warmup and records it in the report', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'residual-gradient-flow-gpt-')), 'warmup');
+    const out = join(temporaryDirectory('residual-gradient-flow-gpt-'), 'warmup');
     const terminal = recordingTerminal();
     const args = ['gradient-flow', '--models', 'gpt_char_micro', '--residual-forms', 'post-ln'];
     const small = ['--depths', '2', '--steps', '2', '--width', '16', '--heads', '2'];
@@ -105,7 +105,7 @@ describe('residual gradient-flow with a language model', () => {
     ],
   ])('%j is a user error: one line, exit status 2', async (args, message) => {
     const terminal = recordingTerminal();
-    const out = join(mkdtempSync(join(tmpdir(), 'residual-gradient-flow-gpt-')), 'refused');
+    const out = join(temporaryDirectory('residual-gradient-flow-gpt-'), 'refused');
     expect(await run(['gradient-flow', ...args, '--out', out], terminal)).toBe(2);
     expect(terminal.stderr).toMatch(message);
   });

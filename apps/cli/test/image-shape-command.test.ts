@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel } from '@residual/train';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { recordingTerminal } from './recording-terminal.js';
@@ -10,7 +10,7 @@ const SHAPE = ['--image-size', '32', '--channels', '3'];
 
 describe('--image-size and --channels (the digits as 32×32×3 CIFAR-sized images)', () => {
   it('train builds the model for the resized images, and eval feeds them the same way', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'residual-image-shape-')), 'run');
+    const out = join(temporaryDirectory('residual-image-shape-'), 'run');
     const terminal = recordingTerminal();
     const args = ['train', ...SHAPE, '--epochs', '1', '--limit', '32', '--batch-size', '16'];
     expect(
@@ -34,7 +34,7 @@ describe('--image-size and --channels (the digits as 32×32×3 CIFAR-sized image
   });
 
   it('init-study and gradient-flow build their networks for the resized images', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'residual-image-shape-'));
+    const root = temporaryDirectory('residual-image-shape-');
     const study = recordingTerminal();
     const initArgs = ['init-study', ...SHAPE, '--schemes', 'he', '--depths', '8'];
     const initOptions = ['--train-depths', '', '--batch-size', '4', '--backend', 'wasm'];

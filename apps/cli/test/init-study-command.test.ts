@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { recordingTerminal } from './recording-terminal.js';
 
 describe('residual init-study', () => {
   it('prints one row per scheme and depth and writes the JSON report and the SVG chart', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'residual-init-study-')), 'study');
+    const out = join(temporaryDirectory('residual-init-study-'), 'study');
     const terminal = recordingTerminal();
     const args = ['init-study', '--schemes', 'he,zero-gamma,fixup', '--depths', '8,20'];
     const options = ['--train-depths', '8', '--steps', '2', '--batch-size', '8'];
@@ -41,7 +41,7 @@ describe('residual init-study', () => {
       "residual: init-study --depths: no cifar_resnet of depth '21'. Known depths: 8, 20, 32, 44, 56, 110, 1202.\n",
     );
     const big = recordingTerminal();
-    const dir = join(mkdtempSync(join(tmpdir(), 'residual-init-study-')), 'big');
+    const dir = join(temporaryDirectory('residual-init-study-'), 'big');
     const args = ['init-study', '--depths', '110', '--train-depths', '', '--batch-size', '5000'];
     expect(await run([...args, '--backend', 'wasm', '--out', dir], big)).toBe(2);
     expect(big.stderr).toMatch(

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { recordingTerminal } from './recording-terminal.js';
@@ -13,7 +13,7 @@ let corpus: string;
 let modelDir: string;
 
 beforeAll(async () => {
-  const root = mkdtempSync(join(tmpdir(), 'residual-lm-cli-'));
+  const root = temporaryDirectory('residual-lm-cli-');
   corpus = join(root, 'corpus.txt');
   writeFileSync(corpus, 'the cat sat on the mat. the dog sat on the log.\n'.repeat(40));
   modelDir = join(root, 'run');
@@ -126,7 +126,7 @@ describe('residual eval (language model)', () => {
 
 describe('residual train (language model): bad input', () => {
   it('refuses an empty or binary file, a text shorter than the context and heads that do not divide the width, writing nothing', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'residual-lm-bad-'));
+    const root = temporaryDirectory('residual-lm-bad-');
     const files = {
       empty: join(root, 'empty.txt'),
       binary: join(root, 'binary.txt'),

@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { describe, expect, it } from 'vitest';
 import { residual, signalAt } from './train-process.js';
 
@@ -11,7 +11,7 @@ const metrics = (dir: string): Metrics =>
 describe('residual train (language model): SIGKILL and --resume', () => {
   // gpt_char_small trains with dropout 0.2: the resumed run must draw the same masks too.
   it('a text run killed in the middle of a step resumes to the same weights, bit for bit', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'residual-lm-resume-'));
+    const root = temporaryDirectory('residual-lm-resume-');
     const corpus = join(root, 'corpus.txt');
     writeFileSync(corpus, 'so it goes, and so it went; so it shall go again.\n'.repeat(30));
     const args = [

@@ -1,6 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import {
@@ -12,6 +11,7 @@ import {
 } from '@residual/datasets';
 import { createModel } from '@residual/models';
 import { loadModel, saveModel } from '@residual/train';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeInferenceFile } from '../src/inference-file.js';
@@ -20,7 +20,7 @@ import { writePng } from './image-files.js';
 import { recordingTerminal } from './recording-terminal.js';
 
 const preprocessing = withImageSize(IMAGENET_PREPROCESSING.resnet18, 32);
-const dir = mkdtempSync(join(tmpdir(), 'residual-predict-'));
+const dir = temporaryDirectory('residual-predict-');
 let modelDir: string;
 let images: string[];
 

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ const SIZE = 32;
  * dark background, class 0) and classes.txt naming the two classes.
  */
 function writeFolder(): string {
-  const root = mkdtempSync(join(tmpdir(), 'residual-segmentation-folder-'));
+  const root = temporaryDirectory('residual-segmentation-folder-');
   mkdirSync(join(root, 'images'));
   mkdirSync(join(root, 'masks'));
   writeFileSync(join(root, 'classes.txt'), 'background\nsquare\n');
@@ -46,7 +46,7 @@ async function residual(...args: string[]) {
 
 /** Refused with exit status 2 in one line containing `text`, nothing printed or written. */
 async function expectRefused(args: string[], text: string) {
-  const out = join(mkdtempSync(join(tmpdir(), 'residual-segmentation-refused-')), 'run');
+  const out = join(temporaryDirectory('residual-segmentation-refused-'), 'run');
   const result = await residual(...args, '--epochs', '1', '--out', out);
   expect(result.status, result.stderr).toBe(2);
   expect(result.stderr).toMatch(/^residual: [^\n]+\n$/);
@@ -66,7 +66,7 @@ describe('residual train on a segmentation data set refuses, in one line and wri
       'train --dataset: digits is a classification data set (a class per image) and unet_resnet18 a segmentation model',
     );
     // A folder of one subfolder of images per class is for classification.
-    const classes = mkdtempSync(join(tmpdir(), 'residual-class-folder-'));
+    const classes = temporaryDirectory('residual-class-folder-');
     mkdirSync(join(classes, 'red'));
     writeFileSync(join(classes, 'red', '0.png'), png(new Uint8Array(48).fill(200), 4, 4, 3));
     await expectRefused(

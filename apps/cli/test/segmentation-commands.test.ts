@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import { decodeImage, decodeMask, syntheticShapes, vocPalette } from '@residual/datasets';
 import { loadModel } from '@residual/train';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import * as tf from '@tensorflow/tfjs';
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
@@ -49,7 +49,7 @@ describe('residual train, eval and predict on a segmentation data set (the built
   let out = '';
   let trained: Awaited<ReturnType<typeof residual>>;
   beforeAll(async () => {
-    out = join(mkdtempSync(join(tmpdir(), 'residual-segmentation-')), 'run');
+    out = join(temporaryDirectory('residual-segmentation-'), 'run');
     trained = await residual(...TRAIN, '--epochs', '1', '--print-every', '2', '--out', out);
   });
 
@@ -129,7 +129,7 @@ describe('residual train, eval and predict on a segmentation data set (the built
   });
 
   it('generates as many training images as --train-images asks, and keeps it in run.json', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'residual-train-images-')), 'run');
+    const dir = join(temporaryDirectory('residual-train-images-'), 'run');
     const args = [...TRAIN.filter((_, i) => i < 7), '--test-limit', '4', '--batch-size', '8'];
     const { stderr } = await residual(
       ...args,
@@ -174,7 +174,7 @@ describe('residual train, eval and predict on a segmentation data set (the built
   });
 
   it('predicts masks and overlays for PNG and JPEG images, at their own size, as training fed them', async () => {
-    const images = mkdtempSync(join(tmpdir(), 'residual-segment-images-'));
+    const images = temporaryDirectory('residual-segment-images-');
     // A 40×56 PNG (another size than training's 32×32), a 32×32 PNG and a JPEG.
     const odd = shapesImage(64, 40, 56);
     writeFileSync(
@@ -268,7 +268,7 @@ describe('residual train, eval and predict on a segmentation data set (the built
 
 describe('residual train --resume on a segmentation run', () => {
   it('stops at Ctrl-C and resumes to the metrics and weights of a run never stopped', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'residual-segmentation-resume-'));
+    const root = temporaryDirectory('residual-segmentation-resume-');
     const args = [...TRAIN, '--epochs', '2', '--checkpoint-every', '2'];
     await residual(...args, '--out', join(root, 'reference'));
     const out = join(root, 'run');

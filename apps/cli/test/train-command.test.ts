@@ -1,23 +1,22 @@
 import {
   cpSync,
   existsSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '@residual/train';
-import { describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { recordingTerminal } from './recording-terminal.js';
 import { readMetrics, residual, signalAt } from './train-process.js';
 
 describe('residual train (the built command, as a user runs it)', () => {
   it('trains, prints one line per epoch when not on a terminal, and writes the model and metrics', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'residual-train-')), 'run');
+    const out = join(temporaryDirectory('residual-train-'), 'run');
     const { stdout, stderr } = await residual(
       'train',
       '--epochs',
@@ -70,7 +69,7 @@ describe('residual train (the built command, as a user runs it)', () => {
   });
 
   it('gives identical losses for two runs with the same seed (one printing every 2 steps)', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'residual-seed-'));
+    const root = temporaryDirectory('residual-seed-');
     const args = ['train', '--seed', '1', '--epochs', '1', '--limit', '192', '--batch-size', '32'];
     await residual(...args, '--out', join(root, 'a'));
     const printed = await residual(...args, '--out', join(root, 'b'), '--print-every', '2');
@@ -89,7 +88,7 @@ describe('residual train (the built command, as a user runs it)', () => {
   });
 
   it('starts every block as the identity with --zero-init-residual, and keeps it in run.json', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'residual-zero-gamma-'));
+    const root = temporaryDirectory('residual-zero-gamma-');
     // One step at a vanishing rate: the saved weights are the initial ones, to ~1e-30.
     const args = ['train', '--epochs', '1', '--limit', '8', '--batch-size', '8', '--lr', '1e-30'];
     const terminal = recordingTerminal();
@@ -129,7 +128,7 @@ describe('residual train (the built command, as a user runs it)', () => {
   });
 
   it('refuses a step that cannot fit in one line, before writing anything', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'residual-train-')), 'run');
+    const out = join(temporaryDirectory('residual-train-'), 'run');
     const tooBig = ['train', '--model', 'cifar_resnet20', '--limit', '32', '--out', out];
     await expect(residual(...tooBig, '--batch-size', '1000000')).rejects.toMatchObject({
       code: 2,
@@ -149,7 +148,7 @@ describe('residual train (the built command, as a user runs it)', () => {
   });
 
   it('refuses to overwrite a finished run', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'residual-train-')), 'run');
+    const out = join(temporaryDirectory('residual-train-'), 'run');
     await residual('train', '--epochs', '1', '--limit', '32', '--out', out);
     const before = readFileSync(join(out, 'weights.bin'));
     await expect(
@@ -182,11 +181,16 @@ describe('residual train --recipe, checkpoints and --resume', () => {
     '3',
   ];
   // The run never stopped, without activation recomputation: what every stopped run must end
-  // with. Run once, by whichever test needs it first.
+  // with. Run once, by whichever test needs it first; its folder, made outside the tests, stays
+  // until the file's tests are done.
+  let referenceRoot = '';
+  beforeAll(() => {
+    referenceRoot = temporaryDirectory('residual-resume-');
+  });
   let reference: Promise<string> | undefined;
   const referenceRun = () => {
     reference ??= (async () => {
-      const dir = join(mkdtempSync(join(tmpdir(), 'residual-resume-')), 'reference');
+      const dir = join(referenceRoot, 'reference');
       await residual(...args, '--recompute', 'none', '--out', dir);
       return dir;
     })();
@@ -194,7 +198,7 @@ describe('residual train --recipe, checkpoints and --resume', () => {
   };
 
   it('survives Ctrl-C and SIGKILL, and resumes to the same weights as a run never stopped', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'residual-resume-'));
+    const root = temporaryDirectory('residual-resume-');
     const reference = await referenceRun();
     const metrics = readMetrics(reference);
     expect(metrics).toMatchObject({ recipe: 'paper', steps: 8, batchSize: 16, learningRate: 0.1 });
@@ -254,7 +258,7 @@ describe('residual train --recipe, checkpoints and --resume', () => {
 
   it('resumes a recomputing run killed mid-step, recomputing otherwise, to the weights of a run that never recomputed', async () => {
     const reference = await referenceRun();
-    const out = join(mkdtempSync(join(tmpdir(), 'residual-recompute-resume-')), 'run');
+    const out = join(temporaryDirectory('residual-recompute-resume-'), 'run');
     // A segment per residual block (and the stem and the head); SIGKILL after step 5's
     // backward pass, before its update.
     const recomputing = [...args, '--recompute', 'blocks', '--out', out];
@@ -278,7 +282,7 @@ describe('residual train --recipe, checkpoints and --resume', () => {
   }, 300_000);
 
   it('refuses an --out that holds anything but a run of the same options', async () => {
-    const other = mkdtempSync(join(tmpdir(), 'residual-other-'));
+    const other = temporaryDirectory('residual-other-');
     writeFileSync(
       join(other, 'run.json'),
       JSON.stringify({
@@ -295,7 +299,7 @@ describe('residual train --recipe, checkpoints and --resume', () => {
       ['train', '--resume', other, '--epochs', '5'],
       `train --resume: ${other} was started with --epochs 2; drop --epochs 5.`,
     );
-    const full = mkdtempSync(join(tmpdir(), 'residual-full-'));
+    const full = temporaryDirectory('residual-full-');
     writeFileSync(join(full, 'notes.txt'), 'mine');
     await expectUserError(
       ['train', '--out', full],

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from './dataset-error.js';
 import { parseIdx, readIdxFile, readIdxSplit } from './idx.js';
@@ -30,7 +30,7 @@ function idxBytes(shape: number[], values?: number[]): Uint8Array {
 }
 
 function tempFile(name: string, bytes: Uint8Array): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'residual-idx-')), name);
+  const path = join(temporaryDirectory('residual-idx-'), name);
   writeFileSync(path, bytes);
   return path;
 }

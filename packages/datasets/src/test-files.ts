@@ -1,16 +1,17 @@
 // Writers of small files in the real formats, for tests only (not exported by the package).
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Rng } from '@residual/backend';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { type CifarVariant, cifarRecordBytes } from './cifar.js';
 
+/** A new temporary folder, removed when the test (or the file, made outside a test) is done. */
 export function tempDir(prefix = 'residual-datasets-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return temporaryDirectory(prefix);
 }
 
 /** Writes `files` (relative path → bytes or text) under `root` and returns `root`. */

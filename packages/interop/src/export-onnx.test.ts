@@ -1,11 +1,11 @@
 // ONNX export checked by ONNX Runtime (onnxruntime-node, CPU): each exported zoo model must give
 // our model's logits within 1e-4 (max |diff| / max |logit|) at batch 1 and 3 (dynamic batch).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { initBackend, Rng } from '@residual/backend';
 import { createModel } from '@residual/models';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,7 +119,7 @@ describe('exportOnnx', () => {
   }, 120_000);
 
   it.skipIf(python === undefined)("passes ONNX's own checker, at opset 13 and 17", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'residual-onnx-'));
+    const dir = temporaryDirectory('residual-onnx-');
     const model = createModel('resnext50_32x4d', { inputShape: [32, 32, 3], seed: 1 });
     const files = [13, 17].map((opsetVersion) => {
       const file = join(dir, `resnext-${opsetVersion}.onnx`);

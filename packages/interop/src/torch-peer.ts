@@ -85,26 +85,33 @@ export function makeReference(
   options: { sizes: number[]; batch?: number; seed?: number; numClasses?: number },
 ): Reference {
   const dir = mkdtempSync(join(tmpdir(), `residual-interop-${model}-`));
-  runTorchReference(library, [
-    'reference',
-    '--model',
-    model,
-    '--out',
-    dir,
-    '--sizes',
-    options.sizes.join(','),
-    '--batch',
-    String(options.batch ?? 2),
-    '--seed',
-    String(options.seed ?? 0),
-    '--num-classes',
-    String(options.numClasses ?? 1000),
-  ]);
-  const read = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
-  return {
-    dir,
-    tensors: readSafetensors(read('reference.safetensors'), 'reference.safetensors'),
-    weights: { pth: read('weights.pth'), safetensors: read('weights.safetensors') },
-    remove: () => rmSync(dir, { recursive: true, force: true }),
-  };
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    runTorchReference(library, [
+      'reference',
+      '--model',
+      model,
+      '--out',
+      dir,
+      '--sizes',
+      options.sizes.join(','),
+      '--batch',
+      String(options.batch ?? 2),
+      '--seed',
+      String(options.seed ?? 0),
+      '--num-classes',
+      String(options.numClasses ?? 1000),
+    ]);
+    const read = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
+    return {
+      dir,
+      tensors: readSafetensors(read('reference.safetensors'), 'reference.safetensors'),
+      weights: { pth: read('weights.pth'), safetensors: read('weights.safetensors') },
+      remove,
+    };
+  } catch (error) {
+    // The caller gets no Reference to remove: a failed peer run must not leave its folder.
+    remove();
+    throw error;
+  }
 }

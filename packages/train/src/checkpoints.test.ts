@@ -1,7 +1,7 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { latestCheckpoint, listCheckpoints, readCheckpoint } from './checkpoints.js';
@@ -15,7 +15,7 @@ let run: string;
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
   // 2 epochs of 4 steps, a checkpoint every 3 steps and at each epoch end: 3, 4, 6, 8.
-  run = mkdtempSync(join(tmpdir(), 'residual-checkpoints-'));
+  run = temporaryDirectory('residual-checkpoints-');
   await train({
     model: smallConvNet(1),
     data,
@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 /** A copy of the newest checkpoint to damage. */
 function copyOfLatest(): string {
-  const copy = join(mkdtempSync(join(tmpdir(), 'residual-damaged-')), 'step-00000008');
+  const copy = join(temporaryDirectory('residual-damaged-'), 'step-00000008');
   cpSync(join(run, 'step-00000008'), copy, { recursive: true });
   return copy;
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import { expectTensorsClose } from '@residual/backend/testing';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, saveModel } from './model-files.js';
@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 describe('saveModel and loadModel', () => {
   it('round-trip a model in the TensorFlow.js Layers format, leaving no temporary files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'residual-model-'));
+    const dir = temporaryDirectory('residual-model-');
     const model = smallConvNet(4);
     await saveModel(model, dir);
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
@@ -27,7 +27,7 @@ describe('saveModel and loadModel', () => {
   });
 
   it('refuses missing and truncated files, naming them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'residual-model-'));
+    const dir = temporaryDirectory('residual-model-');
     await expect(loadModel(dir)).rejects.toThrow(
       `${dir}/model.json: cannot read the model (ENOENT).`,
     );

@@ -1,9 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import { expectNoLeakedTensors } from '@residual/backend/testing';
 import { createModel } from '@residual/models';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { latestCheckpoint } from './checkpoints.js';
@@ -149,7 +147,7 @@ describe('activation recomputation', () => {
     const straight = model();
     await train({ model: straight, data, recipe, seed: 5, recompute: 'none' });
 
-    const dir = mkdtempSync(join(tmpdir(), 'residual-recompute-'));
+    const dir = temporaryDirectory('residual-recompute-');
     const controller = new AbortController();
     const first = await train({
       model: model(),

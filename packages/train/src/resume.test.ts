@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { latestCheckpoint } from './checkpoints.js';
@@ -35,7 +35,7 @@ describe('exact resume', () => {
       seed: 11,
       checkpoints: { dir, every: 2 },
     });
-    const straight = base(mkdtempSync(join(tmpdir(), 'residual-straight-')));
+    const straight = base(temporaryDirectory('residual-straight-'));
     const tensors = tf.memory().numTensors;
     const reference = await train(straight);
     expect(reference.steps).toBe(9);
@@ -44,7 +44,7 @@ describe('exact resume', () => {
       `${straight.checkpoints?.dir} already holds checkpoints (the newest is ${straight.checkpoints?.dir}/step-00000009); resume from it or choose another directory.`,
     );
 
-    const dir = mkdtempSync(join(tmpdir(), 'residual-resumed-'));
+    const dir = temporaryDirectory('residual-resumed-');
     const controller = new AbortController();
     const first = await train({
       ...base(dir),
@@ -74,7 +74,7 @@ describe('exact resume', () => {
   });
 
   it('refuses a checkpoint of another configuration or another model, naming it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'residual-config-'));
+    const dir = temporaryDirectory('residual-config-');
     const options = { model: smallConvNet(1), data, recipe, seed: 1, checkpoints: { dir } };
     await train({ ...options, epochs: 1 });
     const checkpoint = join(dir, 'step-00000003');
@@ -99,7 +99,7 @@ describe('exact resume', () => {
   });
 
   it('stops a diverging run at the first non-finite step, saving nothing after it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'residual-diverge-'));
+    const dir = temporaryDirectory('residual-diverge-');
     const error = await train({
       model: smallConvNet(2),
       data,

@@ -1,14 +1,6 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { describe, expect, it } from 'vitest';
 import {
   inspectRunDirectory,
@@ -21,7 +13,7 @@ const config = { model: 'cifar_resnet20', epochs: 2, lr: 0.1, limit: undefined }
 
 describe('run directories', () => {
   it('start in a new or empty directory, writing run.json', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'residual-run-')), 'run');
+    const dir = join(temporaryDirectory('residual-run-'), 'run');
     expect(await inspectRunDirectory(dir, config)).toEqual({
       checkpoints: `${dir}/checkpoints`,
       isNew: true,
@@ -40,7 +32,7 @@ describe('run directories', () => {
   });
 
   it('continue a run of the same configuration from its newest checkpoint', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'residual-run-'));
+    const dir = temporaryDirectory('residual-run-');
     await openRunDirectory(dir, config);
     expect(await openRunDirectory(dir, { ...config })).toEqual({
       checkpoints: `${dir}/checkpoints`,
@@ -56,7 +48,7 @@ describe('run directories', () => {
   });
 
   it('refuse another configuration or a directory that holds something else', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'residual-run-'));
+    const dir = temporaryDirectory('residual-run-');
     await openRunDirectory(dir, config);
     await expect(openRunDirectory(dir, { ...config, epochs: 3 })).rejects.toThrow(
       `${dir} holds a run of another configuration (epochs is 2 there, 3 here); choose another directory.`,
@@ -64,7 +56,7 @@ describe('run directories', () => {
     await expect(openRunDirectory(dir, { ...config, limit: 64 })).rejects.toThrow(
       '(limit is unset there, 64 here)',
     );
-    const other = mkdtempSync(join(tmpdir(), 'residual-run-'));
+    const other = temporaryDirectory('residual-run-');
     writeFileSync(join(other, 'notes.txt'), 'mine');
     await expect(openRunDirectory(other, config)).rejects.toThrow(
       `${other} is not empty and holds no run.json; choose another directory.`,
@@ -89,12 +81,8 @@ describe('a directory that cannot be created or written', () => {
       new RunDirectoryError('/proc/residual-run/a: cannot create or write it (ENOENT).'),
     );
     await expect(openRunDirectory('/proc/residual-run', config)).rejects.toThrow(RunDirectoryError);
-    const parent = mkdtempSync(join(tmpdir(), 'residual-probe-'));
-    try {
-      await inspectRunDirectory(join(parent, 'a', 'b'), config);
-      expect(readdirSync(parent)).toEqual([]);
-    } finally {
-      rmSync(parent, { recursive: true, force: true });
-    }
+    const parent = temporaryDirectory('residual-probe-');
+    await inspectRunDirectory(join(parent, 'a', 'b'), config);
+    expect(readdirSync(parent)).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { latestCheckpoint } from './checkpoints.js';
@@ -67,11 +66,11 @@ describe('trainLanguageModel', () => {
       seed: 11,
       checkpoints: { dir, every: 3 },
     });
-    const straight = base(mkdtempSync(join(tmpdir(), 'residual-lm-straight-')));
+    const straight = base(temporaryDirectory('residual-lm-straight-'));
     const reference = await trainLanguageModel(straight);
     expect(reference.steps).toBe(12);
 
-    const dir = mkdtempSync(join(tmpdir(), 'residual-lm-resumed-'));
+    const dir = temporaryDirectory('residual-lm-resumed-');
     const controller = new AbortController();
     const first = await trainLanguageModel({
       ...base(dir),

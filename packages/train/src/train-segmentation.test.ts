@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
 import { randomScaleCropFlip, syntheticShapes } from '@residual/datasets';
 import { SegmentationMetrics } from '@residual/metrics';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { latestCheckpoint } from './checkpoints.js';
@@ -79,11 +78,11 @@ describe('trainSegmentation', () => {
       seed: 7,
       checkpoints: { dir, every: 3 },
     });
-    const straight = base(mkdtempSync(join(tmpdir(), 'residual-seg-straight-')), 4);
+    const straight = base(temporaryDirectory('residual-seg-straight-'), 4);
     const reference = await trainSegmentation(straight);
     expect(reference.steps).toBe(12);
 
-    const dir = mkdtempSync(join(tmpdir(), 'residual-seg-resumed-'));
+    const dir = temporaryDirectory('residual-seg-resumed-');
     const controller = new AbortController();
     const first = await trainSegmentation({
       ...base(dir, 4),
@@ -124,16 +123,16 @@ describe('trainSegmentation', () => {
       seed: 2,
       checkpoints: { dir, every: 2 },
     });
-    const straight = base(mkdtempSync(join(tmpdir(), 'residual-seg-adamw-')), 5);
+    const straight = base(temporaryDirectory('residual-seg-adamw-'), 5);
     const reference = await trainSegmentation(straight);
     expect(reference.steps).toBe(6);
     expect(reference.history[1].loss).toBeLessThan(reference.history[0].loss);
     // The option is honoured: the same run with momentum SGD ends elsewhere.
-    const sgd = { ...base(mkdtempSync(join(tmpdir(), 'residual-seg-sgd-')), 5) };
+    const sgd = { ...base(temporaryDirectory('residual-seg-sgd-'), 5) };
     await trainSegmentation({ ...sgd, optimizer: 'sgd-momentum' });
     expect(weightBytes(sgd.model)).not.toEqual(weightBytes(straight.model));
 
-    const dir = mkdtempSync(join(tmpdir(), 'residual-seg-adamw-resumed-'));
+    const dir = temporaryDirectory('residual-seg-adamw-resumed-');
     const controller = new AbortController();
     await trainSegmentation({
       ...base(dir, 5),

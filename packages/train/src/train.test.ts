@@ -1,7 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { initBackend } from '@residual/backend';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modernRecipe } from './recipes.js';
@@ -54,7 +52,7 @@ describe('train', () => {
     const model = smallConvNet(2);
     const before = tf.memory().numTensors;
     const events: string[] = [];
-    const dir = mkdtempSync(join(tmpdir(), 'residual-callbacks-'));
+    const dir = temporaryDirectory('residual-callbacks-');
     await train({
       model,
       data,

@@ -1,8 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { temporaryDirectory } from '@residual/vitest-config/temporary-directory';
 import { describe, expect, it } from 'vitest';
 import { listCheckpoints, readCheckpoint } from '../src/checkpoints.js';
 import { TEST_PAUSE_VARIABLE } from '../src/test-hooks.js';
@@ -65,10 +65,10 @@ const leftovers = (dir: string) =>
 describe('a training process killed with SIGKILL', () => {
   it('resumes to the same weights, bit for bit, wherever it was killed', async () => {
     // The run never interrupted, side by side with the one killed again and again.
-    const reference = mkdtempSync(join(tmpdir(), 'residual-crash-ref-'));
+    const reference = temporaryDirectory('residual-crash-ref-');
     const referenceRun = runToEnd(reference);
 
-    const dir = mkdtempSync(join(tmpdir(), 'residual-crash-'));
+    const dir = temporaryDirectory('residual-crash-');
     // In the middle of step 5: gradients computed, update not yet applied.
     await killAt(dir, 'step:5');
     expect(await verifiedCheckpoints(dir)).toEqual([3, 4]);

@@ -1,0 +1,3 @@
+import { residualVitestConfig } from './index.js';
+
+export default residualVitestConfig();
