@@ -1,33 +1,38 @@
 #!/usr/bin/env bash
 # The mean IoU a segmentation model reaches on a bundled data set, and how long it trains:
-# `residual train` with the given epochs, batch size and learning rate (the quick recipe:
-# momentum SGD, cosine to zero; cross-entropy + Dice; every residual block of the encoder
-# starting as the identity), then `residual eval --examples 6` on the held-out images.
-# Writes bench/results/segmentation/<model>-<dataset>.json (the command, the training seconds,
-# the test mean IoU, pixel accuracy and per-class IoU, each epoch's) and the pictures of the
-# first six held-out images with their true and predicted masks to
+# `residual train` with the given options, then `residual eval --examples 6` on the held-out
+# images. Writes bench/results/segmentation/<model>-<dataset>.json (the command, the training
+# seconds, the test mean IoU, pixel accuracy and per-class IoU, each epoch's) and the pictures
+# of the first six held-out images with their true and predicted masks to
 # apps/docs/public/segmentation/<model>-<dataset>.png. A scripted run, never a test.
 #
-#   bash bench/segmentation-target.sh [model] [dataset] [epochs] [batch] [lr] [train images]
-#   (defaults: unet_resnet18 shapes 2 32 0.1 12000, about 9 minutes on 2 cores: the generators
-#   draw as many training images as asked, and more images generalise better than more epochs;
-#   build first: pnpm turbo run build --filter=residual)
+#   bash bench/segmentation-target.sh [model] [dataset] [residual train options...]
+#
+# Without options, the shapes recipe: 12,000 generated training images, 2 epochs of batch 32,
+# momentum SGD at 0.1 down a cosine (the quick recipe), cross-entropy + Dice, every residual
+# block of the encoder starting as the identity (about 9 minutes on 2 cores; the generators
+# draw as many training images as asked, and more images generalise better than more epochs).
+# The digit mosaics' recipe (AdamW: momentum SGD leaves the digits' identity unlearnt there):
+#   bash bench/segmentation-target.sh unet_resnet18 digit-mosaics --train-images 12000 \
+#     --epochs 2 --batch-size 16 --optimizer adamw --lr 0.001 --loss cross-entropy
+# Build first: pnpm turbo run build --filter=residual
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-unet_resnet18}
 dataset=${2:-shapes}
-epochs=${3:-2}
-batch=${4:-32}
-lr=${5:-0.1}
-train_images=${6:-12000}
+shift $(($# < 2 ? $# : 2))
+options=("$@")
+if [ ${#options[@]} -eq 0 ]; then
+  options=(--train-images 12000 --epochs 2 --batch-size 32 --lr 0.1 --loss cross-entropy+dice
+    --zero-init-residual)
+fi
 out=bench/results/segmentation
 pictures=apps/docs/public/segmentation
 mkdir -p "$out" "$pictures"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-command=(residual train --model "$model" --dataset "$dataset" --train-images "$train_images" --epochs "$epochs"
-  --batch-size "$batch" --lr "$lr" --loss cross-entropy+dice --zero-init-residual)
+command=(residual train --model "$model" --dataset "$dataset" "${options[@]}")
 node apps/cli/dist/bin.js "${command[@]:1}" --out "$work/run" | tee "$work/train.out"
 node apps/cli/dist/bin.js eval --model-dir "$work/run" --examples 6 --json >"$work/eval.json"
 cp "$work/run/examples.png" "$pictures/$model-$dataset.png"
@@ -36,6 +41,7 @@ cp "$work/run/examples.png" "$pictures/$model-$dataset.png"
 import json, os, sys
 work, target, command = sys.argv[1:]
 metrics = json.load(open(f"{work}/run/metrics.json"))
+config = json.load(open(f"{work}/run/run.json"))["config"]
 evaluation = json.load(open(f"{work}/eval.json"))
 result = {
     "command": command,
@@ -45,7 +51,10 @@ result = {
     "backend": metrics["backend"],
     "epochs": metrics["epochs"],
     "batchSize": metrics["batchSize"],
+    "optimizer": config.get("optimizer", "sgd"),
     "learningRate": metrics["learningRate"],
+    "loss": metrics["loss"],
+    "zeroInitResidual": config.get("zero-init-residual") in (True, "true"),
     "trainImages": metrics["trainImages"],
     "testImages": metrics["testImages"],
     # Wall-clock seconds of training, each epoch's test evaluation included.

@@ -361,7 +361,7 @@ describe('the segmentation figures (README and guide)', () => {
     ['apps/docs/guide/segmentation.md', guide],
   ];
   const row =
-    /^\| `([\w-]+)` \| `(\w+)` \| ([\d,]+) \| (\d+) \| (\d+) \| ([\d.]+) min \| ([\d.]+) % \| ([\d.]+) % \| `(bench\/results\/segmentation\/[\w-]+\.json)` \|$/gm;
+    /^\| `([\w-]+)` \| `(\w+)` \| ([\d,]+) \| (\d+) \| (\d+) \| (SGD|AdamW) ([\d.]+) \| ([\d.]+) min \| ([\d.]+) % \| ([\d.]+) % \| `(bench\/results\/segmentation\/[\w-]+\.json)` \|$/gm;
 
   it.each(texts)(
     '%s: every row is its results file’s, from bench/segmentation-target.sh',
@@ -375,6 +375,8 @@ describe('the segmentation figures (README and guide)', () => {
         images,
         epochs,
         batch,
+        optimizer,
+        learningRate,
         minutes,
         iou,
         pixels,
@@ -387,6 +389,8 @@ describe('the segmentation figures (README and guide)', () => {
           trainImages: Number(images.replace(/,/g, '')),
           epochs: Number(epochs),
           batchSize: Number(batch),
+          optimizer: optimizer.toLowerCase(),
+          learningRate: Number(learningRate),
         });
         expectShown(minutes, result.trainingSeconds / 60, `${line}: minutes`);
         expectShown(iou, result.testMeanIoU * 100, `${line}: mean IoU`);
@@ -394,6 +398,21 @@ describe('the segmentation figures (README and guide)', () => {
       }
     },
   );
+
+  it.each(texts)('%s: each class’s IoU, as its results file has it', (_, wrapped) => {
+    const text = wrapped.replace(/\s+/g, ' ');
+    for (const dataset of ['shapes', 'digit-mosaics']) {
+      const shown = new RegExp(`Per class on \`${dataset}\` \\(test IoU\\): ([^.]+)\\.`).exec(text);
+      expect(shown, `the per-class sentence of ${dataset}`).not.toBeNull();
+      const perClass = readJson(`bench/results/segmentation/unet_resnet18-${dataset}.json`)
+        .testPerClassIoU as Record<string, number>;
+      const pairs = shown![1].split(', ').map((pair) => /^(\S+) ([\d.]+) %$/.exec(pair));
+      expect(pairs.map((pair) => pair?.[1])).toEqual(Object.keys(perClass));
+      for (const pair of pairs) {
+        expectShown(pair![2], perClass[pair![1]] * 100, `${dataset}: ${pair![1]}`);
+      }
+    }
+  });
 
   const pace = readJson('bench/results/segmentation/unet_resnet18-shapes-pace.json');
 
