@@ -47,7 +47,7 @@ export async function measureStartup(
   const targets = importTargets(root);
   log(`startup: cold import of ${targets.length} packages, ${runs.imports} fresh processes each`);
   const imports = await coldImports(targets, runs.imports);
-  log(`startup: residual train to its first step, ${runs.train} runs`);
+  log(`startup: residual train to its first step (runs: ${runs.train})`);
   const train = await firstStepRuns(join(root, 'apps', 'cli', 'dist', 'bin.js'), runs.train);
   const medianOf = <T>(values: T[], pick: (value: T) => number) => median(values.map(pick));
   return {
