@@ -33,6 +33,7 @@ import {
 import { type BenchOptions, parseOptions, USAGE } from './options.js';
 import { checkSameNetwork, OURS, type ParameterCounts, parameterLine } from './same-network.js';
 import { resultEntry, speedTables } from './speed-tables.js';
+import { measureStartup, startupRuns, startupTables } from './startup.js';
 import { startPeers, torchRuns } from './torch-peers.js';
 import { measureTransformers } from './transformers.js';
 
@@ -107,6 +108,14 @@ log(
     (native.available ? `${native.isa}` : `unavailable (${native.reason})`) +
     `; PyTorch: ${torchSummary}`,
 );
+
+// ---------------------------------------------------------------------------------------------
+// Startup: cold imports and `residual train` to its first step, in fresh processes
+
+const startupCounts = startupRuns(options.quick);
+const startup = options.startup
+  ? await measureStartup(fileURLToPath(new URL('../../', import.meta.url)), startupCounts, log)
+  : undefined;
 
 // ---------------------------------------------------------------------------------------------
 // Kernels
@@ -245,6 +254,7 @@ for (const peer of peers) peer.worker.close();
 // Report
 
 const loadAfter = loadavg();
+if (startup !== undefined) console.log(startupTables(startup, startupCounts));
 if (kernelResults.length > 0) {
   const title = 'Convolution kernels, GFLOP/s (median; forward, input gradient, filter gradient)';
   const rows = kernelResults.map((r) => ({
@@ -323,6 +333,7 @@ const results = {
     torchAbsentReason: torchAbsentReason ?? null,
   },
   options,
+  startup: startup && { runs: startupCounts, ...startup },
   kernels: kernelResults.map((r) => ({
     network: r.shape.network,
     shape: r.shape,

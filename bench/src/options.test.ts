@@ -42,4 +42,10 @@ describe('pnpm bench options', () => {
       '--layouts: "NHWC" is not one of NCHW, channels_last (comma-separated).',
     );
   });
+
+  it('measures startup unless told --no-startup', () => {
+    expect(parseOptions([], {})?.startup).toBe(true);
+    expect(parseOptions(['--quick'], {})?.startup).toBe(true);
+    expect(parseOptions(['--no-startup'], {})?.startup).toBe(false);
+  });
 });

@@ -26,16 +26,19 @@ export interface BenchOptions {
   kernels: boolean;
   networks: boolean;
   transformers: boolean;
+  /** Cold import of each published package and `residual train` to its first step. */
+  startup: boolean;
   quick: boolean;
 }
 
 export const USAGE = `pnpm bench [options]
 
-Times the convolution kernels (forward and both gradients, at the shapes of ResNet-20 and
-ResNet-50 stages) on every backend available here, then training and inference of whole
-networks (classifiers and segmentation networks) and of a character GPT (training and
-generation tokens/s), with PyTorch measured side by side in the same run. Prints tables and
-writes bench/results/<name>.json.
+Times startup first (the cold import of each published package in a fresh node, and the wait
+from 'residual train' to its first training step), then the convolution kernels (forward and
+both gradients, at the shapes of ResNet-20 and ResNet-50 stages) on every backend available
+here, then training and inference of whole networks (classifiers and segmentation networks) and
+of a character GPT (training and generation tokens/s), with PyTorch measured side by side in
+the same run. Prints tables and writes bench/results/<name>.json.
 
 Segmentation networks (unet_resnet18, fpn_resnet34, ...) train on per-pixel cross-entropy with 4
 classes (the bundled shapes data set's) and SGD momentum; PyTorch builds the same network
@@ -69,7 +72,11 @@ PyTorch 1.13 on the reference BLAS) and the repo's .venv-torch when it exists, a
   --no-kernels         skip the kernel table
   --no-networks        skip whole networks
   --no-transformers    skip the GPT rows (gpt_char_micro training and generation)
-  --quick              a smoke run: a few shapes, ResNet-20 at batch 32, one round
+  --no-startup         skip the startup section: the cold import of tfjs and of each published
+                       package (a fresh node per import, median of 5) and the seconds from
+                       spawning 'residual train' to its first step (median of 3)
+  --quick              a smoke run: a few shapes, ResNet-20 at batch 32, one round; startup
+                       with 2 imports per package and 1 training run
   --help`;
 
 function list(value: string, what: string): number[] {
@@ -141,6 +148,7 @@ export function parseOptions(
       'no-kernels': { type: 'boolean', default: false },
       'no-networks': { type: 'boolean', default: false },
       'no-transformers': { type: 'boolean', default: false },
+      'no-startup': { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -165,6 +173,7 @@ export function parseOptions(
     kernels: !values['no-kernels'],
     networks: !values['no-networks'],
     transformers: !values['no-transformers'],
+    startup: !values['no-startup'],
     quick,
   };
 }
