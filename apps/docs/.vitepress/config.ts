@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
+import { ISOLATION_HEADERS, isolationScript } from './cross-origin-isolation.js';
 
 const DOCS_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BASE = process.env.DOCS_BASE ?? '/';
 
 /** A sidebar that `scripts/generate.ts` wrote; the site cannot build without the generated pages. */
 function generatedSidebar(file: string): DefaultTheme.SidebarItem[] {
@@ -49,10 +51,13 @@ export default defineConfig({
   title: 'Residual',
   description:
     'Residual networks on TensorFlow.js: build, train, evaluate and understand ResNets in Node.js and the browser.',
-  base: process.env.DOCS_BASE ?? '/',
+  base: BASE,
   srcExclude: ['README.md', 'generated/**', 'test/**', 'artifacts/**', 'scripts/**', 'src/**'],
   lastUpdated: false,
-  head: [['link', { rel: 'icon', href: `${process.env.DOCS_BASE ?? '/'}logo.svg` }]],
+  head: [
+    ['link', { rel: 'icon', href: `${BASE}logo.svg` }],
+    ['script', {}, isolationScript(BASE)],
+  ],
   themeConfig: {
     logo: '/logo.svg',
     nav: [
@@ -83,6 +88,9 @@ export default defineConfig({
     },
   },
   vite: {
+    // Cross-origin isolated, as the demos want it: threaded WASM (see cross-origin-isolation.ts).
+    server: { headers: ISOLATION_HEADERS },
+    preview: { headers: ISOLATION_HEADERS },
     // One copy of TensorFlow.js: two copies split its kernel and class registries.
     resolve: {
       dedupe: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],

@@ -5,20 +5,29 @@ import { loadDigits, loadTextCorpus, packImageDataset } from '@residual/datasets
 import { DATA_DIR, WASM_DIR } from './paths.js';
 import { resetDir } from './write-file.js';
 
+/** The binary tfjs loads where the page is cross-origin isolated (SharedArrayBuffer: threads). */
+export const THREADED_WASM = 'tfjs-backend-wasm-threaded-simd.wasm';
+
 /**
  * Copies TensorFlow.js's WASM binaries into the site, so a browser without WebGL trains on
  * WASM from this site alone (the demos pass this folder to `initBackend({ wasmPaths })`).
  */
 export async function copyWasmBinaries(): Promise<string[]> {
+  return copyWasmBinariesTo(WASM_DIR);
+}
+
+/** Copies tfjs's `.wasm` files into `dir` (emptied first) and returns their names. */
+export async function copyWasmBinariesTo(dir: string): Promise<string[]> {
   const packageJson = createRequire(import.meta.url).resolve(
     '@tensorflow/tfjs-backend-wasm/package.json',
   );
   const dist = join(dirname(packageJson), 'dist');
   const binaries = (await readdir(dist)).filter((name) => name.endsWith('.wasm'));
-  if (binaries.length === 0)
-    throw new Error(`${dist}: no .wasm files; reinstall @tensorflow/tfjs-backend-wasm.`);
-  await resetDir(WASM_DIR);
-  for (const name of binaries) await copyFile(join(dist, name), join(WASM_DIR, name));
+  // The threaded binary is what cross-origin isolated pages load: without it they fail to start.
+  if (!binaries.includes(THREADED_WASM))
+    throw new Error(`${dist}: no ${THREADED_WASM}; reinstall @tensorflow/tfjs-backend-wasm.`);
+  await resetDir(dir);
+  for (const name of binaries) await copyFile(join(dist, name), join(dir, name));
   return binaries;
 }
 

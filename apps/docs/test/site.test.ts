@@ -151,7 +151,7 @@ describe.skipIf(SKIP_BROWSER_TESTS)('the built site, in Chromium', () => {
     });
     const status = await text(page.locator('.status'));
     expect(await demo.getAttribute('data-state'), status).toBe('done');
-    expect(await text(page.locator('.status code'))).toMatch(/^(webgl|wasm)$/);
+    expect(await text(page.locator('.status code'))).toMatch(/^(webgl|wasm(, \d+ threads)?)$/);
 
     for (const network of ['plain', 'residual']) {
       const card = page.locator(`.card[data-network=${network}]`);
@@ -209,7 +209,7 @@ describe.skipIf(SKIP_BROWSER_TESTS)('the built site, in Chromium', () => {
     });
     const status = await text(page.locator('.status'));
     expect(await demo.getAttribute('data-state'), status).toBe('done');
-    expect(await text(page.locator('.status code'))).toMatch(/^(webgl|wasm)$/);
+    expect(await text(page.locator('.status code'))).toMatch(/^(webgl|wasm(, \d+ threads)?)$/);
 
     const card = page.locator('.card[data-steps]');
     expect(Number(await card.getAttribute('data-steps'))).toBe(steps);
@@ -252,7 +252,7 @@ describe.skipIf(SKIP_BROWSER_TESTS)('the built site, in Chromium', () => {
     });
     const status = await text(page.locator('.status'));
     expect(await demo.getAttribute('data-state'), status).toBe('done');
-    expect(await text(page.locator('.status code'))).toMatch(/^(webgl|wasm)$/);
+    expect(await text(page.locator('.status code'))).toMatch(/^(webgl|wasm(, \d+ threads)?)$/);
     const card = page.locator('.card[data-steps]');
     expect(Number(await card.getAttribute('data-steps'))).toBe(2);
     expect(Number.isFinite(Number(await card.getAttribute('data-latest-loss')))).toBe(true);

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { ISOLATION_HEADERS } from '../.vitepress/cross-origin-isolation.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,23 +24,34 @@ export interface StaticSite {
   close(): Promise<void>;
 }
 
+export interface ServeOptions {
+  /**
+   * Send the headers that make pages cross-origin isolated (threaded WASM), as a host the docs'
+   * advice was followed on does. false: none, as GitHub Pages serves (the site's service worker
+   * isolates the pages then). Default: true.
+   */
+  isolationHeaders?: boolean;
+}
+
 /**
  * Serves the built site on 127.0.0.1 (a free port) the way a static host does: `/x` and `/x/`
  * find `x.html` and `x/index.html`, anything else is a 404 with the site's 404 page.
  */
-export async function serveSite(root: string): Promise<StaticSite> {
+export async function serveSite(root: string, options: ServeOptions = {}): Promise<StaticSite> {
+  const isolation = options.isolationHeaders === false ? {} : ISOLATION_HEADERS;
   const notFound: string[] = [];
   const server: Server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     const file = await findFile(root, path);
     if (file === undefined) {
       notFound.push(path);
-      response.writeHead(404, { 'content-type': TYPES['.html'] });
+      response.writeHead(404, { 'content-type': TYPES['.html'], ...isolation });
       createReadStream(join(root, '404.html')).pipe(response);
       return;
     }
     response.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      ...isolation,
       // Built assets have content hashes in their names; hosts let browsers keep them.
       ...(path.startsWith('/assets/')
         ? { 'cache-control': 'public, max-age=31536000, immutable' }
