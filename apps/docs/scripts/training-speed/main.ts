@@ -5,7 +5,7 @@
 // a table.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -45,8 +45,14 @@ async function main(): Promise<void> {
   }
   const file = join(RESULTS, `wasm-threads-${new Date().toISOString().slice(0, 10)}.json`);
   await mkdir(RESULTS, { recursive: true });
-  const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown' };
+  // The load average says how far other work on the machine shared the cores with this run.
+  const machine = {
+    cpus: availableParallelism(),
+    model: cpus()[0]?.model ?? 'unknown',
+    loadAverageAfter: loadavg(),
+  };
   await writeFile(file, `${JSON.stringify({ model: 'cifar_resnet20', machine, runs }, null, 2)}\n`);
+  console.log(`load average after: ${machine.loadAverageAfter.map((x) => x.toFixed(2)).join(' ')}`);
   console.log('| where | wasm threads | images/s |\n| --- | --- | --- |');
   for (const run of runs) {
     console.log(`| ${run.where} | ${run.wasmThreads} | ${run.imagesPerSecond.toFixed(1)} |`);
