@@ -89,8 +89,9 @@ export default defineConfig({
   },
   vite: {
     // Cross-origin isolated, as the demos want it: threaded WASM (see cross-origin-isolation.ts).
+    // `vitepress preview` serves with its own server, which sends no headers: there, as on
+    // GitHub Pages, the service worker isolates the pages.
     server: { headers: ISOLATION_HEADERS },
-    preview: { headers: ISOLATION_HEADERS },
     // One copy of TensorFlow.js: two copies split its kernel and class registries.
     resolve: {
       dedupe: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],

@@ -1,8 +1,8 @@
 /**
  * Cross-origin isolation for the site: where a page is isolated, SharedArrayBuffer exists and
- * TensorFlow.js runs its threaded WASM binary, so the demos train on several cores.
+ * TensorFlow.js runs its threaded WASM binary, so the demos can train on several cores.
  *
- * Two ways to get there: a server that sends these headers (the dev and preview servers, and any
+ * Two ways to get there: a server that sends these headers (the dev server, and any
  * host that lets you set headers), or, on static hosts that cannot (GitHub Pages), the service
  * worker in `public/cross-origin-isolation-sw.js`, which adds them to the site's own responses.
  */
