@@ -1,4 +1,4 @@
-// Every model family trains on tfjs's webgl backend, where most users' browsers have a GPU, with
+// Registered models train on tfjs's webgl backend, where most users' browsers have a GPU, with
 // the cpu backend's gradients: headless Chromium (WebGL 2 through its software renderer where
 // there is no GPU) against Node.js. Skipped with its reason where no Chromium is installed,
 // except under RESIDUAL_REQUIRE_BROWSER=1 (.ci/run). All registered models, with their speed:
@@ -17,23 +17,25 @@ const skip = chromiumSkipReason();
 const TOLERANCE = 1e-3;
 
 /**
- * Models whose builders, between them, run every layer kind of the registry, chosen for what fits
- * CI's time (about 10 s for a CIFAR or GPT entry, over a minute for an ImageNet layout at
- * 64×64 on two cores): the CIFAR builder (option-A shortcuts, batch norm, global pooling), the GPT builder
- * (embeddings, causal attention, layer norm, GELU) and the ImageNet ResNet builder (stem, max pool,
- * projection shortcuts), on which the segmentation networks build (unet_resnet18 alone takes
- * two minutes). Every registered model: scripts/webgl-gradients.ts.
+ * Small models of three builders, chosen for CI's time (about 10 s for a CIFAR or GPT entry,
+ * over a minute for an ImageNet layout at 64×64 on two cores; unet_resnet18 takes two): the
+ * CIFAR builder (option-A shortcuts, batch norm, global pooling; wide blocks), the GPT
+ * builder (embeddings, causal attention, layer norm, GELU) and the ImageNet ResNet builder (stem,
+ * max pool, projection shortcuts) on which the segmentation networks build. Grouped convolution,
+ * squeeze-excitation, ResNet-D, ResNetV2 and the segmentation heads: the script
+ * (scripts/webgl-gradients.ts), over every registered model.
  */
 const REPRESENTATIVES = ['cifar_resnet8', 'wrn16_4', 'gpt_char_micro', 'resnet18'];
 
 /**
- * Where tfjs's cpu backend is the odd one out: at batch 2 its resnet18 gradients differ from
- * webgl's by 7e-2 (stage1_block2_1_conv/kernel and everything before it), while webgl and wasm
- * agree to 2e-5, and cpu agrees with wasm at batch 1 (7e-5). The kernels of one BasicBlock
- * (conv 'same'/'valid'/stride 2, pad, max pool, batch norm) agree on their own at batch 2, so
- * the faulty cpu kernel is not yet found. Held as known: this fails, and says so, once fixed.
+ * Where the gradient is not continuous at the test's point, so no two backends need agree:
+ * resnet18's training-mode loss at this seed has a ReLU input within float32 round-off of zero
+ * (stage1, block 2). Which side of the kink a backend lands on depends on its summation order:
+ * webgl and wasm land on one side (they agree to 2e-5), cpu on the other, and the gradient of
+ * stage1_block2_1_conv/kernel jumps by 4e-2 of its scale — the same jump wasm itself makes when
+ * the input is scaled by 1 + 1e-6 noise (it does not at 1e-7). Checked here: it trains.
  */
-const CPU_REFERENCE_DISAGREES = new Set(['resnet18']);
+const KINKED = new Set(['resnet18']);
 
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let dir: string;
@@ -53,19 +55,14 @@ describe.skipIf(skip !== undefined)('registered models on webgl in headless Chro
   });
 
   it.each(REPRESENTATIVES)(
-    "%s has the cpu backend's gradients and trains",
+    '%s: its webgl gradients against cpu, and a training step',
     async (name) => {
       const result = await webglParity(browser, htmlPath, name, 1);
       console.log(
         `${name}: max relative gradient error ${result.maxRelativeError.toExponential(2)} ` +
           `(${result.worstWeight}), webgl ${result.webglStepSeconds.toFixed(2)} s/step`,
       );
-      if (CPU_REFERENCE_DISAGREES.has(name)) {
-        expect(
-          result.maxRelativeError,
-          'the cpu reference now agrees: drop the exception',
-        ).toBeGreaterThan(TOLERANCE);
-      } else {
+      if (!KINKED.has(name)) {
         expect(result.maxRelativeError, result.worstWeight).toBeLessThanOrEqual(TOLERANCE);
       }
       expect(result.webglLosses.every(Number.isFinite)).toBe(true);
