@@ -8,12 +8,14 @@
 #
 #   bash bench/segmentation-target.sh [model] [dataset] [residual train options...]
 #
-# Without options, the shapes recipe: 12,000 generated training images, 2 epochs of batch 32,
-# momentum SGD at 0.1 down a cosine (the quick recipe), cross-entropy + Dice, every residual
-# block of the encoder starting as the identity (about 9 minutes on 2 cores; the generators
-# draw as many training images as asked, and more images generalise better than more epochs).
-# The digit mosaics' recipe (AdamW: momentum SGD leaves the digits' identity unlearnt there;
-# batch 16 for more steps, 9,600 images twice to stay under ten minutes):
+# Without options, the earlier momentum-SGD recipe (the *-sgd.json results): 12,000 generated
+# training images, 2 epochs of batch 32, SGD 0.1 down a cosine (the quick recipe), cross-entropy
+# + Dice, every residual block of the encoder starting as the identity (about 9 minutes on 2
+# cores; the generators draw as many training images as asked). The published recipe (AdamW:
+# momentum SGD leaves the digits' identity unlearnt; batch 16 for more steps, and as many
+# images, seen twice, as fit in ten minutes):
+#   bash bench/segmentation-target.sh unet_resnet18 shapes --train-images 9000 \
+#     --epochs 2 --batch-size 16 --optimizer adamw --lr 0.001 --loss cross-entropy+dice
 #   bash bench/segmentation-target.sh unet_resnet18 digit-mosaics --train-images 9600 \
 #     --epochs 2 --batch-size 16 --optimizer adamw --lr 0.001 --loss cross-entropy+dice
 # Build first: pnpm turbo run build --filter=residual
