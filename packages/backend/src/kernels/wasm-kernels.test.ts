@@ -100,6 +100,23 @@ for (const native of [true, false]) {
         await matchesCpu(() => tf.slice(big(), [1, 2, 3, 4], [2, 30, 20, 7]));
       });
 
+      it('SplitV cuts any axis into given or equal pieces', async () => {
+        const x = () => random([4, 16, 16, 24], 10);
+        await matchesCpu(() => tf.split(x(), [8, 16], 3));
+        await matchesCpu(() => tf.split(x(), [5, -1, 3], 1));
+        await matchesCpu(() => tf.split(x(), 2, 0));
+        await matchesCpu(() => tf.split(random([6, 10], 11, 'int32'), [1, 9], 1));
+        // The gradient of a concatenation is a split.
+        await matchesCpu(() =>
+          tf.grad((a: tf.Tensor) =>
+            tf
+              .concat([a, tf.square(a)], 3)
+              .mul(random([4, 16, 16, 48], 12))
+              .sum(),
+          )(x()),
+        );
+      });
+
       it('max pooling has the gradient of tfjs cpu (1×1 strided: a subsampling)', async () => {
         for (const [pool, stride, padding, shape] of [
           [1, 2, 'valid', [2, 7, 6, 3]],
