@@ -15,6 +15,15 @@ export class EpochProgress {
     private readonly printEvery?: number,
   ) {}
 
+  /** The trainer callbacks that draw this progress (classification and segmentation alike). */
+  get callbacks() {
+    return {
+      onEpochStart: () => this.epochStart(),
+      onBatchEnd: (info: BatchEndInfo) => this.batchEnd(info),
+      onEpochEnd: (record: EpochRecord & { testMeanIoU?: number }) => this.epochEnd(record),
+    };
+  }
+
   epochStart(): void {
     this.epochStarted = performance.now();
   }

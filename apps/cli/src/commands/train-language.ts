@@ -11,7 +11,7 @@ import {
   writeFileAtomic,
 } from '@residual/train';
 import { downloadProgress } from '../download-progress.js';
-import { interruptOnSigint } from '../interrupt.js';
+import { stoppedByInterrupt, trainUntilDoneOrInterrupted } from '../interrupt.js';
 import { LANGUAGE_MODEL_FLAGS, LANGUAGE_MODEL_OPTIONS } from '../language-models.js';
 import { LanguageProgress } from '../language-progress.js';
 import type { Terminal } from '../terminal.js';
@@ -58,35 +58,20 @@ export async function trainLanguage(values: TrainValues, terminal: Terminal): Pr
   );
 
   const progress = new LanguageProgress(terminal, tokenizer.unit);
-  const interrupt = interruptOnSigint(terminal);
-  let result: Awaited<ReturnType<typeof trainLanguageModel>>;
-  try {
-    result = await trainLanguageModel({
+  const result = await trainUntilDoneOrInterrupted(terminal, run, values, (controls) =>
+    trainLanguageModel({
       model: sized,
       data: { train: text.train, validation: text.validation, vocabSize: tokenizer.vocabSize },
       recipe,
       seed: config.seed,
-      signal: interrupt.signal,
-      checkpoints: {
-        dir: run.checkpoints,
-        every: values['checkpoint-every'],
-        keep: values['keep-checkpoints'],
-      },
-      resume: run.resumeFrom,
+      ...controls,
       callbacks: {
         onStepEnd: (info) => progress.stepEnd(info),
         onEvaluation: (record) => progress.evaluation(record, recipe.steps),
       },
-    });
-  } finally {
-    interrupt.dispose();
-  }
-  if (result.aborted) {
-    terminal.err(
-      `stopped after step ${result.steps}; checkpoint ${result.checkpoint}. Continue with: residual train --resume ${out}\n`,
-    );
-    return 130;
-  }
+    }),
+  );
+  if (result.aborted) return stoppedByInterrupt(terminal, result, out);
 
   // The whole held-out text, each token predicted once (training measured a sample of it).
   const final = evaluateLanguageModel(sized, text.validation, { context });

@@ -11,7 +11,7 @@ import {
   writeFileAtomic,
 } from '@residual/train';
 import { writeInferenceFile } from '../inference-file.js';
-import { interruptOnSigint } from '../interrupt.js';
+import { stoppedByInterrupt, trainUntilDoneOrInterrupted } from '../interrupt.js';
 import { EpochProgress, percent } from '../progress.js';
 import { writeSegmentationCurves } from '../segmentation-curves.js';
 import { firstImages, loadSegmentationFor } from '../segmentation-data.js';
@@ -86,10 +86,8 @@ export async function trainSegmentationRun(
     normalization: dataset.normalization,
   };
   const progress = new EpochProgress(terminal, recipe.epochs, values['print-every']);
-  const interrupt = interruptOnSigint(terminal);
-  let result: Awaited<ReturnType<typeof trainSegmentation>>;
-  try {
-    result = await trainSegmentation({
+  const result = await trainUntilDoneOrInterrupted(terminal, run, values, (controls) =>
+    trainSegmentation({
       model,
       data,
       recipe,
@@ -97,29 +95,12 @@ export async function trainSegmentationRun(
       auxWeight,
       optimizer: config.optimizer === 'adamw' ? 'adamw' : 'sgd-momentum',
       seed: config.seed,
-      signal: interrupt.signal,
-      checkpoints: {
-        dir: run.checkpoints,
-        every: values['checkpoint-every'],
-        keep: values['keep-checkpoints'],
-      },
-      resume: run.resumeFrom,
+      ...controls,
       recompute,
-      callbacks: {
-        onEpochStart: () => progress.epochStart(),
-        onBatchEnd: (info) => progress.batchEnd(info),
-        onEpochEnd: (record) => progress.epochEnd(record),
-      },
-    }).catch(inCommandWords('train', '--recompute auto'));
-  } finally {
-    interrupt.dispose();
-  }
-  if (result.aborted) {
-    terminal.err(
-      `stopped after step ${result.steps}; checkpoint ${result.checkpoint}. Continue with: residual train --resume ${out}\n`,
-    );
-    return 130;
-  }
+      callbacks: progress.callbacks,
+    }).catch(inCommandWords('train', '--recompute auto')),
+  );
+  if (result.aborted) return stoppedByInterrupt(terminal, result, out);
 
   // A run resumed after its last epoch's checkpoint has no evaluation of its own yet.
   const final = result.evaluation ?? evaluateSegmentation(model, test, data);

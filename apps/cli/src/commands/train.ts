@@ -21,7 +21,7 @@ import { defineCommand } from '../command.js';
 import { loadDatasetFor } from '../datasets.js';
 import { shapedDataset } from '../image-shape.js';
 import { writeInferenceFile } from '../inference-file.js';
-import { interruptOnSigint } from '../interrupt.js';
+import { stoppedByInterrupt, trainUntilDoneOrInterrupted } from '../interrupt.js';
 import { isLanguageModel } from '../language-models.js';
 import { pretrainedModel } from '../pretrained-model.js';
 import { EpochProgress, percent } from '../progress.js';
@@ -109,37 +109,18 @@ export const trainCommand = defineCommand({
     );
 
     const progress = new EpochProgress(terminal, recipe.epochs, values['print-every']);
-    const interrupt = interruptOnSigint(terminal);
-    let result: Awaited<ReturnType<typeof train>>;
-    try {
-      result = await train({
+    const result = await trainUntilDoneOrInterrupted(terminal, run, values, (controls) =>
+      train({
         model,
         data: { ...dataset, train: trainSplit, test: testSplit },
         recipe,
         seed: config.seed,
-        signal: interrupt.signal,
-        checkpoints: {
-          dir: run.checkpoints,
-          every: values['checkpoint-every'],
-          keep: values['keep-checkpoints'],
-        },
-        resume: run.resumeFrom,
+        ...controls,
         recompute,
-        callbacks: {
-          onEpochStart: () => progress.epochStart(),
-          onBatchEnd: (info) => progress.batchEnd(info),
-          onEpochEnd: (record) => progress.epochEnd(record),
-        },
-      }).catch(inCommandWords('train', '--recompute auto'));
-    } finally {
-      interrupt.dispose();
-    }
-    if (result.aborted) {
-      terminal.err(
-        `stopped after step ${result.steps}; checkpoint ${result.checkpoint}. Continue with: residual train --resume ${out}\n`,
-      );
-      return 130;
-    }
+        callbacks: progress.callbacks,
+      }).catch(inCommandWords('train', '--recompute auto')),
+    );
+    if (result.aborted) return stoppedByInterrupt(terminal, result, out);
 
     // A run resumed after its last epoch's checkpoint has no evaluation of its own yet.
     const final =
