@@ -28,6 +28,7 @@ export {
   registerTrainingKernels,
 } from './kernels/register-training-kernels.js';
 export { layerNorm } from './layer-norm.js';
+export { installLeanBackprop, uninstallLeanBackprop } from './lean-backprop.js';
 export { type MemoryReport, memoryReport } from './memory.js';
 export { BackendError, isResidualError, ResidualError } from './residual-error.js';
 export { Rng, seededPermutation } from './rng.js';

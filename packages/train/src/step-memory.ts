@@ -8,15 +8,17 @@ import type { Segments } from './recompute.js';
  *
  * - `fixed`: the weights, their momentum and their gradients (3 × parameters).
  * - `perImage` without recomputation: every layer's output, ×{@link ACTIVATION_FACTOR} —
- *   tfjs keeps what each op's gradient needs (inputs and outputs) until the backward pass
- *   ends, and the gradient of every activation too (it frees them all at the end of the step).
+ *   what each op's gradient needs (inputs and outputs) is kept until that op's gradient has
+ *   run, and the gradient of each activation until it has been passed back (the lean backward
+ *   pass of `@residual/backend`; tfjs alone kept both until the step ended, twice as much).
  * - with recomputation: the segments' boundary tensors, kept through the step, the gradient
  *   arriving at and leaving the segment being recomputed (the others are freed as the
  *   backward pass goes), and that segment's activations ×{@link ACTIVATION_FACTOR}.
  *
- * The factor was measured on the wasm backend (the heap after one step of cifar_resnet20/56/110
- * at batch 32–128 without recomputation, divided by the sum of the layers' outputs, is 2.1–2.2;
- * heap growth comes in chunks, so that is an upper bound) and rounded up to leave a margin.
+ * The factor was measured on the wasm backend (the heap after two steps of cifar_resnet20 at
+ * batch 128, cifar_resnet56 at 32 and cifar_resnet110 at 64 without recomputation, divided by
+ * the sum of the layers' outputs, is 1.06–1.12; heap growth comes in chunks, so that is an
+ * upper bound) and rounded up to leave a margin.
  */
 export interface StepMemory {
   fixed: number;
@@ -24,7 +26,7 @@ export interface StepMemory {
 }
 
 /** Peak bytes of a step per byte of layer outputs, measured on wasm (see {@link StepMemory}). */
-export const ACTIVATION_FACTOR = 2.5;
+export const ACTIVATION_FACTOR = 1.3;
 
 const FLOAT_BYTES = 4;
 

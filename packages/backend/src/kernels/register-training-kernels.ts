@@ -12,6 +12,7 @@
 // the tests that run every backend's kernels through the table.
 import type * as tf from '@tensorflow/tfjs';
 import { registerDilatedConvolutions } from '../dilated-convolutions.js';
+import { installLeanBackprop } from '../lean-backprop.js';
 import { cpuKernels } from './cpu/kernels.js';
 import { overriddenKernels, overrideKernel, restoreKernel } from './kernel-overrides.js';
 import { registerLeanGradients } from './lean-gradients.js';
@@ -87,4 +88,6 @@ export function registerTrainingKernels(
   if (kernels !== undefined) registerLeanGradients(backendName);
   // On every backend, ours or not: tfjs refuses the gradients of dilated convolutions.
   registerDilatedConvolutions();
+  // On every backend: tfjs frees nothing until a backward pass ends.
+  installLeanBackprop();
 }
