@@ -548,6 +548,43 @@ napi_value Pad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value MaxPoolBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, kMaxPoolBackwardArgs);
+  F32 x = args.f32(0, "x");
+  F32 dy = args.f32(1, "dy");
+  std::vector<int32_t> geometry;
+  if (!args.int32s(2, "geometry", &geometry)) return nullptr;
+  F32 dx = args.f32(3, "dx");
+  if (!args.ok()) return nullptr;
+  if (geometry.size() != 14) {
+    napi_throw_range_error(env, nullptr,
+                           "geometry must be [batch, inHeight, inWidth, channels, outHeight, "
+                           "outWidth, strides (2), dilations (2), filter sizes (2), padTop, padLeft]");
+    return nullptr;
+  }
+  const MaxPoolGeometry g{geometry[0], geometry[1], geometry[2],  geometry[3], geometry[4],
+                          geometry[5], geometry[6], geometry[7],  geometry[8], geometry[9],
+                          geometry[10], geometry[11], geometry[12], geometry[13]};
+  for (int i = 0; i < 12; ++i) {
+    if (geometry[i] < (i < 6 ? 0 : 1)) {
+      napi_throw_range_error(env, nullptr,
+                             "geometry: sizes must be >= 0, strides, dilations and filters >= 1");
+      return nullptr;
+    }
+  }
+  if (g.in_height * g.in_width * g.channels >= (int64_t{1} << 31)) {
+    napi_throw_range_error(env, nullptr, "an image of the max pool must hold fewer than 2^31 values");
+    return nullptr;
+  }
+  const uint64_t n_in = static_cast<uint64_t>(g.batch * g.in_height * g.in_width * g.channels);
+  const uint64_t n_out = static_cast<uint64_t>(g.batch * g.out_height * g.out_width * g.channels);
+  if (!args.need(x, n_in, "x") || !args.need(dy, n_out, "dy") || !args.need(dx, n_in, "dx") ||
+      !args.disjoint(dx, n_in, x, n_in, false) || !args.disjoint(dx, n_in, dy, n_out, false))
+    return nullptr;
+  max_pool_backward(x.data, dy.data, g, dx.data);
+  return nullptr;
+}
+
 napi_value StridedCopy(napi_env env, napi_callback_info info) {
   Args args(env, info, kStridedCopyArgs);
   F32 x = args.f32(0, "x");

@@ -48,6 +48,7 @@ constexpr const char* kActivationChoices = "0 (linear), 1 (relu) or 2 (relu6)";
   X(sumMiddleAxis,             SumMiddleAxis, 6) \
   X(pad,                       Pad, 4) \
   X(stridedCopy,               StridedCopy, 3) \
+  X(maxPoolBackward,           MaxPoolBackward, 4) \
   X(matMul,                    MatMul, 4) \
   X(threads,                   Threads, 0) \
   X(setThreads,                SetThreads, 1) \

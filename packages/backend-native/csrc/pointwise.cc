@@ -397,4 +397,57 @@ void sum_middle_axis(const float* x, int64_t outer, int64_t reduce, int64_t inne
     }
 }
 
+void max_pool_backward(const float* x, const float* dy, const MaxPoolGeometry& g, float* dx) {
+  const int64_t channels = g.channels;
+  const int64_t image_size = g.in_height * g.in_width * channels;
+  const int64_t out_image_size = g.out_height * g.out_width * channels;
+  // Windows overlap, so two outputs of one image may add to the same dx value: one task per
+  // image keeps every sum in the order of the outputs, whatever the thread count.
+  ThreadPool::instance().parallel_for(static_cast<int>(g.batch), [&](int n, int) {
+    const float* xn = x + n * image_size;
+    const float* dyn = dy + n * out_image_size;
+    float* dxn = dx + n * image_size;
+    std::fill(dxn, dxn + image_size, 0.f);
+    // 32-bit positions (an image's values are fewer than 2^31, checked by the caller) so the
+    // compare-and-select below vectorises with the float lanes.
+    std::vector<float> best(static_cast<size_t>(channels));
+    std::vector<int32_t> where(static_cast<size_t>(channels));
+    float* best_c = best.data();
+    int32_t* where_c = where.data();
+    for (int64_t oy = 0; oy < g.out_height; ++oy) {
+      const int64_t y0 = oy * g.stride_height - g.pad_top;
+      for (int64_t ox = 0; ox < g.out_width; ++ox) {
+        const int64_t x0 = ox * g.stride_width - g.pad_left;
+        bool first = true;
+        for (int64_t ky = 0; ky < g.filter_height; ky += g.dilation_height) {
+          const int64_t y = y0 + ky;
+          if (y < 0 || y >= g.in_height) continue;
+          for (int64_t kx = 0; kx < g.filter_width; kx += g.dilation_width) {
+            const int64_t xx = x0 + kx;
+            if (xx < 0 || xx >= g.in_width) continue;
+            const int32_t pixel = static_cast<int32_t>((y * g.in_width + xx) * channels);
+            const float* px = xn + pixel;
+            if (first) {
+              for (int32_t c = 0; c < channels; ++c) {
+                best_c[c] = px[c];
+                where_c[c] = pixel + c;
+              }
+              first = false;
+              continue;
+            }
+            for (int32_t c = 0; c < channels; ++c) {
+              const bool larger = px[c] > best_c[c];
+              best_c[c] = larger ? px[c] : best_c[c];
+              where_c[c] = larger ? pixel + c : where_c[c];
+            }
+          }
+        }
+        if (first) continue;  // a window wholly in the padding
+        const float* d = dyn + (oy * g.out_width + ox) * channels;
+        for (int32_t c = 0; c < channels; ++c) dxn[where_c[c]] += d[c];
+      }
+    }
+  });
+}
+
 }  // namespace residual

@@ -68,6 +68,19 @@ void pad(const float* x, int rank, const int64_t* in_shape, const int64_t* befor
 void strided_copy(const float* x, int rank, const int64_t* sizes, const int64_t* strides,
                   float* out);
 
+// The geometry of a 2-D max pool over NHWC input, as tfjs computes it (Conv2DInfo).
+struct MaxPoolGeometry {
+  int64_t batch, in_height, in_width, channels, out_height, out_width;
+  int64_t stride_height, stride_width, dilation_height, dilation_width;
+  int64_t filter_height, filter_width;  // effective: dilation included
+  int64_t pad_top, pad_left;
+};
+
+// The gradient of a max pool: dx zeroed, then each output's dy added at the first maximum of
+// its window (padding never wins; a later value must be strictly larger, so ties and NaNs go to
+// the first), as tfjs's cpu backend does. Images in parallel, each summed in one fixed order.
+void max_pool_backward(const float* x, const float* dy, const MaxPoolGeometry& g, float* dx);
+
 // Per-channel mean and biased variance of x seen as [rows, channels] (what batch norm
 // normalises with in training), in two passes: the variance sums squares of centred values.
 void batch_norm_moments(const float* x, int64_t rows, int64_t channels, float* mean,

@@ -293,6 +293,69 @@ describe.skipIf(skipReason !== undefined)('native element-wise kernels', () => {
     );
   });
 
+  it("takes a max pool's gradient as the definition: first maximum, padding never, any threads", () => {
+    // [batch, inHeight, inWidth, channels, outHeight, outWidth, strides, dilations, filter, pads]
+    const [batch, height, width, channels] = [3, 13, 11, 20];
+    const [outHeight, outWidth, stride, filter, pad] = [7, 6, 2, 3, 1];
+    const geometry = Int32Array.from([
+      ...[batch, height, width, channels, outHeight, outWidth, stride, stride, 1, 1],
+      ...[filter, filter, pad, pad],
+    ]);
+    // Rounded values make ties common; one NaN must not win after the first of its window.
+    const x = randomArray(batch * height * width * channels, 23).map((v) => Math.round(v * 4));
+    x[5 * width * channels + 7] = Number.NaN;
+    const dy = randomArray(batch * outHeight * outWidth * channels, 29);
+    const expected = new Float32Array(x.length);
+    for (let n = 0; n < batch; n++) {
+      for (let oy = 0; oy < outHeight; oy++) {
+        for (let ox = 0; ox < outWidth; ox++) {
+          for (let c = 0; c < channels; c++) {
+            let at = -1;
+            for (let ky = 0; ky < filter; ky++) {
+              for (let kx = 0; kx < filter; kx++) {
+                const y = oy * stride - pad + ky;
+                const xx = ox * stride - pad + kx;
+                if (y < 0 || y >= height || xx < 0 || xx >= width) continue;
+                const i = ((n * height + y) * width + xx) * channels + c;
+                if (at < 0 || x[i] > x[at]) at = i;
+              }
+            }
+            expected[at] += dy[((n * outHeight + oy) * outWidth + ox) * channels + c];
+          }
+        }
+      }
+    }
+    const dx = new Float32Array(x.length).fill(7);
+    native!.maxPoolBackward(x, dy, geometry, dx);
+    expect([...dx]).toEqual([...expected]);
+    const threads = native!.threads();
+    native!.setThreads(1);
+    const single = new Float32Array(x.length);
+    native!.maxPoolBackward(x, dy, geometry, single);
+    native!.setThreads(threads);
+    expect([...single]).toEqual([...dx]);
+  });
+
+  it('rejects a max-pool geometry that does not describe the arrays', () => {
+    const geometry = [1, 4, 4, 2, 2, 2, 2, 2, 1, 1, 2, 2, 0, 0];
+    const run =
+      (g: number[], xLength = 32, dyLength = 8, dxLength = 32) =>
+      () =>
+        native!.maxPoolBackward(
+          new Float32Array(xLength),
+          new Float32Array(dyLength),
+          Int32Array.from(g),
+          new Float32Array(dxLength),
+        );
+    expect(run(geometry)).not.toThrow();
+    expect(run(geometry.slice(0, 13))).toThrow(/geometry must be/);
+    expect(run(geometry, 32, 7)).toThrow(/dy has 7 values, needs 8/);
+    expect(run(geometry, 32, 8, 31)).toThrow(/dx has 31 values, needs 32/);
+    expect(run([1, 4, 4, 2, 2, 2, 0, 2, 1, 1, 2, 2, 0, 0])).toThrow(
+      /strides, dilations and filters >= 1/,
+    );
+  });
+
   it('rejects a pad layout that does not describe the arrays', () => {
     const x = new Float32Array(6);
     expect(() => native!.pad(x, Int32Array.from([2, 2, 3, 0, 0]), 0, new Float32Array(6))).toThrow(

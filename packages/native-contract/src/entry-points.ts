@@ -33,6 +33,7 @@ export const ENTRY_POINTS = {
   sumMiddleAxis: 6,
   pad: 4,
   stridedCopy: 3,
+  maxPoolBackward: 4,
   matMul: 4,
   threads: 0,
   setThreads: 1,

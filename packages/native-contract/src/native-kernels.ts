@@ -205,6 +205,14 @@ export interface NativeKernels {
    */
   stridedCopy(x: Float32Array, layout: Int32Array, out: Float32Array): void;
   /**
+   * The gradient of a 2-D max pool over NHWC `x`: each output's `dy` added to the first maximum
+   * of its window (padding never wins, ties to the first in row-major window order, as tfjs's
+   * cpu backend), every other value of `dx` zero. `geometry` is `[batch, inHeight, inWidth,
+   * channels, outHeight, outWidth, strideHeight, strideWidth, dilationHeight, dilationWidth,
+   * effectiveFilterHeight, effectiveFilterWidth, padTop, padLeft]`.
+   */
+  maxPoolBackward(x: Float32Array, dy: Float32Array, geometry: Int32Array, dx: Float32Array): void;
+  /**
    * Batched matrix products `c[i] = op(a[i]) · op(b[i])`, row-major, op transposing when asked:
    * `shape` is `[batch, batchA, batchB, m, k, n, transA, transB]` (0/1 flags); `a` holds batchA
    * matrices ([m, k], or [k, m] transposed) and `b` batchB ([k, n], or [n, k]), each count being

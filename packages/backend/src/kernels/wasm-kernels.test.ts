@@ -117,7 +117,7 @@ for (const native of [true, false]) {
         );
       });
 
-      it('max pooling has the gradient of tfjs cpu (1×1 strided: a subsampling)', async () => {
+      it('max pooling has the gradient of tfjs cpu (1×1 strided: a subsampling; windows)', async () => {
         for (const [pool, stride, padding, shape] of [
           [1, 2, 'valid', [2, 7, 6, 3]],
           [1, 2, 'same', [2, 7, 6, 3]],
@@ -130,6 +130,10 @@ for (const native of [true, false]) {
           [1, 2, 'same', [2, 18, 12, 24]],
           [1, 3, 'valid', [2, 15, 12, 16]],
           [1, [2, 3], 'valid', [2, 16, 18, 16]],
+          // Windows large enough for the native scan: ResNet's 3×3/2 stem pool, padded or not.
+          [3, 2, 'same', [2, 20, 18, 16]],
+          [3, 2, 'valid', [3, 17, 17, 16]],
+          [2, 2, 'valid', [2, 16, 16, 24]],
         ] as [number, number | [number, number], 'valid' | 'same', number[]][]) {
           await matchesCpu(() => {
             const x = random(shape, 7);

@@ -119,6 +119,10 @@ export function maxPoolBackprop(
 ): void {
   const { inHeight, inWidth, inChannels: channels } = info;
   dx.fill(0);
+  // Per channel of the current window: its first maximum and where it is. Channels run
+  // innermost, so every read walks memory contiguously.
+  const best = new Float32Array(channels);
+  const position = new Int32Array(channels);
   let source = 0;
   for (let n = 0; n < info.batchSize; n++) {
     const image = n * inHeight * inWidth * channels;
@@ -126,23 +130,27 @@ export function maxPoolBackprop(
       const y0 = oy * info.strideHeight - info.padInfo.top;
       for (let ox = 0; ox < info.outWidth; ox++, source += channels) {
         const x0 = ox * info.strideWidth - info.padInfo.left;
-        for (let c = 0; c < channels; c++) {
-          let best = Number.NEGATIVE_INFINITY;
-          let position = -1;
-          for (let ky = 0; ky < info.effectiveFilterHeight; ky += info.dilationHeight) {
-            const y = y0 + ky;
-            if (y < 0 || y >= inHeight) continue;
-            for (let kx = 0; kx < info.effectiveFilterWidth; kx += info.dilationWidth) {
-              const xx = x0 + kx;
-              if (xx < 0 || xx >= inWidth) continue;
-              const index = image + (y * inWidth + xx) * channels + c;
-              if (x[index] > best || position < 0) {
-                best = x[index];
-                position = index;
+        position.fill(-1);
+        for (let ky = 0; ky < info.effectiveFilterHeight; ky += info.dilationHeight) {
+          const y = y0 + ky;
+          if (y < 0 || y >= inHeight) continue;
+          for (let kx = 0; kx < info.effectiveFilterWidth; kx += info.dilationWidth) {
+            const xx = x0 + kx;
+            if (xx < 0 || xx >= inWidth) continue;
+            const pixel = image + (y * inWidth + xx) * channels;
+            for (let c = 0; c < channels; c++) {
+              const value = x[pixel + c];
+              // The first in-image value of the window, then only a strictly larger one (a
+              // NaN never wins after the first): tfjs cpu's choice among ties.
+              if (position[c] < 0 || value > best[c]) {
+                best[c] = value;
+                position[c] = pixel + c;
               }
             }
           }
-          if (position >= 0) dx[position] += dy[source + c];
+        }
+        for (let c = 0; c < channels; c++) {
+          if (position[c] >= 0) dx[position[c]] += dy[source + c];
         }
       }
     }
