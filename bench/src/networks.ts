@@ -1,5 +1,5 @@
 import { countParameters, createModel, foldBatchNorm, getModelEntry } from '@residual/models';
-import { planRecompute, recomputingForward } from '@residual/train';
+import { planForward, planRecompute } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
 import { segmentationStepper } from './segmentation-step.js';
 import { median, medianStepSeconds, type Stepper } from './timing.js';
@@ -87,9 +87,8 @@ async function stepper(c: NetworkCase): Promise<Stepper> {
   const model = c.mode === 'infer-folded' ? foldBatchNorm(built).model : built;
   const plan = c.mode === 'train' ? await planRecompute({ model, batchSize: c.batch }) : undefined;
   const forward =
-    plan?.graph !== undefined && plan.segments !== undefined
-      ? recomputingForward(plan.graph, plan.segments)
-      : (images: tf.Tensor) => model.apply(images, { training: true }) as tf.Tensor;
+    (plan === undefined ? undefined : planForward(plan)) ??
+    ((images: tf.Tensor) => model.apply(images, { training: true }) as tf.Tensor);
   const x = tf.randomNormal([c.batch, c.size, c.size, 3], 0, 1, 'float32', 4);
   const labels = tf.oneHot(
     tf.tensor1d(

@@ -1,5 +1,5 @@
 import { createModel } from '@residual/models';
-import { planRecompute, recomputingForward, SgdMomentum, segmentationLoss } from '@residual/train';
+import { planForward, planRecompute, SgdMomentum, segmentationLoss } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
 import type { NetworkCase } from './networks.js';
 import type { Stepper } from './timing.js';
@@ -41,9 +41,8 @@ export async function segmentationStepper(c: NetworkCase): Promise<Stepper> {
   }
   const plan = await planRecompute({ model, batchSize: c.batch });
   const forward =
-    plan.graph !== undefined && plan.segments !== undefined
-      ? recomputingForward(plan.graph, plan.segments)
-      : (x: tf.Tensor) => model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
+    planForward(plan) ??
+    ((x: tf.Tensor) => model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[]);
   const optimizer = new SgdMomentum(model.trainableWeights, { momentum: 0.9 });
   return {
     step: () => {

@@ -8,12 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@residual/backend';
 import { createModel } from '@residual/models';
-import {
-  planRecompute,
-  type RecomputeOption,
-  recomputingForward,
-  SgdMomentum,
-} from '@residual/train';
+import { planForward, planRecompute, type RecomputeOption, SgdMomentum } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
 
 const CASES: { model: string; batch: number; recompute: RecomputeOption }[] = [
@@ -42,10 +37,7 @@ async function runCase(
   await initBackend({ backend: 'wasm' });
   const network = createModel(model, { inputShape: [32, 32, 3], numClasses: 10, seed: 0 });
   const plan = await planRecompute({ model: network, batchSize: batch, recompute });
-  const forward =
-    plan.segments === undefined || plan.graph === undefined
-      ? undefined
-      : recomputingForward(plan.graph, plan.segments);
+  const forward = planForward(plan);
   const optimizer = new SgdMomentum(network.trainableWeights, { momentum: 0.9 });
   const images = tf.randomNormal([batch, 32, 32, 3], 0, 1, 'float32', 0) as tf.Tensor4D;
   const labels = tf.tensor1d(

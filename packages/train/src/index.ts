@@ -76,6 +76,7 @@ export {
 export { type RecomputeOption, recomputingForward, type Segments } from './recompute.js';
 export {
   backendMemoryLimit,
+  planForward,
   planRecompute,
   type RecomputePlan,
   WASM_HEAP_BYTES,

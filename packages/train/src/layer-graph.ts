@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 
 /** The fields of tfjs-layers' SymbolicTensor that running a graph by hand reads. */
 interface GraphTensor {
@@ -96,9 +96,11 @@ function cutPoints(steps: GraphStep[]): number[] {
 }
 
 /**
- * Runs steps `from` … `to` (inclusive) on `input`, the output of step `from − 1` (or the
- * model's input), in training or inference mode, and returns the output of step `to`.
- * Intermediate tensors are left to the caller's scope (run it in a tidy).
+ * Runs steps `from`..`to` of the graph on `input` (the output of step `from - 1`, or the model's
+ * input when `from` is 0) and returns step `to`'s output. Each layer runs in a scope of its own,
+ * and each output is freed once the last step of the range that reads it has run: tfjs-layers
+ * keeps every layer's output until the step ends when training, though the backward pass keeps
+ * what it needs itself. `input` stays the caller's.
  */
 export function runSteps(
   graph: LayerGraph,
@@ -107,6 +109,12 @@ export function runSteps(
   input: tf.Tensor,
   training: boolean,
 ): tf.Tensor {
+  const readersLeft = new Map<number, number>();
+  for (let i = from; i <= to; i++) {
+    for (const source of graph.steps[i].inputs) {
+      readersLeft.set(source, (readersLeft.get(source) ?? 0) + 1);
+    }
+  }
   const values = new Map<number, tf.Tensor>([[from - 1, input]]);
   for (let i = from; i <= to; i++) {
     const step = graph.steps[i];
@@ -115,7 +123,19 @@ export function runSteps(
       if (value === undefined) throw new Error(`layer graph: step ${i} reads outside its segment`);
       return value;
     });
-    values.set(i, step.layer.apply(inputs, { training }) as tf.Tensor);
+    values.set(
+      i,
+      tf.tidy(() => step.layer.apply(inputs, { training }) as tf.Tensor),
+    );
+    for (const source of step.inputs) {
+      const left = (readersLeft.get(source) ?? 1) - 1;
+      readersLeft.set(source, left);
+      if (left > 0 || source === from - 1) continue;
+      const value = values.get(source) as tf.Tensor;
+      values.delete(source);
+      // A layer may hand its input back unchanged (dropout at rate 0): then it lives on.
+      if (![...values.values()].includes(value)) value.dispose();
+    }
   }
   return values.get(to) as tf.Tensor;
 }

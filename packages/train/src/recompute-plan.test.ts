@@ -2,7 +2,7 @@ import { initBackend } from '@residual/backend';
 import { createModel } from '@residual/models';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { planRecompute, WASM_HEAP_BYTES } from './recompute-plan.js';
+import { planForward, planRecompute, WASM_HEAP_BYTES } from './recompute-plan.js';
 import { StepMemoryError } from './step-memory-error.js';
 import { halvesSplit } from './test-fixtures.js';
 import { train } from './train.js';
@@ -48,6 +48,47 @@ describe('planRecompute', () => {
     await expect(
       planRecompute({ model: dropping, batchSize: 8, recompute: 'blocks' }),
     ).rejects.toThrow(/has layers whose training output is random \(stage1_block1_drop_path/);
+    model.dispose();
+    dropping.dispose();
+  });
+
+  it('runs a plan without segments layer by layer: the values of model.apply, nothing leaked', async () => {
+    // Images large enough for the activations to outweigh the weights.
+    const shape = [32, 32, 3] as [number, number, number];
+    const model = createModel('cifar_resnet20', { inputShape: shape, seed: 1 });
+    const plan = await planRecompute({ model, batchSize: 4 });
+    const forward = planForward(plan);
+    expect(plan.segments).toBeUndefined();
+    expect(forward).toBeDefined();
+    const x = tf.randomNormal([4, ...shape], 0, 1, 'float32', 2);
+    const weights = model.trainableWeights.map((w) => w.read());
+    // Batch norms move their statistics in every training pass: each run starts from the same.
+    const state = model.nonTrainableWeights.map((w) => tf.clone(w.read()));
+    const run = (f: (images: tf.Tensor) => tf.Tensor) => {
+      model.nonTrainableWeights.forEach((w, i) => w.write(tf.clone(state[i])));
+      const before = tf.memory().numTensors;
+      const { value, grads } = tf.variableGrads(
+        () => tf.mean(tf.square(f(x))) as tf.Scalar,
+        weights as tf.Variable[],
+      );
+      const values = [value, ...(weights as tf.Variable[]).map((w) => grads[w.name])].map((t) =>
+        Array.from(t.dataSync()),
+      );
+      tf.dispose([value, ...Object.values(grads)]);
+      return { values, leaked: tf.memory().numTensors - before };
+    };
+    const applied = run((images) => model.apply(images, { training: true }) as tf.Tensor);
+    const stepped = run(forward as (images: tf.Tensor) => tf.Tensor);
+    expect(stepped.values).toEqual(applied.values);
+    expect(stepped.leaked).toBe(applied.leaked);
+    // A model that draws random numbers in training keeps tfjs-layers' own pass.
+    const dropping = createModel('cifar_resnet20', {
+      inputShape: shape,
+      seed: 1,
+      dropPathRate: 0.1,
+    });
+    expect(planForward(await planRecompute({ model: dropping, batchSize: 4 }))).toBeUndefined();
+    tf.dispose([x, ...state]);
     model.dispose();
     dropping.dispose();
   });

@@ -1,10 +1,11 @@
 import { isNode } from '@residual/backend';
 import * as tf from '@tensorflow/tfjs';
-import { type LayerGraph, layerGraph } from './layer-graph.js';
+import { type LayerGraph, layerGraph, runSteps } from './layer-graph.js';
 import {
   blockCuts,
   evenSegments,
   type RecomputeOption,
+  recomputingForward,
   type Segments,
   segmentsAt,
   stochasticLayers,
@@ -25,6 +26,21 @@ export interface RecomputePlan {
   limitBytes?: number;
   /** The graph the segments index, for `recomputingForward`. */
   graph?: LayerGraph;
+}
+
+/**
+ * The training-mode forward pass a plan asks for: its segments recomputed in the backward pass;
+ * without segments, where the model runs step by step and draws no random numbers, the layers
+ * one by one with each output freed once read (the same kernels in the same order as
+ * `model.apply`, so the same values, at a lower peak); otherwise undefined, for `model.apply`.
+ */
+export function planForward(plan: RecomputePlan): ((images: tf.Tensor) => tf.Tensor) | undefined {
+  const { graph, segments } = plan;
+  if (graph === undefined) return undefined;
+  if (segments !== undefined) return recomputingForward(graph, segments);
+  if (stochasticLayers(graph).length > 0) return undefined;
+  const last = graph.steps.length - 1;
+  return (images) => runSteps(graph, 0, last, images, true);
 }
 
 /** The wasm heap's ceiling: 32-bit addresses. */

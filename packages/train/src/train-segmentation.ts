@@ -10,8 +10,7 @@ import type { Checkpoint } from './checkpoints.js';
 import { runEpochs } from './epoch-loop.js';
 import { evaluateSegmentation, type SegmentationEvaluation } from './evaluate-segmentation.js';
 import type { OptimizerKind } from './optimizer.js';
-import { recomputingForward } from './recompute.js';
-import { planRecompute } from './recompute-plan.js';
+import { planForward, planRecompute } from './recompute-plan.js';
 import type { SegmentationLossName, SegmentationLossOptions } from './segmentation-loss.js';
 import { checkSegmentationLoss, checkSegmentationModel } from './segmentation-options.js';
 import { segmentationStep } from './segmentation-step.js';
@@ -123,10 +122,7 @@ export async function trainSegmentation(
   // Recomputation runs a single-output graph layer by layer; a model with an auxiliary head
   // keeps its activations ('auto'), and an explicit setting is refused in one line.
   const plan = await planRecompute({ model, batchSize, recompute: options.recompute });
-  const forward =
-    plan.segments === undefined || plan.graph === undefined
-      ? undefined
-      : recomputingForward(plan.graph, plan.segments);
+  const forward = planForward(plan);
   const optimizer =
     options.optimizer === 'adamw'
       ? new AdamW(model.trainableWeights, {
@@ -151,7 +147,7 @@ export async function trainSegmentation(
       seed,
       fingerprint,
       plan,
-      recomputing: forward !== undefined,
+      recomputing: plan.segments !== undefined,
       checkpoints: options.checkpoints,
       resume: options.resume,
       signal: options.signal,

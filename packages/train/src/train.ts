@@ -4,8 +4,8 @@ import type { Checkpoint } from './checkpoints.js';
 import { runEpochs } from './epoch-loop.js';
 import { type Evaluation, evaluate } from './evaluate.js';
 import type { Recipe } from './recipe.js';
-import { type RecomputeOption, recomputingForward } from './recompute.js';
-import { planRecompute } from './recompute-plan.js';
+import type { RecomputeOption } from './recompute.js';
+import { planForward, planRecompute } from './recompute-plan.js';
 import { SgdMomentum } from './sgd-momentum.js';
 import type { EpochRecord, TrainCallbacks } from './train-callbacks.js';
 import { checkModelFitsData, resolveRecipe } from './train-options.js';
@@ -106,10 +106,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   });
   // Before anything is read or written: a step that cannot fit fails here, in one line.
   const plan = await planRecompute({ model, batchSize, recompute: options.recompute });
-  const forward =
-    plan.segments === undefined || plan.graph === undefined
-      ? undefined
-      : recomputingForward(plan.graph, plan.segments);
+  const forward = planForward(plan);
   const optimizer = new SgdMomentum(model.trainableWeights, recipe);
   const test = data.test;
   try {
@@ -123,7 +120,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       seed,
       fingerprint,
       plan,
-      recomputing: forward !== undefined,
+      recomputing: plan.segments !== undefined,
       checkpoints: options.checkpoints,
       resume: options.resume,
       signal: options.signal,

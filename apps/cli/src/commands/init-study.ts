@@ -8,7 +8,7 @@ import {
   initStudyChart,
 } from '@residual/metrics';
 import { createModel, listModels } from '@residual/models';
-import { planRecompute, recomputingForward } from '@residual/train';
+import { planForward, planRecompute } from '@residual/train';
 import { BACKEND_OPTION, defineCommand, JSON_OPTION } from '../command.js';
 import { DATASET_SOURCE_OPTIONS, loadDatasetFor } from '../datasets.js';
 import { CHANNELS_OPTION, IMAGE_SIZE_OPTION, shapedDataset } from '../image-shape.js';
@@ -167,9 +167,7 @@ export const initStudyCommand = defineCommand({
         const plan = await planRecompute({ model, batchSize: size }).catch(
           inCommandWords('init-study'),
         );
-        return plan.segments === undefined || plan.graph === undefined
-          ? undefined
-          : recomputingForward(plan.graph, plan.segments);
+        return planForward(plan);
       },
       onProgress: progressReporter(terminal),
     });

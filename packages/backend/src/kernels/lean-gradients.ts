@@ -94,24 +94,37 @@ function leanBatchNormGradient(original: tf.GradConfig): tf.GradConfig {
  * The gradient of Relu as one kernel, {@link RELU_GRAD}, where tfjs runs Step and Multiply with a
  * full-size tensor between them, on the backends that register it. The same bits as tfjs's cpu
  * backend.
+ *
+ * On every backend it keeps Relu's output for the backward pass instead of its input, as
+ * PyTorch's in-place ReLU does: y > 0 exactly where x > 0, so step(y) = step(x) bit for bit for
+ * every finite x. The output is what the next convolution keeps anyway, so the input — a batch
+ * norm's output, or a residual sum — is freed after the forward pass: in a ResNet's basic
+ * block, three kept activations instead of five. One difference from tfjs: where the forward
+ * kernel turned a NaN into 0 (tfjs's wasm Relu does at some sizes), the gradient there is 0, the
+ * derivative of what was computed, where tfjs's was NaN.
  */
 function leanReluGradient(original: tf.GradConfig): tf.GradConfig {
   return {
     ...original,
+    inputsToSave: [],
+    outputsToSave: [true],
     gradFunc: (dy, saved, attrs) => {
-      const [x] = saved;
+      const [y] = saved;
       if (
         !leanBackends.has(tf.getBackend()) ||
         // Registered where it is faster than tfjs's pair (not on wasm without native code).
         tf.getKernel(RELU_GRAD, tf.getBackend()) === undefined ||
         // Not inside a gradient of a gradient: our kernel has no gradient of its own.
         gradientDepth() !== 0 ||
-        x.dtype !== 'float32' ||
+        y.dtype !== 'float32' ||
         (dy as tf.Tensor).dtype !== 'float32'
       ) {
-        return original.gradFunc(dy, saved, attrs);
+        // tfjs's own gradient, dy · step(x), given y for x: the same values.
+        return original.gradFunc(dy, [y], attrs);
       }
-      return { x: () => tf.engine().runKernel(RELU_GRAD, { x, dy: dy as tf.Tensor }) as tf.Tensor };
+      return {
+        x: () => tf.engine().runKernel(RELU_GRAD, { x: y, dy: dy as tf.Tensor }) as tf.Tensor,
+      };
     },
   };
 }
