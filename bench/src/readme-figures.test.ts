@@ -264,17 +264,24 @@ describe('the Thousands of layers section', () => {
     const mean = (from: number, to: number) =>
       losses.slice(from - 1, to).reduce((sum, loss) => sum + loss, 0) / (to - from + 1);
     const falls =
-      /climbs from (\d+) to (\d+) over the first ten steps,\nthen falls to ([\d.]+) by step (\d+) of a ([\d,]+)-image epoch \(mean ([\d.]+) over steps 1–10, ([\d.]+) over\n21–30/.exec(
+      /over one whole epoch of the ([\d,]+) bundled digits\n\(`bash bench\/deep-epoch.sh`, (\d+) steps, the last of (\d+) images\), its loss climbs from (\d+) to (\d+)\nover the first ten steps, then falls to chance \(ln 10 = 2\.30\) by step (\d+) and hovers there \(mean\n([\d.]+) over steps 1–10, ([\d.]+) over (\d+)–(\d+);[^]*?\(([\d.]+) % held-out accuracy\)/.exec(
         section,
       );
     expect(falls, 'the first-epoch sentence').not.toBeNull();
-    expectShown(falls![1], losses[0], 'first loss');
-    expectShown(falls![2], Math.max(...losses.slice(0, 10)), 'worst of the first ten');
-    expectShown(falls![3], losses[losses.length - 1], 'last loss');
-    expect(Number(falls![4])).toBe(losses.length);
-    expect(Number(falls![5].replace(',', ''))).toBe(losses.length * epoch.batchSize);
-    expectShown(falls![6], mean(1, 10), 'mean of steps 1–10');
-    expectShown(falls![7], mean(21, 30), 'mean of steps 21–30');
+    const [images, steps, lastBatch] = [1, 2, 3].map((i) => Number(falls![i].replace(',', '')));
+    expect(images).toBe(epoch.trainImages);
+    expect(steps).toBe(losses.length);
+    expect(lastBatch).toBe(images - (steps - 1) * epoch.batchSize);
+    expectShown(falls![4], losses[0], 'first loss');
+    expectShown(falls![5], Math.max(...losses.slice(0, 10)), 'worst of the first ten');
+    // The first step at chance: none before it below 2.31.
+    const atChance = Number(falls![6]);
+    expect(losses[atChance - 1]).toBeLessThan(2.31);
+    expect(losses.slice(0, atChance - 1).every((loss) => loss >= 2.31)).toBe(true);
+    expectShown(falls![7], mean(1, 10), 'mean of steps 1–10');
+    expectShown(falls![8], mean(Number(falls![9]), Number(falls![10])), 'mean at the end');
+    expect(Number(falls![10])).toBe(steps - 1);
+    expectShown(falls![11], epoch.testAccuracy * 100, 'held-out accuracy %');
   });
 
   it.each([
