@@ -15,10 +15,13 @@ import type { Segments } from './recompute.js';
  *   arriving at and leaving the segment being recomputed (the others are freed as the
  *   backward pass goes), and that segment's activations ×{@link ACTIVATION_FACTOR}.
  *
- * The factor was measured on the wasm backend (the heap after two steps of cifar_resnet20 at
- * batch 128, cifar_resnet56 at 32 and cifar_resnet110 at 64 without recomputation, divided by
- * the sum of the layers' outputs, is 1.06–1.12; heap growth comes in chunks, so that is an
- * upper bound) and rounded up to leave a margin.
+ * Measured on the wasm backend as the heap after two steps without recomputation over the sum
+ * of the layers' outputs (`node bench/dist/step-heap.js`; heap growth comes in chunks, so an
+ * upper bound): 0.76–0.78 for cifar_resnet56/110 at batch 64–128, with ReLU keeping its output
+ * and the layers run one by one (`planForward`). The factor is rounded up well past that: with
+ * recomputation the same estimate comes within 10 % of the measured heap (0.19 against 0.17 GiB
+ * for cifar_resnet110 in blocks at batch 64), and the allocator needs room to place what it
+ * frees.
  */
 export interface StepMemory {
   fixed: number;
