@@ -10,6 +10,7 @@
 #   steps (default: steps; its peak comes in the first two, the momentum buffers made in the first).
 #   size and channels shape the digits: `... 32 3` feeds the 32×32×3 images of the paper's CIFAR
 #   networks (written to <model>-batch<n>-32x32x3.json; the default 28×28×1 keeps the plain name).
+#   RESULT_SUFFIX is appended to the file's name (say -torch1.13, to keep a second peer's run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-cifar_resnet1202}
@@ -24,6 +25,7 @@ out=bench/results/deep-memory
 mkdir -p "$out"
 suffix=""
 if [ "$size" != 28 ] || [ "$channels" != 1 ]; then suffix="-${size}x${size}x${channels}"; fi
+suffix+="${RESULT_SUFFIX:-}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

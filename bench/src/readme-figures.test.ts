@@ -64,6 +64,38 @@ describe('the README speed table', () => {
   });
 });
 
+describe('the README memory paragraph', () => {
+  it('shows the peaks of bench/deep-memory.sh and the growth of bench/memory-growth.sh', () => {
+    const shown =
+      /peaks at ([\d.]+) GB\nresident against ([\d.]+) GB for PyTorch ([\d.]+) \(([\d.]+)×\), and against ([\d.]+) GB for PyTorch ([\d.]+) \(([\d.]+)×;/.exec(
+        readme,
+      );
+    expect(shown, 'the memory sentence').not.toBeNull();
+    const [, ours, torch2, version2, ratio2, torch1, version1, ratio1] = shown!;
+    const newest = readJson('bench/results/deep-memory/cifar_resnet56-batch128-32x32x3.json');
+    const older = readJson(
+      'bench/results/deep-memory/cifar_resnet56-batch128-32x32x3-torch1.13.json',
+    );
+    for (const result of [newest, older]) expect(result.steps).toBe(20);
+    expectShown(ours, newest.residual.peakRssBytes / 1e9, 'ours GB');
+    expectShown(torch2, newest.torch.peakRssBytes / 1e9, 'PyTorch 2 GB');
+    expect(newest.torch.version.startsWith(version2)).toBe(true);
+    expectShown(ratio2, newest.rssRatio, 'ratio to PyTorch 2');
+    expectShown(torch1, older.torch.peakRssBytes / 1e9, 'PyTorch 1.13 GB');
+    expect(older.torch.version.startsWith(version1)).toBe(true);
+    expectShown(ratio1, older.rssRatio, 'ratio to PyTorch 1.13');
+    const growth = readJson('bench/results/memory-growth/cifar_resnet56-batch128.json');
+    const held =
+      /Over ([\d,]+) steps \((\d+) epochs;[^]*?held at most (\d+) MB in its second epoch and (\d+) MB in its last/.exec(
+        readme,
+      );
+    expect(held, 'the growth sentence').not.toBeNull();
+    expect(Number(held![1].replace(',', ''))).toBe(growth.steps);
+    expectShown(held![3], growth.rssSecondEpochMaxBytes / 1e6, 'second epoch MB');
+    expectShown(held![4], growth.rssLastEpochMaxBytes / 1e6, 'last epoch MB');
+  });
+});
+
 describe('the Quick start', () => {
   it('publishes the accuracy and training time of bench/results/quickstart.json', () => {
     const result = readJson('bench/results/quickstart.json');
