@@ -14,10 +14,10 @@
 # cores; the generators draw as many training images as asked). The published recipe (AdamW:
 # momentum SGD leaves the digits' identity unlearnt; batch 16 for more steps, and as many
 # images, seen twice, as fit in ten minutes):
-#   bash bench/segmentation-target.sh unet_resnet18 shapes --train-images 9000 \
-#     --epochs 2 --batch-size 16 --optimizer adamw --lr 0.001 --loss cross-entropy+dice
-#   bash bench/segmentation-target.sh unet_resnet18 digit-mosaics --train-images 9600 \
-#     --epochs 2 --batch-size 16 --optimizer adamw --lr 0.001 --loss cross-entropy+dice
+#   bash bench/segmentation-target.sh unet_resnet18 shapes --train-images 11500 \
+#     --epochs 2 --batch-size 16 --optimizer adamw --lr 0.002 --loss cross-entropy+dice
+#   bash bench/segmentation-target.sh unet_resnet18 digit-mosaics --train-images 11500 \
+#     --epochs 2 --batch-size 16 --optimizer adamw --lr 0.002 --loss cross-entropy+dice
 # Build first: pnpm turbo run build --filter=residual
 set -euo pipefail
 cd "$(dirname "$0")/.."
