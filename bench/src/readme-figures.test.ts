@@ -86,7 +86,7 @@ describe('the README memory paragraph', () => {
     expectShown(ratio1, older.rssRatio, 'ratio to PyTorch 1.13');
     const growth = readJson('bench/results/memory-growth/cifar_resnet56-batch128.json');
     const held =
-      /Over ([\d,]+) steps \((\d+) epochs;[^]*?held at most (\d+) MB in its second epoch and (\d+) MB in its last/.exec(
+      /Over ([\d,]+) steps \((\d+) epochs;[\s\S]*?held at most (\d+) MB in its second epoch and (\d+) MB in its last/.exec(
         readme,
       );
     expect(held, 'the growth sentence').not.toBeNull();
@@ -296,7 +296,7 @@ describe('the Thousands of layers section', () => {
     const mean = (from: number, to: number) =>
       losses.slice(from - 1, to).reduce((sum, loss) => sum + loss, 0) / (to - from + 1);
     const falls =
-      /over one whole epoch of the ([\d,]+) bundled digits\n\(`bash bench\/deep-epoch.sh`, (\d+) steps, the last of (\d+) images\), its loss climbs from (\d+) to (\d+)\nover the first ten steps, then falls to chance \(ln 10 = 2\.30\) by step (\d+) and hovers there \(mean\n([\d.]+) over steps 1–10, ([\d.]+) over (\d+)–(\d+);[^]*?\(([\d.]+) % held-out accuracy\)/.exec(
+      /over one whole epoch of the ([\d,]+) bundled digits\n\(`bash bench\/deep-epoch.sh`, (\d+) steps, the last of (\d+) images\), its loss climbs from (\d+) to (\d+)\nover the first ten steps, then falls to chance \(ln 10 = 2\.30\) by step (\d+) and hovers there \(mean\n([\d.]+) over steps 1–10, ([\d.]+) over (\d+)–(\d+);[\s\S]*?\(([\d.]+) % held-out accuracy\)/.exec(
         section,
       );
     expect(falls, 'the first-epoch sentence').not.toBeNull();

@@ -65,7 +65,7 @@ describe('planRecompute', () => {
     // Batch norms move their statistics in every training pass: each run starts from the same.
     const state = model.nonTrainableWeights.map((w) => tf.clone(w.read()));
     const run = (f: (images: tf.Tensor) => tf.Tensor) => {
-      model.nonTrainableWeights.forEach((w, i) => w.write(tf.clone(state[i])));
+      for (const [i, w] of model.nonTrainableWeights.entries()) w.write(tf.clone(state[i]));
       const before = tf.memory().numTensors;
       const { value, grads } = tf.variableGrads(
         () => tf.mean(tf.square(f(x))) as tf.Scalar,
