@@ -67,6 +67,7 @@
         "csrc/matmul.cc",
         "csrc/pointwise.cc",
         "csrc/row_conv.cc",
+        "csrc/row_filter.cc",
         "csrc/thread_pool.cc",
       ],
       "dependencies": ["residual_kernels_avx2", "residual_kernels_avx512", "residual_transformer"],

@@ -11,6 +11,7 @@
 #include "conv.h"
 #include "dispatch.h"
 #include "igemm.h"
+#include "row_conv.h"
 #include "thread_pool.h"
 
 namespace residual {
@@ -27,6 +28,7 @@ constexpr uint64_t kMaxPartialFloats = 1 << 22;  // 16 MB of partial sums at mos
 }  // namespace
 
 void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw) {
+  if (conv2d_backprop_filter_rows(s, x, dy, dw)) return;
   const int cig = s.in_c / s.groups, cog = s.out_c / s.groups;
   const int ntaps = s.k_h * s.k_w;
   const size_t dw_size = static_cast<size_t>(ntaps) * cig * s.out_c;

@@ -118,3 +118,49 @@ void gemm_kernel(int kc, const float* const* a, std::ptrdiff_t aoff,
   }
   tile.store([&](int r) { return c + r * ldc; }, mr, nr, accumulate);
 }
+
+// Filter gradient along input rows (stride 1, filter width KW, no dilation):
+//   C[kx * ldtap + r * ldc + n] += sum_q sum_i x_q[i * xpix + r] * dy_q[(i + KW - 1 - kx) * NR + n]
+// for r < mr, n < nr, where x_q = xrows[q] + xoff and dy_q = dyrows[q] (packed, NR floats per
+// pixel, zero where the output row has no pixel). Input pixel i of a row feeds the KW taps of
+// a filter row: each broadcast x value feeds KW * NV products, where a GEMM tile over the same
+// data broadcasts it once per NV products (16 output channels: broadcasts bound that tile).
+template <class Isa, int MR, int NV, int KW>
+void row_filter_kernel(int nrows, const float* const* xrows, const float* const* dyrows,
+                       std::ptrdiff_t xoff, int npix, std::ptrdiff_t xpix, float* c,
+                       std::ptrdiff_t ldc, std::ptrdiff_t ldtap, int mr, int nr) {
+  typedef typename Isa::V V;
+  constexpr int NR = NV * Isa::W;
+  V acc[KW][MR][NV];
+  RS_UNROLL for (int kx = 0; kx < KW; ++kx)
+    RS_UNROLL for (int r = 0; r < MR; ++r)
+      RS_UNROLL for (int v = 0; v < NV; ++v) acc[kx][r][v] = Isa::zero();
+  for (int q = 0; q < nrows; ++q) {
+    const float* x = xrows[q] + xoff;
+    const float* d = dyrows[q];
+    for (int i = 0; i < npix; ++i, x += xpix, d += NR) {
+      V dv[KW][NV];
+      RS_UNROLL for (int kx = 0; kx < KW; ++kx)
+        RS_UNROLL for (int v = 0; v < NV; ++v)
+          dv[kx][v] = Isa::load(d + (KW - 1 - kx) * NR + v * Isa::W);
+      RS_UNROLL for (int r = 0; r < MR; ++r) {
+        const V xv = Isa::bcast(x + r);
+        RS_UNROLL for (int kx = 0; kx < KW; ++kx)
+          RS_UNROLL for (int v = 0; v < NV; ++v)
+            acc[kx][r][v] = Isa::fma(xv, dv[kx][v], acc[kx][r][v]);
+      }
+    }
+  }
+  float tmp[NR];
+  for (int kx = 0; kx < KW; ++kx)
+    for (int r = 0; r < mr; ++r) {
+      float* out = c + kx * ldtap + r * ldc;
+      if (nr == NR) {
+        RS_UNROLL for (int v = 0; v < NV; ++v)
+          Isa::store(out + v * Isa::W, Isa::add(acc[kx][r][v], Isa::load(out + v * Isa::W)));
+        continue;
+      }
+      RS_UNROLL for (int v = 0; v < NV; ++v) Isa::store(tmp + v * Isa::W, acc[kx][r][v]);
+      for (int n = 0; n < nr; ++n) out[n] += tmp[n];
+    }
+}

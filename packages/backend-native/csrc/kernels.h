@@ -40,6 +40,21 @@ typedef void (*RowConvFn)(int nky, const float* const* rows, const float* const*
                           std::ptrdiff_t pix, float* const* c, int mr, int nr,
                           int accumulate);
 
+// Filter gradient of a stride-1 convolution along input rows (see row_filter_kernel in
+// kernel_impl.h): for nrows rows q, input pixels i < npix (MR channels each, xpix floats apart,
+// from xrows[q] + xoff) times the packed output-gradient rows dyrows[q] (NR floats per pixel,
+// KW - 1 zero pixels of padding on each side), added into C: tap kx, input channel r, output
+// channel n at c[kx * ldtap + r * ldc + n], first mr rows and nr columns.
+typedef void (*RowFilterFn)(int nrows, const float* const* xrows, const float* const* dyrows,
+                            std::ptrdiff_t xoff, int npix, std::ptrdiff_t xpix, float* c,
+                            std::ptrdiff_t ldc, std::ptrdiff_t ldtap, int mr, int nr);
+
+struct RowFilterKernel {
+  const char* name;
+  int mr, nr, kw;
+  RowFilterFn fn;
+};
+
 struct RowConvKernel {
   const char* name;
   int mr, nr, kw;
@@ -65,6 +80,9 @@ struct KernelTable {
   const GemmKernel* gemm;
   // Null where the igemm tiles already feed several products per broadcast at every width.
   const RowConvKernel* row_conv;
+  // Filter-gradient row kernels, narrowest first (none where the GEMM tiles suffice).
+  int n_row_filter;
+  const RowFilterKernel* row_filter;
 };
 
 // Defined in the ISA-specific translation units (null when not compiled in).

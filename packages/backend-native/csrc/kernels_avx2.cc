@@ -32,7 +32,7 @@ const GemmKernel kGemm[] = {
     {"avx2_8x8", 8, 8, gemm_kernel<Avx2, 8, 1>},
 };
 const KernelTable kTable = {"avx2", sizeof(kIGemm) / sizeof(kIGemm[0]), kIGemm,
-                            sizeof(kGemm) / sizeof(kGemm[0]), kGemm, nullptr};
+                            sizeof(kGemm) / sizeof(kGemm[0]), kGemm, nullptr, 0, nullptr};
 
 }  // namespace
 

@@ -35,8 +35,19 @@ const GemmKernel kGemm[] = {
     {"avx512_14x16", 14, 16, gemm_kernel<Avx512, 14, 1>},
 };
 const RowConvKernel kRowConv = {"avx512_row16x16_k3", 16, 16, 3, row_conv_kernel<Avx512, 16, 3>};
-const KernelTable kTable = {"avx512", sizeof(kIGemm) / sizeof(kIGemm[0]),
-                            kIGemm, sizeof(kGemm) / sizeof(kGemm[0]), kGemm, &kRowConv};
+// 3 taps x MR channels x NV vectors = 24 accumulators, + 3 * NV gradient vectors + 1 broadcast.
+const RowFilterKernel kRowFilter[] = {
+    {"avx512_rowfilter8x16_k3", 8, 16, 3, row_filter_kernel<Avx512, 8, 1, 3>},
+    {"avx512_rowfilter4x32_k3", 4, 32, 3, row_filter_kernel<Avx512, 4, 2, 3>},
+};
+const KernelTable kTable = {"avx512",
+                            sizeof(kIGemm) / sizeof(kIGemm[0]),
+                            kIGemm,
+                            sizeof(kGemm) / sizeof(kGemm[0]),
+                            kGemm,
+                            &kRowConv,
+                            sizeof(kRowFilter) / sizeof(kRowFilter[0]),
+                            kRowFilter};
 
 }  // namespace
 

@@ -28,7 +28,7 @@ const IGemmKernel kIGemm[] = {
 const GemmKernel kGemm[] = {
     {"generic_4x8", 4, 8, gemm_kernel<Generic, 4, 2>},
 };
-const KernelTable kTable = {"generic", 1, kIGemm, 1, kGemm, nullptr};
+const KernelTable kTable = {"generic", 1, kIGemm, 1, kGemm, nullptr, 0, nullptr};
 
 }  // namespace
 

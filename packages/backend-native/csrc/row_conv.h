@@ -16,4 +16,10 @@ bool row_conv_suits(const ConvShape& s);
 bool conv2d_forward_rows(const ConvShape& s, const float* x, const float* w, const float* bias,
                          int bias_size, Activation activation, float* y);
 
+// Computes dw as conv2d_backprop_filter does (row_filter.cc) and returns true, or returns false
+// without writing anything when the instruction set has no row kernel for the shape (stride 1,
+// undilated, ungrouped, the kernel's filter width, output channels within its width, input
+// channels a multiple of its rows).
+bool conv2d_backprop_filter_rows(const ConvShape& s, const float* x, const float* dy, float* dw);
+
 }  // namespace residual

@@ -41,6 +41,11 @@ function cases(): ConvCase[] {
   list.push({ ...base, inChannels: 7, outChannels: 14, groups: 7, stride: 2 }); // depthwise ×2
   list.push({ ...base, size: [16, 16], inChannels: 32, outChannels: 64, stride: 2 });
   list.push({ ...base, batch: 3, size: [33, 31], inChannels: 16, outChannels: 16 });
+  // The filter gradient's row kernels (AVX-512: 16 and 32 output channels, input channels a
+  // multiple of 8 and 4), with zero-padded output channels and rows shorter than the filter.
+  list.push({ ...base, inChannels: 8, outChannels: 32 });
+  list.push({ ...base, inChannels: 16, outChannels: 10, padding: 'valid' });
+  list.push({ ...base, batch: 3, size: [4, 2], inChannels: 8, outChannels: 20 });
   // Few input channels: the input gradient goes through columns and col2im (undilated and
   // dilated columns).
   list.push({ ...base, batch: 3, size: [23, 20], inChannels: 3, kernel: [7, 7], stride: 2 });
