@@ -1,7 +1,8 @@
 import { countParameters, createModel, foldBatchNorm, getModelEntry } from '@residual/models';
-import { planForward, planRecompute } from '@residual/train';
+import { planForward, planRecompute, SgdMomentum } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
 import { segmentationStepper } from './segmentation-step.js';
+import { sgdStep } from './sgd-step.js';
 import { median, medianStepSeconds, type Stepper } from './timing.js';
 import type { TorchWorker } from './torch.js';
 import type { Layout } from './torch-peers.js';
@@ -73,7 +74,7 @@ export function isSegmentationModel(name: string): boolean {
 }
 
 /**
- * One training step (SGD + momentum, softmax cross-entropy) or one inference, synchronously.
+ * One training step (`SgdMomentum`, softmax cross-entropy) or one inference, synchronously.
  * Training recomputes activations where `residual train` would (`--recompute auto`): a deep
  * network's step (ResNet-1202's) does not fit in the wasm heap otherwise.
  */
@@ -97,17 +98,11 @@ async function stepper(c: NetworkCase): Promise<Stepper> {
     ),
     c.classes,
   );
-  const optimizer = tf.train.momentum(0.01, 0.9);
+  const optimizer = new SgdMomentum(model.trainableWeights, { momentum: 0.9 });
   const step =
     c.mode === 'train'
-      ? () => {
-          const loss = optimizer.minimize(
-            () => tf.losses.softmaxCrossEntropy(labels, forward(x)),
-            true,
-          )!;
-          loss.dataSync();
-          loss.dispose();
-        }
+      ? () =>
+          sgdStep(optimizer, () => tf.losses.softmaxCrossEntropy(labels, forward(x)) as tf.Scalar)
       : () => {
           const y = model.predict(x, { batchSize: c.batch }) as tf.Tensor;
           y.dataSync();
@@ -118,8 +113,6 @@ async function stepper(c: NetworkCase): Promise<Stepper> {
     dispose: () => {
       tf.dispose([x, labels]);
       optimizer.dispose();
-      // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar of its SGD base.
-      (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
       model.dispose();
       if (built !== model) built.dispose();
     },

@@ -2,6 +2,7 @@ import { createModel } from '@residual/models';
 import { planForward, planRecompute, SgdMomentum, segmentationLoss } from '@residual/train';
 import * as tf from '@tensorflow/tfjs';
 import type { NetworkCase } from './networks.js';
+import { sgdStep } from './sgd-step.js';
 import type { Stepper } from './timing.js';
 
 /**
@@ -45,19 +46,11 @@ export async function segmentationStepper(c: NetworkCase): Promise<Stepper> {
     ((x: tf.Tensor) => model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[]);
   const optimizer = new SgdMomentum(model.trainableWeights, { momentum: 0.9 });
   return {
-    step: () => {
-      const { value, grads } = tf.variableGrads(() => {
+    step: () =>
+      sgdStep(optimizer, () => {
         const output = forward(images);
         return segmentationLoss(Array.isArray(output) ? output : [output], masks);
-      }, optimizer.variables);
-      // Read before the update, as `residual train` reads the loss to check it is finite.
-      value.dataSync();
-      optimizer.apply(
-        optimizer.variables.map((variable) => grads[variable.name]),
-        0.01,
-      );
-      tf.dispose([value, ...Object.values(grads)]);
-    },
+      }),
     dispose: () => {
       optimizer.dispose();
       release();

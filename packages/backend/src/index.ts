@@ -30,5 +30,11 @@ export {
 export { layerNorm } from './layer-norm.js';
 export { installLeanBackprop, uninstallLeanBackprop } from './lean-backprop.js';
 export { type MemoryReport, memoryReport } from './memory.js';
+export { movingAverageUpdate } from './moving-average-update.js';
 export { BackendError, isResidualError, ResidualError } from './residual-error.js';
 export { Rng, seededPermutation } from './rng.js';
+export {
+  type SgdMomentumUpdateAttrs,
+  type SgdMomentumUpdateResult,
+  sgdMomentumUpdate,
+} from './sgd-momentum-update.js';

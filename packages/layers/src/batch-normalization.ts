@@ -1,4 +1,4 @@
-import { batchNormTraining } from '@residual/backend';
+import { batchNormTraining, movingAverageUpdate } from '@residual/backend';
 import * as tf from '@tensorflow/tfjs';
 import { singleInput } from './layer-config.js';
 
@@ -66,14 +66,14 @@ export class BatchNormalization extends TfBatchNormalization {
         self.center && self.beta !== null ? (self.beta.read() as tf.Tensor1D) : null,
         self.epsilon,
       );
-      // The moving averages exactly as tfjs-layers updates them: v ← v − (v − batch)·(1 − momentum).
+      // The moving averages exactly as tfjs-layers updates them, v ← v − (v − batch)·(1 − momentum),
+      // in one kernel each where tfjs runs three.
       for (const [variable, value] of [
         [self.movingMean, mean],
         [self.movingVariance, variance],
       ] as const) {
         tf.tidy(() => {
-          const current = variable.read();
-          variable.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - self.momentum)));
+          variable.write(movingAverageUpdate(variable.read(), value, 1 - self.momentum));
         });
       }
       return y;

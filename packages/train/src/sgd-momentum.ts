@@ -1,3 +1,4 @@
+import { sgdMomentumUpdate } from '@residual/backend';
 import * as tf from '@tensorflow/tfjs';
 import type { Optimizer } from './optimizer.js';
 import { checkWeightDecay, isDecayed, type WeightDecayTarget } from './weight-decay.js';
@@ -71,19 +72,17 @@ export class SgdMomentum implements Optimizer {
 
   /** Applies one update; `gradients[i]` belongs to `variables[i]`. */
   apply(gradients: readonly tf.Tensor[], learningRate: number): void {
-    tf.tidy(() => {
-      const lr = tf.scalar(learningRate);
-      const mu = tf.scalar(this.momentum);
-      const decay = tf.scalar(this.weightDecay);
-      this.slots.forEach((slot, i) => {
-        const gradient = slot.decayed
-          ? tf.add(gradients[i], tf.mul(slot.variable, decay))
-          : gradients[i];
-        const velocity = tf.add(tf.mul(slot.momentum, mu), gradient);
-        slot.momentum.assign(velocity);
-        const update = this.nesterov ? tf.add(gradient, tf.mul(velocity, mu)) : velocity;
-        slot.variable.assign(tf.sub(slot.variable, tf.mul(update, lr)));
+    this.slots.forEach((slot, i) => {
+      const next = sgdMomentumUpdate(slot.variable, slot.momentum, gradients[i], {
+        learningRate,
+        momentum: this.momentum,
+        weightDecay: this.weightDecay,
+        decayed: slot.decayed,
+        nesterov: this.nesterov,
       });
+      slot.momentum.assign(next.velocity);
+      slot.variable.assign(next.weight);
+      tf.dispose([next.velocity, next.weight]);
     });
   }
 

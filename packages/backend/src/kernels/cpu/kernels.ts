@@ -4,8 +4,10 @@ import { cpuCausalSoftmaxKernels } from './causal-softmax.js';
 import { cpuConvKernels } from './conv.js';
 import { cpuGeluKernels } from './gelu.js';
 import { cpuLayerNormKernels } from './layer-norm.js';
+import { cpuMovingAverageUpdateKernel } from './moving-average.js';
 import { cpuReluGradKernel } from './relu-gradient.js';
 import { cpuResizeNearestNeighborGradKernel } from './resize-nearest-neighbor-gradient.js';
+import { cpuSgdMomentumUpdateKernel } from './sgd-momentum.js';
 import { cpuTileReduceKernels } from './tile-reduce.js';
 
 /**
@@ -18,6 +20,8 @@ export const cpuKernels: readonly tf.KernelConfig[] = [
   cpuReluGradKernel,
   cpuResizeNearestNeighborGradKernel,
   cpuAdamWUpdateKernel,
+  cpuSgdMomentumUpdateKernel,
+  cpuMovingAverageUpdateKernel,
   ...cpuGeluKernels,
   ...cpuLayerNormKernels,
   ...cpuCausalSoftmaxKernels,

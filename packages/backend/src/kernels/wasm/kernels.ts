@@ -9,7 +9,9 @@ import { wasmDepthwiseBackpropKernels } from './depthwise-backprop.js';
 import { wasmGeluKernels } from './gelu.js';
 import { wasmLayerNormKernels } from './layer-norm.js';
 import { wasmMatMulKernels } from './matmul.js';
+import { wasmMovingAverageUpdateKernel } from './moving-average.js';
 import { wasmResizeNearestNeighborGradKernel } from './resize-nearest-neighbor-gradient.js';
+import { wasmSgdMomentumUpdateKernel } from './sgd-momentum.js';
 import { wasmSharedDataKernels } from './shared-data.js';
 import { wasmCopyKernels } from './strided-copy.js';
 import { wasmTileReduceKernels } from './tile-reduce.js';
@@ -30,6 +32,8 @@ export const wasmKernels: readonly tf.KernelConfig[] = [
   ...wasmDepthwiseBackpropKernels,
   ...wasmMatMulKernels,
   wasmAdamWUpdateKernel(),
+  wasmSgdMomentumUpdateKernel,
+  wasmMovingAverageUpdateKernel,
   ...wasmGeluKernels(),
   ...wasmLayerNormKernels(),
   ...wasmCausalSoftmaxKernels(),
