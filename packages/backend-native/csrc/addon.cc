@@ -496,6 +496,31 @@ napi_value AdamwUpdate(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value SgdMomentumUpdate(napi_env env, napi_callback_info info) {
+  Args args(env, info, kSgdMomentumUpdateArgs);
+  F32 weight = args.f32(0, "weight"), velocity = args.f32(1, "velocity"),
+      gradient = args.f32(2, "gradient"), constants = args.f32(3, "constants"),
+      new_weight = args.f32(4, "newWeight"), new_velocity = args.f32(5, "newVelocity");
+  const uint64_t n = weight.length;
+  if (!args.ok() || !args.need(velocity, n, "velocity") || !args.need(gradient, n, "gradient") ||
+      !args.need(constants, 5, "constants") || !args.need(new_weight, n, "newWeight") ||
+      !args.need(new_velocity, n, "newVelocity"))
+    return nullptr;
+  // Each output may replace its own input in place; never another input.
+  for (const F32* out : {&new_weight, &new_velocity}) {
+    for (const F32* in : {&weight, &velocity, &gradient}) {
+      const bool same =
+          (out == &new_weight && in == &weight) || (out == &new_velocity && in == &velocity);
+      if (!args.disjoint(*out, n, *in, n, same)) return nullptr;
+    }
+  }
+  const float* c = constants.data;
+  const SgdMomentumConstants k{c[0], c[1], c[2], c[3] != 0.0f, c[4] != 0.0f};
+  sgd_momentum_update(weight.data, velocity.data, gradient.data, k, new_weight.data,
+                      new_velocity.data, static_cast<int64_t>(n));
+  return nullptr;
+}
+
 napi_value SumMiddleAxis(napi_env env, napi_callback_info info) {
   Args args(env, info, kSumMiddleAxisArgs);
   F32 x = args.f32(0, "x");

@@ -45,6 +45,7 @@ constexpr const char* kActivationChoices = "0 (linear), 1 (relu) or 2 (relu6)";
   X(gelu,                      Gelu, 2) \
   X(geluBackward,              GeluBackward, 3) \
   X(adamwUpdate,               AdamwUpdate, 8) \
+  X(sgdMomentumUpdate,         SgdMomentumUpdate, 6) \
   X(sumMiddleAxis,             SumMiddleAxis, 6) \
   X(pad,                       Pad, 4) \
   X(stridedCopy,               StridedCopy, 3) \

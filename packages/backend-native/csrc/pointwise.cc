@@ -141,6 +141,20 @@ void relu_backward(const float* x, const float* dy, float* dx, int64_t size) {
   });
 }
 
+void sgd_momentum_update(const float* weight, const float* velocity, const float* gradient,
+                         const SgdMomentumConstants& k, float* new_weight, float* new_velocity,
+                         int64_t size) {
+  for_row_blocks(size, 1, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      const float g = k.decayed ? gradient[i] + weight[i] * k.weight_decay : gradient[i];
+      const float v = velocity[i] * k.momentum + g;
+      const float update = k.nesterov ? g + v * k.momentum : v;
+      new_weight[i] = weight[i] - update * k.learning_rate;
+      new_velocity[i] = v;
+    }
+  });
+}
+
 void batch_norm(const float* x, const BatchNormParams& p, float* y, int64_t rows,
                 int64_t channels) {
   if (rows == 0 || channels == 0) return;

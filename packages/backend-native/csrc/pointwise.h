@@ -31,6 +31,17 @@ void relu(const float* x, float* y, int64_t size);
 // where x is NaN, else dy * 0 (-0 for a negative dy, NaN for an infinite one).
 void relu_backward(const float* x, const float* dy, float* dx, int64_t size);
 
+// One SGD-with-momentum step (PyTorch's form), each operation rounded to float32 in the order of
+// the tfjs composition: g' = g + w * weight_decay (decayed weights), v' = v * momentum + g',
+// u = nesterov ? g' + v' * momentum : v', w' = w - u * learning_rate.
+struct SgdMomentumConstants {
+  float learning_rate, momentum, weight_decay;
+  bool decayed, nesterov;
+};
+void sgd_momentum_update(const float* weight, const float* velocity, const float* gradient,
+                         const SgdMomentumConstants& k, float* new_weight, float* new_velocity,
+                         int64_t size);
+
 // y = (x - mean) * scale / sqrt(variance + epsilon) + offset over [rows, channels]; each
 // parameter has `channels` values or one (then broadcast); scale and offset may be null.
 struct BatchNormParams {

@@ -10,7 +10,7 @@ import { onStockCpu } from './testing/on-stock-cpu.js';
 function fiveUpdates(): number[] {
   const rng = new Rng(3);
   const values = () => Array.from({ length: 19 }, () => rng.nextFloat() * 4 - 2);
-  let average = tf.tensor1d(values());
+  let average: tf.Tensor = tf.tensor1d(values());
   for (let step = 0; step < 5; step++) {
     const batch = tf.tensor1d(values());
     const next = movingAverageUpdate(average, batch, 1 - 0.99);

@@ -30,6 +30,7 @@ export const ENTRY_POINTS = {
   gelu: 2,
   geluBackward: 3,
   adamwUpdate: 8,
+  sgdMomentumUpdate: 6,
   sumMiddleAxis: 6,
   pad: 4,
   stridedCopy: 3,

@@ -184,6 +184,20 @@ export interface NativeKernels {
     newM: Float32Array,
     newV: Float32Array,
   ): void;
+  /**
+   * One SGD-with-momentum step of one weight, every operation rounded to float32 in the order of
+   * the tfjs composition: g′ = g + w·λ (decayed weights), v′ = v·μ + g′, w′ = w − v′·η (Nesterov:
+   * w′ = w − (g′ + v′·μ)·η). `constants` holds η, μ, λ, whether to decay and whether Nesterov
+   * (1 or 0).
+   */
+  sgdMomentumUpdate(
+    weight: Float32Array,
+    velocity: Float32Array,
+    gradient: Float32Array,
+    constants: Float32Array,
+    newWeight: Float32Array,
+    newVelocity: Float32Array,
+  ): void;
   /** out[o, i] = scale · Σ_r x[o, r, i], x seen as `[outer, reduce, inner]`. */
   sumMiddleAxis(
     x: Float32Array,

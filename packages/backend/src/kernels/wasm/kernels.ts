@@ -32,7 +32,7 @@ export const wasmKernels: readonly tf.KernelConfig[] = [
   ...wasmDepthwiseBackpropKernels,
   ...wasmMatMulKernels,
   wasmAdamWUpdateKernel(),
-  wasmSgdMomentumUpdateKernel,
+  wasmSgdMomentumUpdateKernel(),
   wasmMovingAverageUpdateKernel,
   ...wasmGeluKernels(),
   ...wasmLayerNormKernels(),
