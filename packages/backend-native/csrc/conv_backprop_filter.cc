@@ -1,7 +1,5 @@
 // Filter gradient: dW[tap] = im2col_tap(x)^T * dy, a GEMM whose reduction runs over every output
-// pixel. Pixels are cut into a fixed number of chunks, each summed into its own copy of dW and
-// the copies added in order at the end; the cut depends on the shape only, so the result has
-// the same bits whatever the number of threads (deterministic training).
+// pixel, cut into chunks as filter_chunks.h says.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +8,7 @@
 
 #include "conv.h"
 #include "dispatch.h"
+#include "filter_chunks.h"
 #include "igemm.h"
 #include "row_conv.h"
 #include "thread_pool.h"
@@ -17,13 +16,7 @@
 namespace residual {
 namespace {
 
-constexpr int kPixelBlock = 256;             // pixels packed at a time
-// Pixels summed into one partial dW. Small enough that a small image's pixels still split into
-// chunks: with one chunk the tasks split the taps, and each packed the whole dy again (8192
-// pixels per chunk ran a 3×3/2 32→16² filter gradient at 113 GFLOP/s on two threads; 2048, 190).
-constexpr int64_t kPixelsPerChunk = 2048;
-constexpr int kMaxChunks = 8;
-constexpr uint64_t kMaxPartialFloats = 1 << 22;  // 16 MB of partial sums at most
+constexpr int kPixelBlock = 256;  // pixels packed at a time
 
 }  // namespace
 
@@ -41,9 +34,7 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
   const int mpanels = ceil_div(cig, MR), npanels = ceil_div(cog, NR);
   const int full_panels = cig / MR, tail_rows = cig % MR;
 
-  const int nchunks = static_cast<int>(std::max<int64_t>(
-      1, std::min<int64_t>({(P + kPixelsPerChunk - 1) / kPixelsPerChunk, kMaxChunks,
-                            static_cast<int64_t>(kMaxPartialFloats / dw_size)})));
+  const int nchunks = filter_gradient_chunks(P, dw_size);
   // Chunks of pixels first; then taps, then input-channel panels, until there are ~8 tasks.
   // (A task packs its pixels' dy once for all its taps: with few channels, per-tap packing
   // and coordinates cost more than the products.)
@@ -208,18 +199,7 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
     });
   }
 
-  if (nchunks > 1) {
-    const size_t chunk = 16384;
-    const int ntasks = static_cast<int>((dw_size + chunk - 1) / chunk);
-    pool.parallel_for(ntasks, [&](int task, int) {
-      const size_t b = task * chunk;
-      const size_t e = std::min(dw_size, b + chunk);
-      for (int k = 1; k < nchunks; ++k) {
-        const float* v = partial + (k - 1) * dw_size;
-        for (size_t i = b; i < e; ++i) dw[i] += v[i];
-      }
-    });
-  }
+  add_chunk_partials(dw, partial, dw_size, nchunks);
 }
 
 }  // namespace residual

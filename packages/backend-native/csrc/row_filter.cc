@@ -1,7 +1,5 @@
 // Filter gradient of a stride-1 convolution by the row kernels of the active instruction set
-// (RowFilterKernel in kernels.h). Same cut into chunks of pixels as conv2d_backprop_filter:
-// each chunk sums into its own copy of dW and the copies are added in order, so the bits depend
-// on the shape only, never on the number of threads.
+// (RowFilterKernel in kernels.h), cut into chunks of pixels as filter_chunks.h says.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +7,7 @@
 #include <vector>
 
 #include "dispatch.h"
+#include "filter_chunks.h"
 #include "igemm.h"
 #include "row_conv.h"
 #include "thread_pool.h"
@@ -16,9 +15,6 @@
 namespace residual {
 namespace {
 
-constexpr int64_t kPixelsPerChunk = 2048;  // as conv2d_backprop_filter
-constexpr int kMaxChunks = 8;
-constexpr uint64_t kMaxPartialFloats = 1 << 22;
 constexpr int kRowBlock = 16;  // output rows whose gradient is packed at a time
 
 // The narrowest row kernel as wide as the output channels whose rows divide the input
@@ -55,9 +51,7 @@ bool conv2d_backprop_filter_rows(const ConvShape& s, const float* x, const float
   // A packed gradient row: KW - 1 zero pixels, the out_w pixels, KW - 1 zero pixels.
   const int packed_w = s.out_w + 2 * (KW - 1);
 
-  const int nchunks = static_cast<int>(std::max<int64_t>(
-      1, std::min<int64_t>({(P + kPixelsPerChunk - 1) / kPixelsPerChunk, kMaxChunks,
-                            static_cast<int64_t>(kMaxPartialFloats / dw_size)})));
+  const int nchunks = filter_gradient_chunks(P, dw_size);
   const int mpanels = s.in_c / MR;
   // Chunks first, then filter rows, then input-channel panels, until there are ~8 tasks.
   const int ky_groups = std::min(s.k_h, std::max(1, ceil_div(8, nchunks)));
@@ -108,18 +102,7 @@ bool conv2d_backprop_filter_rows(const ConvShape& s, const float* x, const float
     }
   });
 
-  if (nchunks > 1) {
-    const size_t chunk = 16384;
-    const int ntasks = static_cast<int>((dw_size + chunk - 1) / chunk);
-    pool.parallel_for(ntasks, [&](int task, int) {
-      const size_t b = task * chunk;
-      const size_t e = std::min(dw_size, b + chunk);
-      for (int k = 1; k < nchunks; ++k) {
-        const float* v = partial + (k - 1) * dw_size;
-        for (size_t i = b; i < e; ++i) dw[i] += v[i];
-      }
-    });
-  }
+  add_chunk_partials(dw, partial, dw_size, nchunks);
   return true;
 }
 

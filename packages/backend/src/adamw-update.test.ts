@@ -1,11 +1,9 @@
-import { nativeSkipReason } from '@residual/vitest-config/peer';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { adamwUpdate } from './adamw-update.js';
-import { initBackend, nativeKernelStatus } from './init-backend.js';
 import { ADAMW_UPDATE, type AdamWUpdateAttrs } from './kernels/shared/adamw.js';
 import { Rng } from './rng.js';
-import { onStockCpu } from './testing/on-stock-cpu.js';
+import { itMatchesTheComposition } from './testing/matches-the-composition.js';
 
 function values(size: number, seed: number, positive = false): number[] {
   const rng = new Rng(seed);
@@ -40,29 +38,15 @@ function threeSteps(decayed: boolean): number[][] {
   return out;
 }
 
-const nativeSkip = nativeSkipReason(await nativeKernelStatus());
-
 describe('adamwUpdate', () => {
-  for (const [backend, native] of [
-    ['wasm', false],
-    ['wasm', true],
-    ['cpu', false],
-  ] as const) {
-    it.skipIf(native && nativeSkip !== undefined)(
-      `gives on ${backend}${native ? ' (native)' : ''}, in one kernel, the bits of the tfjs composition`,
-      async () => {
-        // Stock cpu has no kernel of ours: there adamwUpdate runs the composition.
-        const expected = await onStockCpu(() => [threeSteps(true), threeSteps(false)]);
-        await initBackend({ backend, native });
-        expect(tf.getKernel(ADAMW_UPDATE, backend)).toBeDefined();
-        const before = tf.memory().numTensors;
-        const actual = [threeSteps(true), threeSteps(false)];
-        expect(tf.memory().numTensors).toBe(before);
-        expect(actual).toEqual(expected);
-        // Decay changes the weight and nothing else.
-        expect(actual[0][0]).not.toEqual(actual[1][0]);
-        expect(actual[0][1]).toEqual(actual[1][1]);
-      },
-    );
-  }
+  itMatchesTheComposition(
+    ADAMW_UPDATE,
+    () => [threeSteps(true), threeSteps(false)],
+    (actual, expected) => {
+      expect(actual).toEqual(expected);
+      // Decay changes the weight and nothing else.
+      expect(actual[0][0]).not.toEqual(actual[1][0]);
+      expect(actual[0][1]).toEqual(actual[1][1]);
+    },
+  );
 });

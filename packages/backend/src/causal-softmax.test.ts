@@ -1,14 +1,10 @@
-import { nativeSkipReason } from '@residual/vitest-config/peer';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { causalSoftmax } from './causal-softmax.js';
-import { initBackend, nativeKernelStatus } from './init-backend.js';
 import { CAUSAL_SOFTMAX } from './kernels/shared/causal-softmax.js';
 import { Rng } from './rng.js';
 import { expectTensorsClose } from './testing/expect-tensors-close.js';
-import { onStockCpu } from './testing/on-stock-cpu.js';
-
-const nativeSkip = nativeSkipReason(await nativeKernelStatus());
+import { itMatchesTheComposition } from './testing/matches-the-composition.js';
 
 function random(shape: number[], seed: number, spread: number): tf.Tensor {
   const rng = new Rng(seed);
@@ -31,27 +27,16 @@ function weightsAndGradient(): number[][] {
 }
 
 describe('causalSoftmax', () => {
-  for (const [backend, native] of [
-    ['wasm', false],
-    ['wasm', true],
-    ['cpu', false],
-  ] as const) {
-    it.skipIf(native && nativeSkip !== undefined)(
-      `matches on ${backend}${native ? ' (native)' : ''}, with our kernels, a masked softmax and its gradient`,
-      async () => {
-        const [weights, gradient] = await onStockCpu(weightsAndGradient);
-        await initBackend({ backend, native });
-        expect(tf.getKernel(CAUSAL_SOFTMAX, backend)).toBeDefined();
-        const before = tf.memory().numTensors;
-        const [ours, oursGradient] = weightsAndGradient();
-        expect(tf.memory().numTensors).toBe(before);
-        expectTensorsClose(ours, weights, { rtol: 1e-5, atol: 1e-7 });
-        expectTensorsClose(oursGradient, gradient, { rtol: 1e-4, atol: 1e-6 });
-        // The future is exactly 0: row t of each 7×7 matrix has t + 1 weights.
-        for (const [i, value] of ours.entries()) {
-          if (i % 7 > Math.floor(i / 7) % 7) expect(value).toBe(0);
-        }
-      },
-    );
-  }
+  itMatchesTheComposition(
+    CAUSAL_SOFTMAX,
+    weightsAndGradient,
+    ([ours, oursGradient], [weights, gradient]) => {
+      expectTensorsClose(ours, weights, { rtol: 1e-5, atol: 1e-7 });
+      expectTensorsClose(oursGradient, gradient, { rtol: 1e-4, atol: 1e-6 });
+      // The future is exactly 0: row t of each 7×7 matrix has t + 1 weights.
+      for (const [i, value] of ours.entries()) {
+        if (i % 7 > Math.floor(i / 7) % 7) expect(value).toBe(0);
+      }
+    },
+  );
 });

@@ -1,12 +1,11 @@
-import { nativeSkipReason } from '@residual/vitest-config/peer';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { gelu } from './gelu.js';
-import { initBackend, nativeKernelStatus } from './init-backend.js';
+import { initBackend } from './init-backend.js';
 import { GELU } from './kernels/shared/gelu.js';
 import { Rng } from './rng.js';
 import { expectTensorsClose } from './testing/expect-tensors-close.js';
-import { onStockCpu } from './testing/on-stock-cpu.js';
+import { itMatchesTheComposition } from './testing/matches-the-composition.js';
 
 /** GELU and its input gradient (weighted by fixed upstream gradients) as plain numbers. */
 function valueAndGradient(): number[][] {
@@ -26,28 +25,11 @@ function valueAndGradient(): number[][] {
   return out;
 }
 
-const nativeSkip = nativeSkipReason(await nativeKernelStatus());
-
 describe('gelu', () => {
-  for (const [backend, native] of [
-    ['wasm', false],
-    ['wasm', true],
-    ['cpu', false],
-  ] as const) {
-    it.skipIf(native && nativeSkip !== undefined)(
-      `matches on ${backend}${native ? ' (native)' : ''}, with our kernels, tfjs's composition and its gradient`,
-      async () => {
-        const [y, dx] = await onStockCpu(valueAndGradient);
-        await initBackend({ backend, native });
-        expect(tf.getKernel(GELU, backend)).toBeDefined();
-        const before = tf.memory().numTensors;
-        const [ours, oursDx] = valueAndGradient();
-        expect(tf.memory().numTensors).toBe(before);
-        expectTensorsClose(ours, y, { rtol: 1e-5, atol: 1e-6 });
-        expectTensorsClose(oursDx, dx, { rtol: 1e-5, atol: 1e-6 });
-      },
-    );
-  }
+  itMatchesTheComposition(GELU, valueAndGradient, ([ours, oursDx], [y, dx]) => {
+    expectTensorsClose(ours, y, { rtol: 1e-5, atol: 1e-6 });
+    expectTensorsClose(oursDx, dx, { rtol: 1e-5, atol: 1e-6 });
+  });
 
   it('has the gradient of finite differences', async () => {
     await initBackend({ backend: 'cpu' });

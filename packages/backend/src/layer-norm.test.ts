@@ -1,12 +1,10 @@
-import { nativeSkipReason } from '@residual/vitest-config/peer';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
-import { initBackend, nativeKernelStatus } from './init-backend.js';
+import { describe, expect } from 'vitest';
 import { LAYER_NORM } from './kernels/shared/layer-norm.js';
 import { layerNorm } from './layer-norm.js';
 import { Rng } from './rng.js';
 import { expectTensorsClose } from './testing/expect-tensors-close.js';
-import { onStockCpu } from './testing/on-stock-cpu.js';
+import { itMatchesTheComposition } from './testing/matches-the-composition.js';
 
 function random(shape: number[], seed: number, offset = 0): tf.Tensor {
   const rng = new Rng(seed);
@@ -35,35 +33,22 @@ function valuesAndGradients(withGamma: boolean, withBeta: boolean): number[][] {
   });
 }
 
-const nativeSkip = nativeSkipReason(await nativeKernelStatus());
-
 describe('layerNorm', () => {
   const cases = [
     [true, true],
     [true, false],
     [false, false],
   ] as const;
-  for (const [backend, native] of [
-    ['wasm', false],
-    ['wasm', true],
-    ['cpu', false],
-  ] as const) {
-    it.skipIf(native && nativeSkip !== undefined)(
-      `matches on ${backend}${native ? ' (native)' : ''}, with our kernels, the tfjs composition and its gradients`,
-      async () => {
-        const expected = await onStockCpu(() => cases.map(([g, b]) => valuesAndGradients(g, b)));
-        await initBackend({ backend, native });
-        expect(tf.getKernel(LAYER_NORM, backend)).toBeDefined();
-        const before = tf.memory().numTensors;
-        const actual = cases.map(([g, b]) => valuesAndGradients(g, b));
-        expect(tf.memory().numTensors).toBe(before);
-        for (const [i, outputs] of actual.entries()) {
-          expect(outputs.length).toBe(expected[i].length);
-          for (const [j, values] of outputs.entries()) {
-            expectTensorsClose(values, expected[i][j], { rtol: 1e-4, atol: 1e-5 });
-          }
+  itMatchesTheComposition(
+    LAYER_NORM,
+    () => cases.map(([g, b]) => valuesAndGradients(g, b)),
+    (actual, expected) => {
+      for (const [i, outputs] of actual.entries()) {
+        expect(outputs.length).toBe(expected[i].length);
+        for (const [j, values] of outputs.entries()) {
+          expectTensorsClose(values, expected[i][j], { rtol: 1e-4, atol: 1e-5 });
         }
-      },
-    );
-  }
+      }
+    },
+  );
 });

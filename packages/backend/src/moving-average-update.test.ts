@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
-import { initBackend } from './init-backend.js';
+import { describe } from 'vitest';
 import { MOVING_AVERAGE_UPDATE } from './kernels/shared/moving-average.js';
 import { movingAverageUpdate } from './moving-average-update.js';
 import { Rng } from './rng.js';
-import { onStockCpu } from './testing/on-stock-cpu.js';
+import { itMatchesTheComposition } from './testing/matches-the-composition.js';
 
 /** Five updates of a 19-value average, as plain numbers. */
 function fiveUpdates(): number[] {
@@ -23,15 +22,5 @@ function fiveUpdates(): number[] {
 }
 
 describe('movingAverageUpdate', () => {
-  for (const backend of ['wasm', 'cpu'] as const) {
-    it(`gives on ${backend}, in one kernel, the bits of the tfjs composition`, async () => {
-      // Stock cpu has no kernel of ours: there movingAverageUpdate runs the composition.
-      const expected = await onStockCpu(fiveUpdates);
-      await initBackend({ backend });
-      expect(tf.getKernel(MOVING_AVERAGE_UPDATE, backend)).toBeDefined();
-      const before = tf.memory().numTensors;
-      expect(fiveUpdates()).toEqual(expected);
-      expect(tf.memory().numTensors).toBe(before);
-    });
-  }
+  itMatchesTheComposition(MOVING_AVERAGE_UPDATE, fiveUpdates);
 });

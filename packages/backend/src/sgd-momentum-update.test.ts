@@ -1,11 +1,9 @@
-import { nativeSkipReason } from '@residual/vitest-config/peer';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
-import { initBackend, nativeKernelStatus } from './init-backend.js';
+import { describe, expect } from 'vitest';
 import { SGD_MOMENTUM_UPDATE } from './kernels/shared/sgd-momentum.js';
 import { Rng } from './rng.js';
 import { sgdMomentumUpdate } from './sgd-momentum-update.js';
-import { onStockCpu } from './testing/on-stock-cpu.js';
+import { itMatchesTheComposition } from './testing/matches-the-composition.js';
 
 function values(size: number, seed: number): number[] {
   const rng = new Rng(seed);
@@ -36,31 +34,13 @@ const variants = () => [
   threeSteps(true, true),
 ];
 
-const nativeSkip = nativeSkipReason(await nativeKernelStatus());
-
 describe('sgdMomentumUpdate', () => {
-  for (const [backend, native] of [
-    ['wasm', false],
-    ['wasm', true],
-    ['cpu', false],
-  ] as const) {
-    it.skipIf(native && nativeSkip !== undefined)(
-      `gives on ${backend}${native ? ' (native)' : ''}, in one kernel, the bits of the tfjs composition`,
-      async () => {
-        // Stock cpu has no kernel of ours: there sgdMomentumUpdate runs the composition.
-        const expected = await onStockCpu(variants);
-        await initBackend({ backend, native });
-        expect(tf.getKernel(SGD_MOMENTUM_UPDATE, backend)).toBeDefined();
-        const before = tf.memory().numTensors;
-        const actual = variants();
-        expect(tf.memory().numTensors).toBe(before);
-        expect(actual).toEqual(expected);
-        // Decay changes the velocity and the weight; Nesterov only the weight.
-        expect(actual[1][0]).not.toEqual(actual[0][0]);
-        expect(actual[2][0]).not.toEqual(actual[0][0]);
-        expect(actual[1][1]).not.toEqual(actual[0][1]);
-        expect(actual[2][1]).toEqual(actual[0][1]);
-      },
-    );
-  }
+  itMatchesTheComposition(SGD_MOMENTUM_UPDATE, variants, (actual, expected) => {
+    expect(actual).toEqual(expected);
+    // Decay changes the velocity and the weight; Nesterov only the weight.
+    expect(actual[1][0]).not.toEqual(actual[0][0]);
+    expect(actual[2][0]).not.toEqual(actual[0][0]);
+    expect(actual[1][1]).not.toEqual(actual[0][1]);
+    expect(actual[2][1]).toEqual(actual[0][1]);
+  });
 });
