@@ -131,3 +131,41 @@ export function maxRelativeError(
   if (Number.isNaN(difference)) return Number.POSITIVE_INFINITY;
   return difference === 0 ? 0 : difference / scale;
 }
+
+/** Seeds of the input perturbations {@link gradientSensitivity} tries. */
+const PERTURBATION_SEEDS = [11, 12, 13];
+
+/** Standard deviation of the noise {@link gradientSensitivity} adds to the input. */
+export const PERTURBATION = 1e-6;
+
+/**
+ * How far each weight's gradient moves, on the active backend, when the input moves by float32
+ * round-off: the largest, over a few seeds, of maxRelativeError between the gradients at `input`
+ * and at `input` plus normal noise of standard deviation {@link PERTURBATION}, against `scales`.
+ * Near a point where the loss's gradient is not continuous (a ReLU input or a max-pool tie within
+ * round-off of zero), or where the network amplifies round-off (deep plain networks), this is as
+ * large as any two backends' disagreement: there, no backend's gradient is defined to better
+ * than it. Undefined (null) for integer inputs (token ids), which cannot move by round-off.
+ */
+export function gradientSensitivity(
+  model: tf.LayersModel,
+  input: tf.Tensor,
+  expected: Float32Array[],
+  scales: number[],
+): number[] | null {
+  if (input.dtype !== 'float32') return null;
+  const sensitivity = expected.map(() => 0);
+  for (const seed of PERTURBATION_SEEDS) {
+    const moved = tf.tidy(() =>
+      input.add(tf.randomNormal(input.shape, 0, PERTURBATION, 'float32', seed)),
+    );
+    const { gradients } = parityGradients(model, moved);
+    moved.dispose();
+    for (const [i, gradient] of gradients.entries()) {
+      const error = maxRelativeError(gradient.dataSync() as Float32Array, expected[i]!, scales[i]!);
+      sensitivity[i] = Math.max(sensitivity[i]!, error);
+    }
+    tf.dispose(gradients);
+  }
+  return sensitivity;
+}

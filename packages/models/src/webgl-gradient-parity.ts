@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { build } from 'tsup';
 import {
   gradientScales,
+  gradientSensitivity,
   maxRelativeError,
   parityCase,
   parityGradients,
@@ -16,6 +17,14 @@ import {
 } from './gradient-parity.js';
 
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
+
+/**
+ * How webgl's gradients compare with cpu's: every weight within the tolerance (`matches`);
+ * some beyond it, each by no more than twice as far as cpu's own gradient moves when the input
+ * moves by round-off, so the point is ill-conditioned rather than a kernel wrong
+ * (`ill-conditioned`); or some weight beyond both (`mismatch`).
+ */
+export type ParityVerdict = 'matches' | 'ill-conditioned' | 'mismatch';
 
 export interface WebglParityResult {
   model: string;
@@ -28,6 +37,16 @@ export interface WebglParityResult {
   maxRelativeError: number;
   /** The weight that error belongs to. */
   worstWeight: string;
+  /**
+   * Where some weight's error exceeds the tolerance: the largest, over the weights, of how far
+   * cpu's own gradient moves when the input moves by round-off (see gradientSensitivity, same
+   * measure as maxRelativeError); null where every weight is within the tolerance, or the input
+   * is token ids.
+   */
+  cpuSensitivity: number | null;
+  verdict: ParityVerdict;
+  /** The worst weight whose error neither the tolerance nor cpu's own sensitivity explains. */
+  unexplainedWeight: string | null;
   /** First gradient computation on webgl: shader compilation included. */
   webglFirstGradientSeconds: number;
   /** Median seconds of the timed SGD steps on webgl (after one untimed warm-up step). */
@@ -125,21 +144,24 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.le
 
 /**
  * Runs model `name`'s parity check: gradients on webgl (in a fresh page of `browser` opened on
- * `htmlPath`) against the active tfjs backend here (the caller initialises `cpu`), then one
- * warm-up and `timedSteps` timed SGD steps on each. Leaves no tensors behind here.
+ * `htmlPath`) against the active tfjs backend here (the caller initialises `cpu`), judged by
+ * `tolerance` (see ParityVerdict), then one warm-up and `timedSteps` timed SGD steps on each.
+ * Leaves no tensors behind here.
  */
 export async function webglParity(
   browser: Browser,
   htmlPath: string,
   name: string,
   timedSteps: number,
+  tolerance: number,
 ): Promise<WebglParityResult> {
   const reference = parityCase(name);
-  const expected = tf.tidy(() =>
-    parityGradients(reference.model, reference.input).gradients.map(
-      (g) => g.dataSync() as Float32Array,
-    ),
-  );
+  // Read back outside tf.tidy: tidy walks whatever its function returns looking for tensors,
+  // element by element through typed arrays, and a set of more than 2^24 elements (resnet34's
+  // gradients) is more than a JavaScript Set holds.
+  const { gradients } = parityGradients(reference.model, reference.input);
+  const expected = gradients.map((g) => g.dataSync() as Float32Array);
+  tf.dispose(gradients);
   const page = await browser.newPage();
   // tfjs explains a shader that fails to compile on the console only: kept for the error, with
   // the page script's own errors.
@@ -155,14 +177,16 @@ export async function webglParity(
       name,
     )) as { names: string[]; seconds: number };
     const scales = gradientScales(names, expected);
-    let worst = { error: -1, weight: '' };
-    for (const [i, weight] of names.entries()) {
+    const errors: number[] = [];
+    for (const i of names.keys()) {
       const actual = floats(
         await page.evaluate((index) => (window as never as ParityWindow).parity.gradient(index), i),
       );
-      const error = maxRelativeError(actual, expected[i]!, scales[i]!);
-      if (!(error <= worst.error)) worst = { error, weight };
+      errors.push(maxRelativeError(actual, expected[i]!, scales[i]!));
     }
+    const judged = judge(names, errors, tolerance, () =>
+      gradientSensitivity(reference.model, reference.input, expected, scales),
+    );
     const webgl = (await page.evaluate(
       (steps) => (window as never as ParityWindow).parity.train(steps),
       1 + timedSteps,
@@ -171,8 +195,7 @@ export async function webglParity(
     return {
       model: name,
       weights: names.length,
-      maxRelativeError: worst.error,
-      worstWeight: worst.weight,
+      ...judged,
       webglFirstGradientSeconds: seconds,
       webglStepSeconds: median(webgl.seconds.slice(1)),
       cpuStepSeconds: median(cpu.seconds.slice(1)),
@@ -189,6 +212,36 @@ export async function webglParity(
     reference.model.dispose();
     reference.input.dispose();
   }
+}
+
+/** The worst weight and the verdict; `sensitivity` is asked for only when some error exceeds `tolerance`. */
+function judge(
+  names: string[],
+  errors: number[],
+  tolerance: number,
+  sensitivity: () => number[] | null,
+): Pick<
+  WebglParityResult,
+  'maxRelativeError' | 'worstWeight' | 'cpuSensitivity' | 'verdict' | 'unexplainedWeight'
+> {
+  // NaN (infinite error) counts as the worst.
+  const worstOf = (indices: number[]) =>
+    indices.reduce((w, i) => (!(errors[i]! <= errors[w]!) ? i : w), indices[0]!);
+  const worst = worstOf([...names.keys()]);
+  const common = { maxRelativeError: errors[worst]!, worstWeight: names[worst]! };
+  if (errors.every((error) => error <= tolerance)) {
+    return { ...common, cpuSensitivity: null, verdict: 'matches', unexplainedWeight: null };
+  }
+  const moved = sensitivity();
+  const unexplained = [...names.keys()].filter(
+    (i) => !(errors[i]! <= Math.max(tolerance, 2 * (moved?.[i] ?? 0))),
+  );
+  return {
+    ...common,
+    cpuSensitivity: moved === null ? null : Math.max(...moved),
+    verdict: unexplained.length === 0 ? 'ill-conditioned' : 'mismatch',
+    unexplainedWeight: unexplained.length === 0 ? null : names[worstOf(unexplained)]!,
+  };
 }
 
 /** What the page puts on `window`. */

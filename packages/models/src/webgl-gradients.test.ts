@@ -30,12 +30,11 @@ const REPRESENTATIVES = ['cifar_resnet8', 'wrn16_4', 'gpt_char_micro', 'resnet18
 /**
  * Where the gradient is not continuous at the test's point, so no two backends need agree:
  * resnet18's training-mode loss at this seed has a ReLU input within float32 round-off of zero
- * (stage1, block 2). Which side of the kink a backend lands on depends on its summation order:
- * webgl and wasm land on one side (they agree to 2e-5), cpu on the other, and the gradient of
- * stage1_block2_1_conv/kernel jumps by 4e-2 of its scale — the same jump wasm itself makes when
- * the input is scaled by 1 + 1e-6 noise (it does not at 1e-7). Checked here: it trains.
+ * (stage1, block 2). Which side of the kink a backend lands on depends on its summation order,
+ * and the gradient of stage1_block2_1_conv/kernel jumps by 7e-2 of its scale — as far as cpu's
+ * own gradient moves when the input moves by 1e-6 noise. Every other weight must still match.
  */
-const KINKED = new Set(['resnet18']);
+const ILL_CONDITIONED = new Set(['resnet18']);
 
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let dir: string;
@@ -57,14 +56,14 @@ describe.skipIf(skip !== undefined)('registered models on webgl in headless Chro
   it.each(REPRESENTATIVES)(
     '%s: its webgl gradients against cpu, and a training step',
     async (name) => {
-      const result = await webglParity(browser, htmlPath, name, 1);
+      const result = await webglParity(browser, htmlPath, name, 1, TOLERANCE);
       console.log(
         `${name}: max relative gradient error ${result.maxRelativeError.toExponential(2)} ` +
-          `(${result.worstWeight}), webgl ${result.webglStepSeconds.toFixed(2)} s/step`,
+          `(${result.worstWeight}), ${result.verdict}, webgl ${result.webglStepSeconds.toFixed(2)} s/step`,
       );
-      if (!KINKED.has(name)) {
-        expect(result.maxRelativeError, result.worstWeight).toBeLessThanOrEqual(TOLERANCE);
-      }
+      expect(result.verdict, `${result.worstWeight}, ${result.unexplainedWeight}`).toBe(
+        ILL_CONDITIONED.has(name) ? 'ill-conditioned' : 'matches',
+      );
       expect(result.webglLosses.every(Number.isFinite)).toBe(true);
       expect(result.firstWeightChanged).toBe(true);
     },
