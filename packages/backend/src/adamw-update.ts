@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAMW_UPDATE, type AdamWUpdateAttrs } from './kernels/shared/adamw.js';
+import { runElementwiseUpdate } from './kernels/shared/elementwise-update.js';
 
 export type { AdamWUpdateAttrs } from './kernels/shared/adamw.js';
 
@@ -24,15 +25,8 @@ export function adamwUpdate(
   gradient: tf.Tensor,
   attrs: AdamWUpdateAttrs,
 ): AdamWUpdateResult {
-  const fits = [weight, m, v, gradient].every(
-    (t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, weight.shape),
-  );
-  if (fits && tf.getKernel(ADAMW_UPDATE, tf.getBackend()) !== undefined) {
-    const [w, newM, newV] = tf.engine().runKernel(ADAMW_UPDATE, { weight, m, v, gradient }, {
-      ...attrs,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-    return { weight: w, m: newM, v: newV };
-  }
+  const ours = runElementwiseUpdate(ADAMW_UPDATE, { weight, m, v, gradient }, attrs);
+  if (ours !== undefined) return { weight: ours[0]!, m: ours[1]!, v: ours[2]! };
   return tf.tidy(() => {
     const scalar = (value: number) => tf.scalar(value);
     const newM = tf.add(

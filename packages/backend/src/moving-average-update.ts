@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { runElementwiseUpdate } from './kernels/shared/elementwise-update.js';
 import { MOVING_AVERAGE_UPDATE } from './kernels/shared/moving-average.js';
 
 /**
@@ -11,14 +12,7 @@ export function movingAverageUpdate(
   value: tf.Tensor,
   factor: number,
 ): tf.Tensor {
-  const fits = [current, value].every(
-    (t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, current.shape),
-  );
-  if (fits && tf.getKernel(MOVING_AVERAGE_UPDATE, tf.getBackend()) !== undefined) {
-    const [updated] = tf.engine().runKernel(MOVING_AVERAGE_UPDATE, { current, value }, {
-      factor,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-    return updated;
-  }
+  const ours = runElementwiseUpdate(MOVING_AVERAGE_UPDATE, { current, value }, { factor });
+  if (ours !== undefined) return ours[0]!;
   return tf.tidy(() => tf.sub(current, tf.mul(tf.sub(current, value), factor)));
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { runElementwiseUpdate } from './kernels/shared/elementwise-update.js';
 import { SGD_MOMENTUM_UPDATE, type SgdMomentumUpdateAttrs } from './kernels/shared/sgd-momentum.js';
 
 export type { SgdMomentumUpdateAttrs } from './kernels/shared/sgd-momentum.js';
@@ -22,15 +23,8 @@ export function sgdMomentumUpdate(
   gradient: tf.Tensor,
   attrs: SgdMomentumUpdateAttrs,
 ): SgdMomentumUpdateResult {
-  const fits = [weight, velocity, gradient].every(
-    (t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, weight.shape),
-  );
-  if (fits && tf.getKernel(SGD_MOMENTUM_UPDATE, tf.getBackend()) !== undefined) {
-    const [w, v] = tf.engine().runKernel(SGD_MOMENTUM_UPDATE, { weight, velocity, gradient }, {
-      ...attrs,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-    return { weight: w, velocity: v };
-  }
+  const ours = runElementwiseUpdate(SGD_MOMENTUM_UPDATE, { weight, velocity, gradient }, attrs);
+  if (ours !== undefined) return { weight: ours[0]!, velocity: ours[1]! };
   return tf.tidy(() => {
     const g = attrs.decayed
       ? tf.add(gradient, tf.mul(weight, tf.scalar(attrs.weightDecay)))
