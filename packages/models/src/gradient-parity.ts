@@ -139,22 +139,24 @@ const PERTURBATION_SEEDS = [11, 12, 13];
 export const PERTURBATION = 1e-6;
 
 /**
- * How far each weight's gradient moves, on the active backend, when the input moves by float32
- * round-off: the largest, over a few seeds, of maxRelativeError between the gradients at `input`
- * and at `input` plus normal noise of standard deviation {@link PERTURBATION}, against `scales`.
- * Near a point where the loss's gradient is not continuous (a ReLU input or a max-pool tie within
- * round-off of zero), or where the network amplifies round-off (deep plain networks), this is as
- * large as any two backends' disagreement: there, no backend's gradient is defined to better
- * than it. Undefined (null) for integer inputs (token ids), which cannot move by round-off.
+ * How far the gradients move, on the active backend, when the input moves by float32 round-off:
+ * the largest, over the weights and a few seeds, of maxRelativeError between the gradients at
+ * `input` and at `input` plus normal noise of standard deviation {@link PERTURBATION}, against
+ * `scales`. Near a point where the loss's gradient is not continuous (a ReLU input or a max-pool
+ * tie within round-off of zero), or where the network amplifies round-off (deep plain networks,
+ * batch norms over a handful of values), this is as large as two backends' disagreement: there,
+ * no backend's gradient is defined to better than it. Which weights move depends on which kinks
+ * the noise crosses, so only the largest says something. Null for integer inputs (token ids),
+ * which cannot move by round-off.
  */
 export function gradientSensitivity(
   model: tf.LayersModel,
   input: tf.Tensor,
   expected: Float32Array[],
   scales: number[],
-): number[] | null {
+): number | null {
   if (input.dtype !== 'float32') return null;
-  const sensitivity = expected.map(() => 0);
+  let sensitivity = 0;
   for (const seed of PERTURBATION_SEEDS) {
     const moved = tf.tidy(() =>
       input.add(tf.randomNormal(input.shape, 0, PERTURBATION, 'float32', seed)),
@@ -163,9 +165,30 @@ export function gradientSensitivity(
     moved.dispose();
     for (const [i, gradient] of gradients.entries()) {
       const error = maxRelativeError(gradient.dataSync() as Float32Array, expected[i]!, scales[i]!);
-      sensitivity[i] = Math.max(sensitivity[i]!, error);
+      sensitivity = Math.max(sensitivity, error);
     }
     tf.dispose(gradients);
   }
   return sensitivity;
+}
+
+/**
+ * How another backend's gradients (webgl's, see webgl-gradient-parity.ts) compare with cpu's:
+ * every weight within the tolerance (`matches`); some beyond it, but cpu's own gradients move
+ * beyond the tolerance too when the input moves by round-off, and the other backend's are no
+ * further from cpu's than twice that, so the point is ill-conditioned rather than a kernel wrong
+ * (`ill-conditioned`); or neither (`mismatch`).
+ */
+export type ParityVerdict = 'matches' | 'ill-conditioned' | 'mismatch';
+
+/** The verdict of a largest error and cpu's own sensitivity (see ParityVerdict). */
+export function parityVerdict(
+  maxError: number,
+  cpuSensitivity: number | null,
+  tolerance: number,
+): ParityVerdict {
+  if (maxError <= tolerance) return 'matches';
+  return cpuSensitivity !== null && cpuSensitivity > tolerance && maxError <= 2 * cpuSensitivity
+    ? 'ill-conditioned'
+    : 'mismatch';
 }

@@ -11,20 +11,14 @@ import {
   gradientScales,
   gradientSensitivity,
   maxRelativeError,
+  type ParityVerdict,
   parityCase,
   parityGradients,
   parityTrainSteps,
+  parityVerdict,
 } from './gradient-parity.js';
 
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
-
-/**
- * How webgl's gradients compare with cpu's: every weight within the tolerance (`matches`);
- * some beyond it, each by no more than twice as far as cpu's own gradient moves when the input
- * moves by round-off, so the point is ill-conditioned rather than a kernel wrong
- * (`ill-conditioned`); or some weight beyond both (`mismatch`).
- */
-export type ParityVerdict = 'matches' | 'ill-conditioned' | 'mismatch';
 
 export interface WebglParityResult {
   model: string;
@@ -38,15 +32,12 @@ export interface WebglParityResult {
   /** The weight that error belongs to. */
   worstWeight: string;
   /**
-   * Where some weight's error exceeds the tolerance: the largest, over the weights, of how far
-   * cpu's own gradient moves when the input moves by round-off (see gradientSensitivity, same
-   * measure as maxRelativeError); null where every weight is within the tolerance, or the input
-   * is token ids.
+   * Where some weight's error exceeds the tolerance: how far cpu's own gradients move when the
+   * input moves by round-off (see gradientSensitivity; the same measure as maxRelativeError);
+   * null where every weight is within the tolerance, or the input is token ids.
    */
   cpuSensitivity: number | null;
   verdict: ParityVerdict;
-  /** The worst weight whose error neither the tolerance nor cpu's own sensitivity explains. */
-  unexplainedWeight: string | null;
   /** First gradient computation on webgl: shader compilation included. */
   webglFirstGradientSeconds: number;
   /** Median seconds of the timed SGD steps on webgl (after one untimed warm-up step). */
@@ -219,28 +210,19 @@ function judge(
   names: string[],
   errors: number[],
   tolerance: number,
-  sensitivity: () => number[] | null,
-): Pick<
-  WebglParityResult,
-  'maxRelativeError' | 'worstWeight' | 'cpuSensitivity' | 'verdict' | 'unexplainedWeight'
-> {
-  // NaN (infinite error) counts as the worst.
-  const worstOf = (indices: number[]) =>
-    indices.reduce((w, i) => (!(errors[i]! <= errors[w]!) ? i : w), indices[0]!);
-  const worst = worstOf([...names.keys()]);
+  sensitivity: () => number | null,
+): Pick<WebglParityResult, 'maxRelativeError' | 'worstWeight' | 'cpuSensitivity' | 'verdict'> {
+  // NaN (an infinite error) counts as the worst.
+  const worst = errors.reduce((w, error, i) => (!(error <= errors[w]!) ? i : w), 0);
   const common = { maxRelativeError: errors[worst]!, worstWeight: names[worst]! };
   if (errors.every((error) => error <= tolerance)) {
-    return { ...common, cpuSensitivity: null, verdict: 'matches', unexplainedWeight: null };
+    return { ...common, cpuSensitivity: null, verdict: 'matches' };
   }
   const moved = sensitivity();
-  const unexplained = [...names.keys()].filter(
-    (i) => !(errors[i]! <= Math.max(tolerance, 2 * (moved?.[i] ?? 0))),
-  );
   return {
     ...common,
-    cpuSensitivity: moved === null ? null : Math.max(...moved),
-    verdict: unexplained.length === 0 ? 'ill-conditioned' : 'mismatch',
-    unexplainedWeight: unexplained.length === 0 ? null : names[worstOf(unexplained)]!,
+    cpuSensitivity: moved,
+    verdict: parityVerdict(common.maxRelativeError, moved, tolerance),
   };
 }
 
