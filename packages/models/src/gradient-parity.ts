@@ -55,18 +55,22 @@ export function parityLoss(model: tf.LayersModel, input: tf.Tensor): tf.Scalar {
   });
 }
 
-/** The gradient of {@link parityLoss} with respect to each trainable weight, in model order. */
+/**
+ * The gradient of {@link parityLoss} with respect to each trainable weight, in model order, read
+ * back (the data read waits for the backend). Read outside tf.tidy, which would walk the
+ * returned typed arrays element by element looking for tensors and overflow a JavaScript Set
+ * past 2^24 values (resnet34's gradients).
+ */
 export function parityGradients(
   model: tf.LayersModel,
   input: tf.Tensor,
-): { names: string[]; gradients: tf.Tensor[] } {
+): { names: string[]; gradients: Float32Array[] } {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { value, grads } = tf.variableGrads(() => parityLoss(model, input), variables);
-  value.dispose();
-  return {
-    names: model.trainableWeights.map((w) => w.originalName),
-    gradients: variables.map((v) => grads[v.name]!),
-  };
+  const tensors = variables.map((v) => grads[v.name]!);
+  const gradients = tensors.map((g) => g.dataSync() as Float32Array);
+  tf.dispose([value, ...tensors]);
+  return { names: model.trainableWeights.map((w) => w.originalName), gradients };
 }
 
 /**
@@ -164,10 +168,8 @@ export function gradientSensitivity(
     const { gradients } = parityGradients(model, moved);
     moved.dispose();
     for (const [i, gradient] of gradients.entries()) {
-      const error = maxRelativeError(gradient.dataSync() as Float32Array, expected[i]!, scales[i]!);
-      sensitivity = Math.max(sensitivity, error);
+      sensitivity = Math.max(sensitivity, maxRelativeError(gradient, expected[i]!, scales[i]!));
     }
-    tf.dispose(gradients);
   }
   return sensitivity;
 }

@@ -5,7 +5,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type launchChromium, PAGE_LOAD_TIMEOUT_MS } from '@residual/vitest-config/chromium';
-import * as tf from '@tensorflow/tfjs';
 import { build } from 'tsup';
 import {
   gradientScales,
@@ -63,10 +62,8 @@ window.parity = {
     current = parityCase(name);
     const start = performance.now();
     const result = parityGradients(current.model, current.input);
-    gradients = result.gradients.map((g) => g.dataSync());
-    const seconds = (performance.now() - start) / 1000;
-    tf.dispose(result.gradients);
-    return { names: result.names, seconds };
+    gradients = result.gradients;
+    return { names: result.names, seconds: (performance.now() - start) / 1000 };
   },
   // Base64: page.evaluate's JSON would spell every float out.
   gradient(i) {
@@ -147,12 +144,7 @@ export async function webglParity(
   tolerance: number,
 ): Promise<WebglParityResult> {
   const reference = parityCase(name);
-  // Read back outside tf.tidy: tidy walks whatever its function returns looking for tensors,
-  // element by element through typed arrays, and a set of more than 2^24 elements (resnet34's
-  // gradients) is more than a JavaScript Set holds.
-  const { gradients } = parityGradients(reference.model, reference.input);
-  const expected = gradients.map((g) => g.dataSync() as Float32Array);
-  tf.dispose(gradients);
+  const expected = parityGradients(reference.model, reference.input).gradients;
   const page = await browser.newPage();
   // tfjs explains a shader that fails to compile on the console only: kept for the error, with
   // the page script's own errors.
@@ -175,9 +167,14 @@ export async function webglParity(
       );
       errors.push(maxRelativeError(actual, expected[i]!, scales[i]!));
     }
-    const judged = judge(names, errors, tolerance, () =>
-      gradientSensitivity(reference.model, reference.input, expected, scales),
-    );
+    // NaN (an infinite error) counts as the worst.
+    const worst = errors.reduce((w, error, i) => (!(error <= errors[w]!) ? i : w), 0);
+    const maxError = errors[worst]!;
+    // Measured only where it could change the verdict: it costs three more gradients.
+    const cpuSensitivity =
+      maxError <= tolerance
+        ? null
+        : gradientSensitivity(reference.model, reference.input, expected, scales);
     const webgl = (await page.evaluate(
       (steps) => (window as never as ParityWindow).parity.train(steps),
       1 + timedSteps,
@@ -186,7 +183,10 @@ export async function webglParity(
     return {
       model: name,
       weights: names.length,
-      ...judged,
+      maxRelativeError: maxError,
+      worstWeight: names[worst]!,
+      cpuSensitivity,
+      verdict: parityVerdict(maxError, cpuSensitivity, tolerance),
       webglFirstGradientSeconds: seconds,
       webglStepSeconds: median(webgl.seconds.slice(1)),
       cpuStepSeconds: median(cpu.seconds.slice(1)),
@@ -203,27 +203,6 @@ export async function webglParity(
     reference.model.dispose();
     reference.input.dispose();
   }
-}
-
-/** The worst weight and the verdict; `sensitivity` is asked for only when some error exceeds `tolerance`. */
-function judge(
-  names: string[],
-  errors: number[],
-  tolerance: number,
-  sensitivity: () => number | null,
-): Pick<WebglParityResult, 'maxRelativeError' | 'worstWeight' | 'cpuSensitivity' | 'verdict'> {
-  // NaN (an infinite error) counts as the worst.
-  const worst = errors.reduce((w, error, i) => (!(error <= errors[w]!) ? i : w), 0);
-  const common = { maxRelativeError: errors[worst]!, worstWeight: names[worst]! };
-  if (errors.every((error) => error <= tolerance)) {
-    return { ...common, cpuSensitivity: null, verdict: 'matches' };
-  }
-  const moved = sensitivity();
-  return {
-    ...common,
-    cpuSensitivity: moved,
-    verdict: parityVerdict(common.maxRelativeError, moved, tolerance),
-  };
 }
 
 /** What the page puts on `window`. */
