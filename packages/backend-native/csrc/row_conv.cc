@@ -88,12 +88,11 @@ bool conv2d_forward_rows(const ConvShape& s, const float* x, const float* w, con
         if (sc.held[slot] != key) {
           const float* src = x + key * s.in_w * s.in_c + g * cig;
           float* dst = padded + static_cast<size_t>(s.pad_left) * cig;
-          if (cig == s.in_c) {
+          if (cig == s.in_c) {  // one group: the row is contiguous
             std::copy(src, src + static_cast<int64_t>(s.in_w) * s.in_c, dst);
           } else {
-            for (int ix = 0; ix < s.in_w; ++ix, dst += cig)
-              std::copy(src + static_cast<int64_t>(ix) * s.in_c,
-                        src + static_cast<int64_t>(ix) * s.in_c + cig, dst);
+            for (int ix = 0; ix < s.in_w; ++ix, src += s.in_c, dst += cig)
+              std::copy(src, src + cig, dst);
           }
           sc.held[slot] = key;
         }
