@@ -8,6 +8,7 @@
 // machine (see README.md, "Why not node-addon-api or OpenMP"), for a handful of lines saved.
 #include <node_api.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -301,6 +302,10 @@ napi_value Relu(napi_env env, napi_callback_info info) {
 
 napi_value ReluBackward(napi_env env, napi_callback_info info) {
   return ElementwiseBackward<relu_backward>(env, info, kReluBackwardArgs);
+}
+
+napi_value Exp(napi_env env, napi_callback_info info) {
+  return ElementwiseForward<exp_values>(env, info, kExpArgs, "y");
 }
 
 napi_value BatchNorm(napi_env env, napi_callback_info info) {
@@ -607,6 +612,45 @@ napi_value MaxPoolBackward(napi_env env, napi_callback_info info) {
       !args.disjoint(dx, n_in, x, n_in, false) || !args.disjoint(dx, n_in, dy, n_out, false))
     return nullptr;
   max_pool_backward(x.data, dy.data, g, dx.data);
+  return nullptr;
+}
+
+napi_value ResizeNearestBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, kResizeNearestBackwardArgs);
+  F32 dy = args.f32(0, "dy");
+  std::vector<int32_t> layout;
+  if (!args.int32s(1, "layout", &layout)) return nullptr;
+  F32 dx = args.f32(2, "dx");
+  if (!args.ok()) return nullptr;
+  const auto non_negative = [](int32_t v) { return v >= 0; };
+  const bool sized = layout.size() >= 6 &&
+                     std::all_of(layout.begin(), layout.begin() + 6, non_negative) &&
+                     layout.size() == 6 + static_cast<size_t>(layout[4]) + layout[5];
+  if (!sized) {
+    napi_throw_range_error(env, nullptr,
+                           "layout must be [batch, inHeight, inWidth, channels, outHeight, "
+                           "outWidth, a source row per output row, a source column per output "
+                           "column], sizes >= 0");
+    return nullptr;
+  }
+  const ResizeGeometry g{layout[0], layout[1], layout[2], layout[3], layout[4], layout[5]};
+  const int32_t* row_source = layout.data() + 6;
+  const int32_t* col_source = row_source + g.out_height;
+  const bool inside =
+      std::all_of(row_source, col_source, [&](int32_t r) { return r >= 0 && r < g.in_height; }) &&
+      std::all_of(col_source, col_source + g.out_width,
+                  [&](int32_t c) { return c >= 0 && c < g.in_width; });
+  if (!inside) {
+    napi_throw_range_error(env, nullptr,
+                           "layout: every source row and column must be inside the input");
+    return nullptr;
+  }
+  const uint64_t n_in = static_cast<uint64_t>(g.batch * g.in_height * g.in_width * g.channels);
+  const uint64_t n_out = static_cast<uint64_t>(g.batch * g.out_height * g.out_width * g.channels);
+  if (!args.need(dy, n_out, "dy") || !args.need(dx, n_in, "dx") ||
+      !args.disjoint(dx, n_in, dy, n_out, false))
+    return nullptr;
+  resize_nearest_backward(dy.data, g, row_source, col_source, dx.data);
   return nullptr;
 }
 

@@ -42,6 +42,7 @@ constexpr const char* kActivationChoices = "0 (linear), 1 (relu) or 2 (relu6)";
   X(layerNormBackward,         LayerNormBackward, 9) \
   X(causalSoftmax,             CausalSoftmax, 4) \
   X(causalSoftmaxBackward,     CausalSoftmaxBackward, 5) \
+  X(exp,                       Exp, 2) \
   X(gelu,                      Gelu, 2) \
   X(geluBackward,              GeluBackward, 3) \
   X(adamwUpdate,               AdamwUpdate, 8) \
@@ -50,6 +51,7 @@ constexpr const char* kActivationChoices = "0 (linear), 1 (relu) or 2 (relu6)";
   X(pad,                       Pad, 4) \
   X(stridedCopy,               StridedCopy, 3) \
   X(maxPoolBackward,           MaxPoolBackward, 4) \
+  X(resizeNearestBackward,     ResizeNearestBackward, 3) \
   X(matMul,                    MatMul, 4) \
   X(threads,                   Threads, 0) \
   X(setThreads,                SetThreads, 1) \

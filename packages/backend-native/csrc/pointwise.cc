@@ -464,4 +464,24 @@ void max_pool_backward(const float* x, const float* dy, const MaxPoolGeometry& g
   });
 }
 
+void resize_nearest_backward(const float* dy, const ResizeGeometry& g, const int32_t* row_source,
+                             const int32_t* col_source, float* dx) {
+  const int64_t in_row = g.in_width * g.channels, out_row = g.out_width * g.channels;
+  const int rows = static_cast<int>(g.batch * g.in_height);
+  ThreadPool::instance().parallel_for(rows, [&](int task, int) {
+    const int64_t n = task / g.in_height, iy = task % g.in_height;
+    float* dx_row = dx + task * in_row;
+    std::fill(dx_row, dx_row + in_row, 0.f);
+    for (int64_t oy = 0; oy < g.out_height; ++oy) {
+      if (row_source[oy] != iy) continue;
+      const float* dy_row = dy + (n * g.out_height + oy) * out_row;
+      for (int64_t ox = 0; ox < g.out_width; ++ox) {
+        float* to = dx_row + col_source[ox] * g.channels;
+        const float* from = dy_row + ox * g.channels;
+        for (int64_t c = 0; c < g.channels; ++c) to[c] += from[c];
+      }
+    }
+  });
+}
+
 }  // namespace residual

@@ -92,6 +92,16 @@ struct MaxPoolGeometry {
 // the first), as tfjs's cpu backend does. Images in parallel, each summed in one fixed order.
 void max_pool_backward(const float* x, const float* dy, const MaxPoolGeometry& g, float* dx);
 
+// The gradient of a nearest-neighbour resize over NHWC: dx [batch, in_height, in_width,
+// channels] zeroed, then each output pixel's dy [batch, out_height, out_width, channels] added
+// to the input pixel (row_source[oy], col_source[ox]) it was copied from. One task per input
+// row sums each value over its outputs in row-major order: the same for any thread count.
+struct ResizeGeometry {
+  int64_t batch, in_height, in_width, channels, out_height, out_width;
+};
+void resize_nearest_backward(const float* dy, const ResizeGeometry& g, const int32_t* row_source,
+                             const int32_t* col_source, float* dx);
+
 // Per-channel mean and biased variance of x seen as [rows, channels] (what batch norm
 // normalises with in training), in two passes: the variance sums squares of centred values.
 void batch_norm_moments(const float* x, int64_t rows, int64_t channels, float* mean,

@@ -51,6 +51,33 @@ inline float exp_nonpositive(float t) {
   return p * two_n;
 }
 
+// exp(t) over the whole float range, as exp_nonpositive's polynomial: NaN stays NaN, above
+// ln(FLT_MAX) it is +inf, and below ln(FLT_MIN) (about -87.34) 0, where expf would give a
+// subnormal under 1.2e-38. 2^n is built as 2^(n/2) * 2^(n - n/2): n runs to 128 near the top,
+// whose 2^n alone has no float.
+inline float exp_any(float t) {
+  const float clamped = t < -87.5f ? -87.5f : (t > 88.75f ? 88.75f : t);
+  const float scaled = clamped * 1.44269504088896341f;
+  const int32_t n = static_cast<int32_t>(scaled + (scaled < 0.f ? -0.5f : 0.5f));
+  const float nf = static_cast<float>(n);
+  const float r = (clamped - nf * 0.693359375f) + nf * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t half = n >> 1;
+  const int32_t bits_low = (half + 127) << 23, bits_high = (n - half + 127) << 23;
+  float low, high;
+  std::memcpy(&low, &bits_low, sizeof low);
+  std::memcpy(&high, &bits_high, sizeof high);
+  const float value = p * low * high;
+  const float bounded = t > 88.72283935546875f ? INFINITY : value;
+  return t != t ? t : (t < -87.33654022216797f ? 0.f : bounded);
+}
+
 // Phi(x) given e = exp(-x^2 / 2) (also phi(x) * sqrt(2 pi)).
 inline float normal_cdf(float x, float e) {
   const float u = std::fabs(x) * 0.70710678118654752f;
@@ -79,7 +106,15 @@ RESIDUAL_CLONES void gelu_backward_range(const float* x, const float* dy, float*
   }
 }
 
+RESIDUAL_CLONES void exp_range(const float* x, float* y, int64_t i0, int64_t i1) {
+  for (int64_t i = i0; i < i1; ++i) y[i] = exp_any(x[i]);
+}
+
 }  // namespace
+
+void exp_values(const float* x, float* y, int64_t size) {
+  for_blocks(size, [&](int64_t i0, int64_t i1) { exp_range(x, y, i0, i1); });
+}
 
 void gelu(const float* x, float* y, int64_t size) {
   for_blocks(size, [&](int64_t i0, int64_t i1) { gelu_range(x, y, i0, i1); });

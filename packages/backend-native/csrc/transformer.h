@@ -1,10 +1,14 @@
-// Element-wise kernels of transformer training: GELU forward and backward and the AdamW update,
+// Element-wise kernels of transformer training: GELU forward and backward, exp and the AdamW update,
 // multi-threaded over blocks of values. Each value is computed on its own, so results do not
 // depend on the thread count.
 #pragma once
 #include <cstdint>
 
 namespace residual {
+
+// y = exp(x) over `size` values, within about one ulp of expf; NaN stays NaN, results below
+// FLT_MIN (x < -87.34) are 0 instead of subnormal. Softmax and log-softmax losses' exponentials.
+void exp_values(const float* x, float* y, int64_t size);
 
 // y = x * Phi(x) with the exact Phi = (1 + erf(x / sqrt 2)) / 2, erf as Abramowitz & Stegun
 // 7.1.26 (|error| <= 1.5e-7, tfjs's), over `size` values.

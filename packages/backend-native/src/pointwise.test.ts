@@ -183,6 +183,30 @@ describe.skipIf(skipReason !== undefined)('native element-wise kernels', () => {
     expect(() => native!.relu(x, new Float32Array(3))).toThrow(/out has 3 values, needs 70001/);
   });
 
+  it('takes exp within two ulp of Math.exp over the float range, the edges included', () => {
+    // Over several tasks, from below the smallest normal result to past the largest float.
+    const x = randomArray(70001, 90).map((value) => value * 100);
+    const edges = [0, -0, 1, -1, 88.72, 88.7229, 88.8, -87.33, -87.34, -104, Infinity, -Infinity];
+    x.set([...edges, Number.NaN]);
+    const y = new Float32Array(x.length);
+    native!.exp(x, y);
+    for (let i = 0; i < x.length; i++) {
+      const expected = Math.fround(Math.exp(x[i]));
+      if (Number.isNaN(x[i])) {
+        if (!Number.isNaN(y[i])) throw new Error(`exp(NaN) gave ${y[i]}`);
+        continue;
+      }
+      // Below FLT_MIN the kernel gives 0 where Math.exp gives a subnormal.
+      const ulp = Math.max(Math.abs(expected) * 2 ** -23, 2 ** -126);
+      const allowed = expected < 2 ** -126 ? 2 ** -126 : 2 * ulp;
+      if (!(Math.abs(y[i] - expected) <= allowed || y[i] === expected))
+        throw new Error(`exp(${x[i]}) gave ${y[i]}, not ${expected}`);
+    }
+    expect(y[10]).toBe(Infinity);
+    expect(y[11]).toBe(0);
+    expect(() => native!.exp(x, new Float32Array(3))).toThrow(/y has 3 values, needs 70001/);
+  });
+
   it("takes ReLU's gradient as tfjs cpu's dy · step(x), NaN, −0 and infinities included", () => {
     const x = randomArray(70001, 31);
     const dy = randomArray(70001, 32);
@@ -334,6 +358,27 @@ describe.skipIf(skipReason !== undefined)('native element-wise kernels', () => {
     native!.maxPoolBackward(x, dy, geometry, single);
     native!.setThreads(threads);
     expect([...single]).toEqual([...dx]);
+  });
+
+  it("takes a nearest resize's gradient as its definition, and rejects a layout that does not fit", () => {
+    // [1, 2, 3, 2] resized to [1, 3, 4, 2]: rows from 0, 0, 1; columns from 0, 1, 1, 2.
+    const layout = [1, 2, 3, 2, 3, 4, 0, 0, 1, 0, 1, 1, 2];
+    const dy = Float32Array.from({ length: 24 }, (_, i) => i + 1);
+    const dx = new Float32Array(12).fill(7);
+    native!.resizeNearestBackward(dy, Int32Array.from(layout), dx);
+    const expected = new Float32Array(12);
+    for (let oy = 0; oy < 3; oy++)
+      for (let ox = 0; ox < 4; ox++)
+        for (let c = 0; c < 2; c++)
+          expected[(layout[6 + oy] * 3 + layout[9 + ox]) * 2 + c] += dy[(oy * 4 + ox) * 2 + c];
+    expect([...dx]).toEqual([...expected]);
+    const run =
+      (l: number[], dxLength = 12) =>
+      () =>
+        native!.resizeNearestBackward(dy, Int32Array.from(l), new Float32Array(dxLength));
+    expect(run(layout.slice(0, 12))).toThrow(/layout must be \[batch, inHeight/);
+    expect(run([...layout.slice(0, 6), 0, 0, 2, 0, 1, 1, 2])).toThrow(/inside the input/);
+    expect(run(layout, 11)).toThrow(/dx has 11 values, needs 12/);
   });
 
   it('rejects a max-pool geometry that does not describe the arrays', () => {

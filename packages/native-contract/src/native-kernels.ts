@@ -162,6 +162,11 @@ export interface NativeKernels {
     scale: number,
   ): void;
   /**
+   * y = eˣ, within about one ulp of `Math.fround(Math.exp(x))`: NaN stays NaN, +∞ above
+   * ln(FLT_MAX), 0 where the result would be subnormal (x < −87.34). Each value on its own.
+   */
+  exp(x: Float32Array, y: Float32Array): void;
+  /**
    * GELU with the exact Φ: y = x · ½(1 + erf(x/√2)), erf as Abramowitz & Stegun 7.1.26 (the one
    * tfjs's kernels compute). Each value on its own: the same for any thread count.
    */
@@ -226,6 +231,14 @@ export interface NativeKernels {
    * effectiveFilterHeight, effectiveFilterWidth, padTop, padLeft]`.
    */
   maxPoolBackward(x: Float32Array, dy: Float32Array, geometry: Int32Array, dx: Float32Array): void;
+  /**
+   * The gradient of a nearest-neighbour resize over NHWC: every value of `dx` zero, then each
+   * output pixel's `dy` added to the input pixel it was copied from, summed in row-major order
+   * of the outputs (the same bits for any thread count). `layout` is `[batch, inHeight, inWidth,
+   * channels, outHeight, outWidth, ...sourceRow (one per output row), ...sourceColumn (one per
+   * output column)]`.
+   */
+  resizeNearestBackward(dy: Float32Array, layout: Int32Array, dx: Float32Array): void;
   /**
    * Batched matrix products `c[i] = op(a[i]) · op(b[i])`, row-major, op transposing when asked:
    * `shape` is `[batch, batchA, batchB, m, k, n, transA, transB]` (0/1 flags); `a` holds batchA

@@ -1,7 +1,10 @@
+import { nativeSkipReason } from '@residual/vitest-config/peer';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../init-backend.js';
+import { initBackend, nativeKernelStatus } from '../init-backend.js';
 import { Rng } from '../rng.js';
+
+const nativeSkip = nativeSkipReason(await nativeKernelStatus());
 
 interface ResizeCase {
   shape: [number, number, number, number];
@@ -16,6 +19,8 @@ const CASES: ResizeCase[] = [
   { shape: [2, 5, 7, 3], size: [12, 9], alignCorners: false, halfPixelCenters: true },
   { shape: [2, 5, 7, 1], size: [11, 3], alignCorners: true, halfPixelCenters: false },
   { shape: [2, 9, 9, 2], size: [4, 4], alignCorners: false, halfPixelCenters: false },
+  // Enough input rows to spread over threads.
+  { shape: [4, 16, 16, 8], size: [32, 32], alignCorners: false, halfPixelCenters: false },
 ];
 
 /**
@@ -39,38 +44,72 @@ function gradientByDefinition(c: ResizeCase, dy: Float32Array): Float32Array {
   return dx;
 }
 
-describe('the nearest-neighbour resize gradient', () => {
-  for (const backend of ['cpu', 'wasm']) {
-    it(`sends each pixel's gradient back to the pixel it was copied from on ${backend}, image by image`, async () => {
-      await initBackend({ backend });
-      const rng = new Rng(5);
-      for (const c of CASES) {
-        const [batch, , , channels] = c.shape;
-        const dyValues = Float32Array.from(
-          { length: batch * c.size[0] * c.size[1] * channels },
-          () => rng.nextFloat() * 2 - 1,
-        );
-        const x = tf.zeros(c.shape) as tf.Tensor4D;
-        const dy = tf.tensor4d(dyValues, [batch, ...c.size, channels]);
-        const dx = tf.grad((images: tf.Tensor) =>
-          tf.sum(
-            tf.mul(
-              tf.image.resizeNearestNeighbor(
-                images as tf.Tensor4D,
-                c.size,
-                c.alignCorners,
-                c.halfPixelCenters,
-              ),
-              dy,
-            ),
+/** The gradient of a resize by `c` of zeros against dy, on the current backend. */
+function resizeGradient(c: ResizeCase, dyValues: Float32Array): Float32Array {
+  const [batch, , , channels] = c.shape;
+  return tf.tidy(() => {
+    const x = tf.zeros(c.shape) as tf.Tensor4D;
+    const dy = tf.tensor4d(dyValues, [batch, ...c.size, channels]);
+    const resized = (images: tf.Tensor) =>
+      tf.sum(
+        tf.mul(
+          tf.image.resizeNearestNeighbor(
+            images as tf.Tensor4D,
+            c.size,
+            c.alignCorners,
+            c.halfPixelCenters,
           ),
-        )(x);
-        const expected = gradientByDefinition(c, dyValues);
-        const actual = dx.dataSync();
-        const worst = Math.max(...actual.map((v, i) => Math.abs(v - expected[i])));
-        expect(worst, JSON.stringify(c)).toBeLessThan(1e-6);
-        tf.dispose([x, dy, dx]);
-      }
-    });
+          dy,
+        ),
+      );
+    return tf.grad(resized)(x).dataSync() as Float32Array;
+  });
+}
+
+function upstream(c: ResizeCase, rng: Rng): Float32Array {
+  const [batch, , , channels] = c.shape;
+  return Float32Array.from(
+    { length: batch * c.size[0] * c.size[1] * channels },
+    () => rng.nextFloat() * 2 - 1,
+  );
+}
+
+const BACKENDS = [
+  { name: 'cpu', backend: 'cpu', native: false },
+  { name: 'wasm (JavaScript)', backend: 'wasm', native: false },
+  { name: 'wasm (native)', backend: 'wasm', native: true },
+] as const;
+
+describe('the nearest-neighbour resize gradient', () => {
+  for (const { name, backend, native } of BACKENDS) {
+    it.skipIf(native && nativeSkip !== undefined)(
+      `sends each pixel's gradient back to the pixel it was copied from on ${name}, image by image`,
+      async () => {
+        await initBackend({ backend, native });
+        const rng = new Rng(5);
+        for (const c of CASES) {
+          const dyValues = upstream(c, rng);
+          const expected = gradientByDefinition(c, dyValues);
+          const actual = resizeGradient(c, dyValues);
+          const worst = Math.max(...actual.map((v, i) => Math.abs(v - expected[i])));
+          expect(worst, JSON.stringify(c)).toBeLessThan(1e-6);
+        }
+      },
+    );
   }
+
+  it.skipIf(nativeSkip !== undefined)(
+    'gives the same bits natively as in JavaScript, whatever the thread count',
+    async () => {
+      const rng = new Rng(6);
+      const cases = CASES.map((c) => ({ c, dy: upstream(c, rng) }));
+      const run = async (native: boolean, threads?: number) => {
+        await initBackend({ backend: 'wasm', native, threads });
+        return cases.map(({ c, dy }) => [...resizeGradient(c, dy)]);
+      };
+      const javascript = await run(false);
+      expect(await run(true, 1)).toEqual(javascript);
+      expect(await run(true, 2)).toEqual(javascript);
+    },
+  );
 });

@@ -208,6 +208,15 @@ for (const native of [true, false]) {
         });
       });
 
+      it('Exp over the float range, NaN and the infinities, large and small', async () => {
+        await matchesCpu(() => {
+          const big = tf.mul(random([4, 8, 8, 17], 22), 80);
+          const edges = tf.tensor([Number.NaN, Infinity, -Infinity, 0, 88, -87]);
+          const withEdges = tf.concat([tf.reshape(big, [-1]), edges]);
+          return [tf.exp(big), tf.exp(withEdges), tf.exp(random([3, 5], 23))];
+        });
+      });
+
       it("ReLU's gradient has tfjs cpu's bits: NaN, −0, zeros and infinities", async () => {
         // One kernel where it is registered (native wasm, cpu); tfjs's Step and Multiply on
         // pure wasm.

@@ -5,6 +5,7 @@ import { wasmBatchNormTrainingKernels } from '../wasm/batch-norm-training.js';
 import { wasmCausalSoftmaxKernels } from '../wasm/causal-softmax.js';
 import { wasmGeluKernels } from '../wasm/gelu.js';
 import { wasmLayerNormKernels } from '../wasm/layer-norm.js';
+import { wasmResizeNearestNeighborGradKernel } from '../wasm/resize-nearest-neighbor-gradient.js';
 import { wasmSgdMomentumUpdateKernel } from '../wasm/sgd-momentum.js';
 import type { NativeKernels } from './addon.js';
 import { nativeWasmConvKernels } from './conv.js';
@@ -16,8 +17,8 @@ import { nativeWasmStridedCopyKernels } from './strided-copy.js';
 
 /**
  * The kernels of the `wasm` backend that call `native` (`@residual/backend-native`) on the
- * tensors in the WASM heap. The batch-norm gradients, GELU, layer norm, the causal softmax and
- * the AdamW and SGD-momentum updates are the portable kernels of `../wasm/` made with `native`,
+ * tensors in the WASM heap. The batch-norm gradients, GELU, layer norm, the causal softmax, the
+ * nearest-neighbour resize's gradient and the AdamW and SGD-momentum updates are the portable kernels of `../wasm/` made with `native`,
  * which runs their passes.
  */
 export function nativeKernels(native: NativeKernels): tf.KernelConfig[] {
@@ -35,5 +36,6 @@ export function nativeKernels(native: NativeKernels): tf.KernelConfig[] {
     wasmSgdMomentumUpdateKernel(native),
     ...wasmLayerNormKernels(native),
     ...wasmCausalSoftmaxKernels(native),
+    wasmResizeNearestNeighborGradKernel(native),
   ];
 }

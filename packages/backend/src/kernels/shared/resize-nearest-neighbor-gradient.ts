@@ -37,7 +37,7 @@ export function resizeNearestNeighborBackward(
 }
 
 /** For each output index along one axis, the input index the forward kernel copies from. */
-function sourceIndices(
+export function sourceIndices(
   inSize: number,
   outSize: number,
   { alignCorners, halfPixelCenters }: ResizeNearestNeighborGradAttrs,

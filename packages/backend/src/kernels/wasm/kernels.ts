@@ -37,5 +37,5 @@ export const wasmKernels: readonly tf.KernelConfig[] = [
   ...wasmGeluKernels(),
   ...wasmLayerNormKernels(),
   ...wasmCausalSoftmaxKernels(),
-  wasmResizeNearestNeighborGradKernel,
+  wasmResizeNearestNeighborGradKernel(),
 ];
