@@ -37,25 +37,13 @@ export function pixelCrossEntropy(
   masks: tf.Tensor,
   options: PixelCrossEntropyOptions = {},
 ): tf.Scalar {
-  return tf.tidy(() => {
-    const { valid, targets, oneHot } = pixelTargets(logits, masks, options.ignoreIndex);
-    const logProbs = tf.logSoftmax(logits);
-    const nll = tf.neg(tf.sum(tf.mul(logProbs, oneHot), -1));
-    const weights = options.classWeights;
-    const pixelWeights =
-      weights === undefined ? valid : tf.mul(valid, tf.gather(tf.tensor1d([...weights]), targets));
-    // Not tf.divNoNan, which tfjs cannot differentiate; the total does not depend on the logits.
-    const sum = tf.sum(pixelWeights);
-    const total = tf.where(tf.equal(sum, 0), tf.onesLike(sum), sum);
-    const picked = tf.div(tf.sum(tf.mul(nll, pixelWeights)), total);
-    const epsilon = options.labelSmoothing ?? 0;
-    if (epsilon === 0) return picked as tf.Scalar;
-    // PyTorch's smoothing term: −Σ_c w_c·log p_c at each counted pixel, over the same total.
-    const weighted = weights === undefined ? logProbs : tf.mul(logProbs, tf.tensor1d([...weights]));
-    const spread = tf.div(tf.sum(tf.mul(tf.neg(tf.sum(weighted, -1)), valid)), total);
-    const classes = logits.shape.at(-1) as number;
-    return tf.add(tf.mul(picked, 1 - epsilon), tf.mul(spread, epsilon / classes)) as tf.Scalar;
-  });
+  return tf.tidy(() =>
+    crossEntropyOf(
+      tf.logSoftmax(logits),
+      pixelTargets(logits, masks, options.ignoreIndex),
+      options,
+    ),
+  );
 }
 
 /**
@@ -70,18 +58,9 @@ export function diceLoss(
   masks: tf.Tensor,
   options: { ignoreIndex?: number } = {},
 ): tf.Scalar {
-  return tf.tidy(() => {
-    const { valid, oneHot } = pixelTargets(logits, masks, options.ignoreIndex);
-    const counted = tf.expandDims(valid, -1);
-    const probs = tf.mul(tf.exp(tf.logSoftmax(logits)), counted);
-    const truth = tf.mul(oneHot, counted);
-    const axes = [0, 1, 2];
-    const intersection = tf.sum(tf.mul(probs, truth), axes);
-    const cardinality = tf.sum(tf.add(probs, truth), axes);
-    const dice = tf.div(tf.mul(intersection, 2), tf.maximum(cardinality, 1e-7));
-    const present = tf.cast(tf.greater(tf.sum(truth, axes), 0), 'float32');
-    return tf.mean(tf.mul(tf.sub(1, dice), present)) as tf.Scalar;
-  });
+  return tf.tidy(() =>
+    diceOf(tf.logSoftmax(logits), pixelTargets(logits, masks, options.ignoreIndex)),
+  );
 }
 
 /**
@@ -98,12 +77,16 @@ export function segmentationLoss(
     const [height, width] = masks.shape.slice(1) as [number, number];
     const one = (logits: tf.Tensor): tf.Scalar => {
       const scores = resizeToMask(logits, height, width);
+      const targets = pixelTargets(scores, masks, options.ignoreIndex);
+      // One log-softmax for both losses: its exponentials over every pixel were most of the
+      // loss's time (five passes of exp over the batch when each loss took its own).
+      const logProbs = tf.logSoftmax(scores);
       const kind = options.loss ?? 'cross-entropy';
-      if (kind === 'dice') return diceLoss(scores, masks, options);
-      const crossEntropy = pixelCrossEntropy(scores, masks, options);
+      if (kind === 'dice') return diceOf(logProbs, targets);
+      const crossEntropy = crossEntropyOf(logProbs, targets, options);
       return kind === 'cross-entropy'
         ? crossEntropy
-        : tf.add(crossEntropy, diceLoss(scores, masks, options));
+        : tf.add(crossEntropy, diceOf(logProbs, targets));
     };
     let loss = one(outputs[0]);
     if (outputs.length > 1) loss = tf.add(loss, tf.mul(one(outputs[1]), options.auxWeight ?? 0.5));
@@ -111,12 +94,54 @@ export function segmentationLoss(
   });
 }
 
+/** The cross-entropy of `pixelCrossEntropy` from the logits' log-softmax. */
+function crossEntropyOf(
+  logProbs: tf.Tensor,
+  { valid, targets, oneHot }: PixelTargets,
+  options: PixelCrossEntropyOptions,
+): tf.Scalar {
+  const nll = tf.neg(tf.sum(tf.mul(logProbs, oneHot), -1));
+  const weights = options.classWeights;
+  const pixelWeights =
+    weights === undefined ? valid : tf.mul(valid, tf.gather(tf.tensor1d([...weights]), targets));
+  // Not tf.divNoNan, which tfjs cannot differentiate; the total does not depend on the logits.
+  const sum = tf.sum(pixelWeights);
+  const total = tf.where(tf.equal(sum, 0), tf.onesLike(sum), sum);
+  const picked = tf.div(tf.sum(tf.mul(nll, pixelWeights)), total);
+  const epsilon = options.labelSmoothing ?? 0;
+  if (epsilon === 0) return picked as tf.Scalar;
+  // PyTorch's smoothing term: −Σ_c w_c·log p_c at each counted pixel, over the same total.
+  const weighted = weights === undefined ? logProbs : tf.mul(logProbs, tf.tensor1d([...weights]));
+  const spread = tf.div(tf.sum(tf.mul(tf.neg(tf.sum(weighted, -1)), valid)), total);
+  const classes = logProbs.shape.at(-1) as number;
+  return tf.add(tf.mul(picked, 1 - epsilon), tf.mul(spread, epsilon / classes)) as tf.Scalar;
+}
+
+/** The loss of `diceLoss` from the logits' log-softmax. */
+function diceOf(logProbs: tf.Tensor, { valid, oneHot }: PixelTargets): tf.Scalar {
+  const counted = tf.expandDims(valid, -1);
+  const probs = tf.mul(tf.exp(logProbs), counted);
+  const truth = tf.mul(oneHot, counted);
+  const axes = [0, 1, 2];
+  const intersection = tf.sum(tf.mul(probs, truth), axes);
+  const cardinality = tf.sum(tf.add(probs, truth), axes);
+  const dice = tf.div(tf.mul(intersection, 2), tf.maximum(cardinality, 1e-7));
+  const present = tf.cast(tf.greater(tf.sum(truth, axes), 0), 'float32');
+  return tf.mean(tf.mul(tf.sub(1, dice), present)) as tf.Scalar;
+}
+
 /** Which pixels count (float 1/0), their classes (0 where ignored) and those as one-hot. */
+interface PixelTargets {
+  valid: tf.Tensor;
+  targets: tf.Tensor;
+  oneHot: tf.Tensor;
+}
+
 function pixelTargets(
   logits: tf.Tensor,
   masks: tf.Tensor,
   ignoreIndex = IGNORE_INDEX,
-): { valid: tf.Tensor; targets: tf.Tensor; oneHot: tf.Tensor } {
+): PixelTargets {
   const classes = logits.shape.at(-1) as number;
   const labels = tf.cast(masks, 'int32');
   const keep = tf.notEqual(labels, ignoreIndex);
