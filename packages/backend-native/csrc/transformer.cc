@@ -56,9 +56,10 @@ inline float exp_nonpositive(float t) {
 // subnormal under 1.2e-38. 2^n is built as 2^(n/2) * 2^(n - n/2): n runs to 128 near the top,
 // whose 2^n alone has no float.
 inline float exp_any(float t) {
-  const float clamped = t < -87.5f ? -87.5f : (t > 88.75f ? 88.75f : t);
-  const float scaled = clamped * 1.44269504088896341f;
-  const int32_t n = static_cast<int32_t>(scaled + (scaled < 0.f ? -0.5f : 0.5f));
+  // std::min/max and the selects below, not branches, so that the loop vectorises.
+  const float clamped = std::min(std::max(t, -87.5f), 88.75f);
+  // Rounds to nearest by truncating a positive number: scaled + 128 lies in [1.7, 256.1].
+  const int32_t n = static_cast<int32_t>(clamped * 1.44269504088896341f + 128.5f) - 128;
   const float nf = static_cast<float>(n);
   const float r = (clamped - nf * 0.693359375f) + nf * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
@@ -75,7 +76,8 @@ inline float exp_any(float t) {
   std::memcpy(&high, &bits_high, sizeof high);
   const float value = p * low * high;
   const float bounded = t > 88.72283935546875f ? INFINITY : value;
-  return t != t ? t : (t < -87.33654022216797f ? 0.f : bounded);
+  const float floored = t < -87.33654022216797f ? 0.f : bounded;
+  return t != t ? t : floored;
 }
 
 // Phi(x) given e = exp(-x^2 / 2) (also phi(x) * sqrt(2 pi)).
