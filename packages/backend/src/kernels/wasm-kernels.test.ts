@@ -333,6 +333,20 @@ for (const native of [true, false]) {
         await matchesCpu(() => tf.transpose(random([40, 30, 7], 24, 'int32'), [2, 0, 1]));
       });
 
+      it('nearest-neighbour resizes: whole-factor enlargements are copies, others stock', async () => {
+        const images = random([2, 8, 6, 96], 26);
+        await matchesCpu(
+          () => [
+            tf.image.resizeNearestNeighbor(images as tf.Tensor4D, [16, 12]),
+            tf.image.resizeNearestNeighbor(images as tf.Tensor4D, [24, 6], false, true),
+            tf.image.resizeNearestNeighbor(images as tf.Tensor4D, [16, 12], true),
+            tf.image.resizeNearestNeighbor(images as tf.Tensor4D, [12, 9]),
+            tf.image.resizeNearestNeighbor(images as tf.Tensor4D, [4, 3]),
+          ],
+          { rtol: 0, atol: 0 },
+        );
+      });
+
       it('MaxPool: a 1×1 window with strides subsamples; other windows are stock', async () => {
         for (const [shape, strides] of [
           [[4, 32, 32, 16], 2],

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
+import {
+  type ResizeNearestNeighborGradAttrs,
+  sourceIndices,
+} from '../shared/resize-nearest-neighbor-gradient.js';
 import { isSubsampling, poolInfo } from '../shared/strided-copy.js';
 import { heapView, sizeOf } from '../wasm/heap.js';
 import {
@@ -49,7 +53,8 @@ function stridedCopy(
  * much as a convolution of CIFAR ResNet-20 at batch 128. Training adds their gradients: the
  * pool's scatters dy back (a padding), and the gradient of each padding is a `Slice`. The
  * gradient of a windowed max pool (the 3×3/2 pool of ImageNet ResNets' stems) is native too: in
- * JavaScript it took a third of a `resnet18` training step at 224×224.
+ * JavaScript it took a third of a `resnet18` training step at 224×224. So is a U-Net decoder's
+ * nearest-neighbour doubling, a copy with repeats (stock: one thread).
  */
 export function nativeWasmStridedCopyKernels(native: NativeKernels): tf.KernelConfig[] {
   const transpose = (args: KernelArgs) => {
@@ -138,7 +143,45 @@ export function nativeWasmStridedCopyKernels(native: NativeKernels): tf.KernelCo
     native.pad(heapView(backend, dy), layout, 0, heapView(backend, dx));
     return dx;
   };
+  const resizeNearestNeighbor = (args: KernelArgs) => {
+    const { images } = args.inputs as { images: tf.TensorInfo };
+    const attrs = args.attrs as unknown as tf.ResizeNearestNeighborAttrs;
+    const [batch, inHeight, inWidth, channels] = images.shape;
+    const [outHeight, outWidth] = attrs.size;
+    // An enlargement by whole factors that copies input pixel floor(o / factor) to output o
+    // (a U-Net's or FPN's doubling): out seen as [batch, inHeight, fy, inWidth, fx, channels]
+    // reads the input with strides 0 along the repeats.
+    const fy = outHeight / inHeight;
+    const fx = outWidth / inWidth;
+    const repeats = (inSize: number, outSize: number, factor: number) =>
+      Number.isInteger(factor) &&
+      sourceIndices(inSize, outSize, attrs as ResizeNearestNeighborGradAttrs).every(
+        (source, o) => source === Math.floor(o / factor),
+      );
+    if (
+      images.dtype !== 'float32' ||
+      batch * outHeight * outWidth * channels < MIN_NATIVE_SIZE ||
+      !repeats(inHeight, outHeight, fy) ||
+      !repeats(inWidth, outWidth, fx)
+    ) {
+      return runStockKernel(tf.ResizeNearestNeighbor, 'wasm', args);
+    }
+    const backend = args.backend as unknown as BackendWasm;
+    const out = backend.makeOutput([batch, outHeight, outWidth, channels], 'float32');
+    const layout = Int32Array.from([
+      6,
+      ...[batch, inHeight, fy, inWidth, fx, channels],
+      ...[inHeight * inWidth * channels, inWidth * channels, 0, channels, 0, 1],
+    ]);
+    native.stridedCopy(heapView(backend, images), layout, heapView(backend, out));
+    return out;
+  };
   return [
+    {
+      kernelName: tf.ResizeNearestNeighbor,
+      backendName: 'wasm',
+      kernelFunc: resizeNearestNeighbor as unknown as tf.KernelFunc,
+    },
     { kernelName: tf.Slice, backendName: 'wasm', kernelFunc: slice as unknown as tf.KernelFunc },
     {
       kernelName: tf.MaxPoolGrad,
