@@ -9,6 +9,7 @@
 
 #include "conv.h"
 #include "kernels.h"
+#include "thread_pool.h"
 
 namespace residual {
 
@@ -56,23 +57,26 @@ enum class ScratchSlot { kPackedB = 0, kPartialSums = 1, kColumns = 2, kCount = 
 float* thread_scratch(ScratchSlot slot, size_t size);
 
 // Packs B(t, c, n) as [panel][channel block][tap][c][NR], zero-padded to whole panels, into the
-// calling thread's kPackedB scratch buffer, and returns it.
+// calling thread's kPackedB scratch buffer, and returns it. Panels are packed in parallel: a
+// 3x3 convolution over 512 channels packs 2.4 million weights on every call, and packing them on
+// one thread held back the second thread of a U-Net's deep layers (a copy: the same values for
+// any thread count).
 template <class Get>
 const float* pack_igemm_b(int ntaps, int cs, int nc, int nr, int kc, const Get& get) {
   const int npanels = ceil_div(nc, nr);
-  const size_t size = static_cast<size_t>(npanels) * ntaps * cs * nr;
-  float* b = thread_scratch(ScratchSlot::kPackedB, size);
-  std::fill(b, b + size, 0.f);
-  for (int p = 0; p < npanels; ++p) {
+  const size_t panel_size = static_cast<size_t>(ntaps) * cs * nr;
+  float* b = thread_scratch(ScratchSlot::kPackedB, npanels * panel_size);
+  ThreadPool::instance().parallel_for(npanels, [&](int p, int) {
     const int n0 = p * nr, nn = std::min(nr, nc - n0);
-    float* out = b + static_cast<size_t>(p) * ntaps * cs * nr;
+    float* out = b + p * panel_size;
+    if (nn < nr) std::fill(out, out + panel_size, 0.f);
     for (int c0 = 0; c0 < cs; c0 += kc) {
       const int kcb = std::min(kc, cs - c0);
       for (int t = 0; t < ntaps; ++t)
         for (int c = c0; c < c0 + kcb; ++c, out += nr)
           for (int n = 0; n < nn; ++n) out[n] = get(t, c, n0 + n);
     }
-  }
+  });
   return b;
 }
 
