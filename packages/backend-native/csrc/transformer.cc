@@ -29,14 +29,9 @@ void for_blocks(int64_t size, const Fn& fn) {
   });
 }
 
-// exp(t) for t <= 0 in branch-free float arithmetic the compiler vectorises (std::exp does not
-// vectorise): t = n ln 2 + r with |r| <= ln 2 / 2, exp(r) by Cephes' expf polynomial (about one
-// ulp), times 2^n built in the exponent bits. Below -87 it flushes towards 0 like expf.
-inline float exp_nonpositive(float t) {
-  t = t < -87.0f ? -87.0f : t;
-  const float scaled = t * 1.44269504088896341f;
-  const int32_t n = static_cast<int32_t>(scaled - 0.5f);  // rounds half away; scaled <= 0
-  const float nf = static_cast<float>(n);
+// exp(t - n ln 2) for the integer n nearest t / ln 2 (so |r| <= ln 2 / 2): ln 2 in two parts
+// keeps r exact, and Cephes' expf polynomial gives exp(r) within about one ulp.
+inline float exp_reduced(float t, float nf) {
   const float r = (t - nf * 0.693359375f) + nf * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
@@ -44,37 +39,37 @@ inline float exp_nonpositive(float t) {
   p = p * r + 4.1665795894e-2f;
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const int32_t bits = (n + 127) << 23;
-  float two_n;
-  std::memcpy(&two_n, &bits, sizeof two_n);
-  return p * two_n;
+  return p * r * r + r + 1.0f;
 }
 
-// exp(t) over the whole float range, as exp_nonpositive's polynomial: NaN stays NaN, above
-// ln(FLT_MAX) it is +inf, and below ln(FLT_MIN) (about -87.34) 0, where expf would give a
-// subnormal under 1.2e-38. 2^n is built as 2^(n/2) * 2^(n - n/2): n runs to 128 near the top,
-// whose 2^n alone has no float.
+// 2^n as a float, built in the exponent bits (-126 <= n <= 127).
+inline float two_to(int32_t n) {
+  const int32_t bits = (n + 127) << 23;
+  float value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+// exp(t) for t <= 0 in branch-free float arithmetic the compiler vectorises (std::exp does not
+// vectorise): exp_reduced times 2^n. Below -87 it flushes towards 0 like expf.
+inline float exp_nonpositive(float t) {
+  t = t < -87.0f ? -87.0f : t;
+  const float scaled = t * 1.44269504088896341f;
+  const int32_t n = static_cast<int32_t>(scaled - 0.5f);  // rounds half away; scaled <= 0
+  return exp_reduced(t, static_cast<float>(n)) * two_to(n);
+}
+
+// exp(t) over the whole float range, as exp_nonpositive: NaN stays NaN, above ln(FLT_MAX) it is
+// +inf, and below ln(FLT_MIN) (about -87.34) 0, where expf would give a subnormal under
+// 1.2e-38. 2^n is 2^(n/2) * 2^(n - n/2): n runs to 128 near the top, whose 2^n alone has no
+// float.
 inline float exp_any(float t) {
   // std::min/max and the selects below, not branches, so that the loop vectorises.
   const float clamped = std::min(std::max(t, -87.5f), 88.75f);
   // Rounds to nearest by truncating a positive number: scaled + 128 lies in [1.7, 256.1].
   const int32_t n = static_cast<int32_t>(clamped * 1.44269504088896341f + 128.5f) - 128;
-  const float nf = static_cast<float>(n);
-  const float r = (clamped - nf * 0.693359375f) + nf * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
   const int32_t half = n >> 1;
-  const int32_t bits_low = (half + 127) << 23, bits_high = (n - half + 127) << 23;
-  float low, high;
-  std::memcpy(&low, &bits_low, sizeof low);
-  std::memcpy(&high, &bits_high, sizeof high);
-  const float value = p * low * high;
+  const float value = exp_reduced(clamped, static_cast<float>(n)) * two_to(half) * two_to(n - half);
   const float bounded = t > 88.72283935546875f ? INFINITY : value;
   const float floored = t < -87.33654022216797f ? 0.f : bounded;
   return t != t ? t : floored;

@@ -58,29 +58,18 @@ export function nativeWasmPointwiseKernels(native: NativeKernels): tf.KernelConf
     return out;
   };
 
-  const relu = (args: KernelArgs) => {
-    const { x } = args.inputs as { x: tf.TensorInfo };
-    if (x.dtype !== 'float32' || sizeOf(x.shape) < MIN_NATIVE_SIZE) {
-      return runStockKernel(tf.Relu, 'wasm', args);
-    }
-    const backend = args.backend as unknown as BackendWasm;
-    const out = backend.makeOutput([...x.shape], 'float32');
-    native.relu(heapView(backend, x), heapView(backend, out));
-    return out;
-  };
-
-  // tfjs-wasm's Exp calls expf value by value on one thread (~9 ns a value); softmax and
-  // log-softmax losses over every pixel of a segmentation batch spent ~8 % of a step there.
-  const exp = (args: KernelArgs) => {
-    const { x } = args.inputs as { x: tf.TensorInfo };
-    if (x.dtype !== 'float32' || sizeOf(x.shape) < MIN_NATIVE_SIZE) {
-      return runStockKernel(tf.Exp, 'wasm', args);
-    }
-    const backend = args.backend as unknown as BackendWasm;
-    const out = backend.makeOutput([...x.shape], 'float32');
-    native.exp(heapView(backend, x), heapView(backend, out));
-    return out;
-  };
+  // y = f(x) value by value, natively for a float32 tensor large enough, else the stock kernel.
+  const unary =
+    (kernelName: string, run: (x: Float32Array, y: Float32Array) => void) => (args: KernelArgs) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      if (x.dtype !== 'float32' || sizeOf(x.shape) < MIN_NATIVE_SIZE) {
+        return runStockKernel(kernelName, 'wasm', args);
+      }
+      const backend = args.backend as unknown as BackendWasm;
+      const out = backend.makeOutput([...x.shape], 'float32');
+      run(heapView(backend, x), heapView(backend, out));
+      return out;
+    };
 
   const reduction = (kernelName: string, mean: boolean) => (args: KernelArgs) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
@@ -148,8 +137,16 @@ export function nativeWasmPointwiseKernels(native: NativeKernels): tf.KernelConf
   });
   return [
     ...Object.keys(BINARY).map((name) => wasm(name, binary(name))),
-    wasm(tf.Relu, relu),
-    wasm(tf.Exp, exp),
+    wasm(
+      tf.Relu,
+      unary(tf.Relu, (x, y) => native.relu(x, y)),
+    ),
+    // tfjs-wasm's Exp calls expf value by value on one thread (~9 ns a value); softmax and
+    // log-softmax losses over every pixel of a segmentation batch spent ~8 % of a step there.
+    wasm(
+      tf.Exp,
+      unary(tf.Exp, (x, y) => native.exp(x, y)),
+    ),
     wasm(tf.Sum, reduction(tf.Sum, false)),
     wasm(tf.Mean, reduction(tf.Mean, true)),
     wasm(tf.FusedBatchNorm, batchNorm),
