@@ -55,7 +55,7 @@ console.log(status.available ? 'built ' + status.isa : 'unavailable: ' + status.
   '@residual/native-contract': {
     code: `import { BINARY_OPS, ENTRY_POINTS } from '@residual/native-contract';
 console.log(BINARY_OPS.minimum, Object.keys(ENTRY_POINTS).length);`,
-    prints: /^6 27$/m,
+    prints: /^6 29$/m,
   },
   '@residual/layers': {
     code: `import * as tf from '@tensorflow/tfjs';
