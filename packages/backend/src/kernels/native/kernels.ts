@@ -18,8 +18,8 @@ import { nativeWasmStridedCopyKernels } from './strided-copy.js';
 /**
  * The kernels of the `wasm` backend that call `native` (`@residual/backend-native`) on the
  * tensors in the WASM heap. The batch-norm gradients, GELU, layer norm, the causal softmax, the
- * nearest-neighbour resize's gradient and the AdamW and SGD-momentum updates are the portable kernels of `../wasm/` made with `native`,
- * which runs their passes.
+ * nearest-neighbour resize's gradient and the AdamW and SGD-momentum updates are the portable
+ * kernels of `../wasm/` made with `native`, which runs their passes.
  */
 export function nativeKernels(native: NativeKernels): tf.KernelConfig[] {
   return [

@@ -22,9 +22,9 @@ const BINARY: Record<string, BinaryOpCode> = {
 
 /**
  * Broadcasting element-wise kernels, ReLU, exp, reductions and batch normalisation of the `wasm`
- * backend, run by `@residual/backend-native` on the tensors in the WASM heap with every core. A ResNet's training
- * step spends more time in these (batch norm and its gradient above all) than in convolutions
- * once the convolutions are native.
+ * backend, run by `@residual/backend-native` on the tensors in the WASM heap with every core. A
+ * ResNet's training step spends more time in these (batch norm and its gradient above all) than
+ * in convolutions once the convolutions are native.
  */
 export function nativeWasmPointwiseKernels(native: NativeKernels): tf.KernelConfig[] {
   const binary = (kernelName: string) => (args: KernelArgs) => {

@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type KernelArgs, runStockKernel } from '../kernel-overrides.js';
-import {
-  type ResizeNearestNeighborGradAttrs,
-  sourceIndices,
-} from '../shared/resize-nearest-neighbor-gradient.js';
+import { sourceIndices } from '../shared/resize-nearest-neighbor-gradient.js';
 import { isSubsampling, poolInfo } from '../shared/strided-copy.js';
 import { heapView, sizeOf } from '../wasm/heap.js';
 import {
@@ -31,6 +28,7 @@ function stridesOf(shape: readonly number[]): number[] {
 
 /**
  * Copies `x` into a new tensor of `sizes`, value i reading x at offset + Σ i_d · strides[d].
+ * `shape` is the new tensor's shape when it is not `sizes` (the same values, other axes).
  */
 function stridedCopy(
   native: NativeKernels,
@@ -39,8 +37,9 @@ function stridedCopy(
   sizes: number[],
   strides: number[],
   offset = 0,
+  shape = sizes,
 ): tf.TensorInfo {
-  const out = backend.makeOutput(sizes, 'float32');
+  const out = backend.makeOutput(shape, 'float32');
   const layout = Int32Array.from([sizes.length, ...sizes, ...strides]);
   native.stridedCopy(heapView(backend, x).subarray(offset), layout, heapView(backend, out));
   return out;
@@ -155,9 +154,7 @@ export function nativeWasmStridedCopyKernels(native: NativeKernels): tf.KernelCo
     const fx = outWidth / inWidth;
     const repeats = (inSize: number, outSize: number, factor: number) =>
       Number.isInteger(factor) &&
-      sourceIndices(inSize, outSize, attrs as ResizeNearestNeighborGradAttrs).every(
-        (source, o) => source === Math.floor(o / factor),
-      );
+      sourceIndices(inSize, outSize, attrs).every((source, o) => source === Math.floor(o / factor));
     if (
       images.dtype !== 'float32' ||
       batch * outHeight * outWidth * channels < MIN_NATIVE_SIZE ||
@@ -166,15 +163,15 @@ export function nativeWasmStridedCopyKernels(native: NativeKernels): tf.KernelCo
     ) {
       return runStockKernel(tf.ResizeNearestNeighbor, 'wasm', args);
     }
-    const backend = args.backend as unknown as BackendWasm;
-    const out = backend.makeOutput([batch, outHeight, outWidth, channels], 'float32');
-    const layout = Int32Array.from([
-      6,
-      ...[batch, inHeight, fy, inWidth, fx, channels],
-      ...[inHeight * inWidth * channels, inWidth * channels, 0, channels, 0, 1],
-    ]);
-    native.stridedCopy(heapView(backend, images), layout, heapView(backend, out));
-    return out;
+    return stridedCopy(
+      native,
+      args.backend as unknown as BackendWasm,
+      images,
+      [batch, inHeight, fy, inWidth, fx, channels],
+      [inHeight * inWidth * channels, inWidth * channels, 0, channels, 0, 1],
+      0,
+      [batch, outHeight, outWidth, channels],
+    );
   };
   return [
     {
